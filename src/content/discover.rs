@@ -1,0 +1,311 @@
+//! Walks the content folder, reads every page in parallel and assembles sections.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use super::frontmatter;
+use super::{order, Course, Page, Section, SectionId};
+use crate::diagnostics::{self, Diagnostic};
+
+/// What discovery needs to know beyond the folder.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub include_drafts: bool,
+}
+
+/// Index file names, in order of preference.
+const INDEX_NAMES: &[&str] = &["index.md", "readme.md", "_index.md"];
+
+fn index_rank(file_name: &str) -> Option<usize> {
+    let lower = file_name.to_ascii_lowercase();
+    INDEX_NAMES.iter().position(|n| *n == lower)
+}
+
+/// Reads the course under `content_dir`; `content_name` is how messages name it.
+pub fn load(content_dir: &Path, content_name: &str, options: &LoadOptions) -> (Course, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut course = Course {
+        content_dir: content_dir.to_path_buf(),
+        content_name: content_name.to_string(),
+        ..Course::default()
+    };
+    if !content_dir.is_dir() {
+        let what = if content_dir.exists() { "is not a folder" } else { "does not exist" };
+        diags.push(
+            Diagnostic::error(content_name, format!("the content folder `{content_name}` {what}"))
+                .with_help("create it with your Markdown pages, or set `content_dir` in syllabus.toml"),
+        );
+        return (course, diags);
+    }
+    let (markdown, assets) = walk(content_dir, content_name, &mut diags);
+    course.assets = assets;
+
+    let loaded: Vec<Result<(Page, Vec<Diagnostic>), Diagnostic>> =
+        markdown.par_iter().map(|rel| read_page(content_dir, content_name, rel)).collect();
+    let mut pages = Vec::with_capacity(loaded.len());
+    for item in loaded {
+        match item {
+            Ok((page, warnings)) => {
+                diags.extend(warnings);
+                if page.front.draft && !options.include_drafts {
+                    course.drafts.push(page.source.clone());
+                } else {
+                    pages.push(page);
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    assemble(&mut course, pages, &mut diags);
+    order::sort_course(&mut course);
+    (course, diags)
+}
+
+/// Lists Markdown files and assets (relative, `/`-separated), skipping dot-files.
+fn walk(content_dir: &Path, content_name: &str, diags: &mut Vec<Diagnostic>) -> (Vec<String>, Vec<String>) {
+    let (mut markdown, mut assets) = (Vec::new(), Vec::new());
+    let walker = WalkDir::new(content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| display_path(content_dir, content_name, p)).unwrap_or_else(|| content_name.into());
+                let message = if e.loop_ancestor().is_some() {
+                    "symbolic link loop".to_string()
+                } else {
+                    format!("cannot read: {}", e.io_error().map_or_else(|| e.to_string(), |io| io.to_string()))
+                };
+                diags.push(Diagnostic::error(path, message).with_help("remove the link or fix the file's permissions"));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(content_dir) else { continue };
+        let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
+            diags.push(Diagnostic::error(
+                display_path(content_dir, content_name, entry.path()),
+                "file name is not valid UTF-8",
+            ).with_help("rename the file"));
+            continue;
+        };
+        if rel.to_ascii_lowercase().ends_with(".md") {
+            markdown.push(rel);
+        } else {
+            assets.push(rel);
+        }
+    }
+    (markdown, assets)
+}
+
+fn display_path(content_dir: &Path, content_name: &str, p: &Path) -> String {
+    match p.strip_prefix(content_dir) {
+        Ok(rel) => format!("{content_name}/{}", rel.to_string_lossy().replace('\\', "/")),
+        Err(_) => p.display().to_string(),
+    }
+}
+
+fn read_page(content_dir: &Path, content_name: &str, rel: &str) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
+    let file = format!("{content_name}/{rel}");
+    let bytes = std::fs::read(content_dir.join(rel))
+        .map_err(|e| Diagnostic::error(&file, format!("cannot read: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let (line, col) = diagnostics::line_col(std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or(""), valid);
+        Diagnostic::error(&file, "file is not valid UTF-8")
+            .at(line, col)
+            .with_help("save the file as UTF-8 in your editor")
+    })?;
+    let split = frontmatter::split(&file, &text)?;
+    let mut warnings = split.warnings;
+    let file_name = rel.rsplit('/').next().unwrap_or(rel);
+    let is_index = index_rank(file_name).is_some();
+    let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+    let url_path = if is_index {
+        if dir.is_empty() { String::new() } else { format!("{dir}/") }
+    } else {
+        let stem = &rel[..rel.len() - 3];
+        format!("{stem}/")
+    };
+    let title = match split.front.title.clone().or_else(|| first_h1(split.body)) {
+        Some(t) => t,
+        None => {
+            if split.body.trim().is_empty() && split.front == Default::default() {
+                warnings.push(
+                    Diagnostic::warning(&file, "empty page")
+                        .with_help("it is published with its file name as title; add content or delete it"),
+                );
+            }
+            fallback_title(rel, is_index)
+        }
+    };
+    let page = Page {
+        source: rel.to_string(),
+        file,
+        url_path,
+        title,
+        front: split.front,
+        body: split.body.to_string(),
+        body_line_offset: split.body_line_offset,
+        section: 0,
+        is_index,
+    };
+    Ok((page, warnings))
+}
+
+fn fallback_title(rel: &str, is_index: bool) -> String {
+    let mut parts = rel.rsplit('/');
+    let name = parts.next().unwrap_or(rel);
+    let name = if is_index { parts.next().unwrap_or("Home") } else { &name[..name.len() - 3] };
+    name.to_string()
+}
+
+/// The text of the first `# ` heading outside code fences, with inline markup stripped.
+fn first_h1(body: &str) -> Option<String> {
+    let mut fence: Option<&str> = None;
+    for line in body.lines() {
+        let t = line.trim_start();
+        if let Some(f) = fence {
+            if t.starts_with(f) {
+                fence = None;
+            }
+            continue;
+        }
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fence = Some(&t[..3]);
+            continue;
+        }
+        if line.len() - t.len() < 4 {
+            if let Some(rest) = t.strip_prefix("# ").or_else(|| (t == "#").then_some("")) {
+                let text = strip_inline(rest.trim().trim_end_matches('#').trim());
+                if !text.is_empty() {
+                    return Some(text);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Plain text of a heading line: the text of links, without emphasis or code marks.
+fn strip_inline(s: &str) -> String {
+    let parser = pulldown_cmark::Parser::new(s);
+    let mut out = String::new();
+    for event in parser {
+        match event {
+            pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => out.push_str(&t),
+            pulldown_cmark::Event::SoftBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+/// Creates sections for every folder that holds pages and files each page in one.
+fn assemble(course: &mut Course, mut pages: Vec<Page>, diags: &mut Vec<Diagnostic>) {
+    pages.sort_by(|a, b| a.source.cmp(&b.source));
+    drop_competing_indexes(&mut pages, diags);
+    let mut dirs: BTreeMap<String, SectionId> = BTreeMap::new();
+    course.sections.push(Section::default());
+    dirs.insert(String::new(), 0);
+    let mut by_url: HashMap<String, String> = HashMap::new();
+    for mut page in pages {
+        if let Some(other) = by_url.get(&page.url_path) {
+            diags.push(
+                Diagnostic::error(&page.file, format!("`{}` and `{other}` would both be published at `/{}`", page.file, page.url_path))
+                    .with_help("rename one of them, or make one the folder's index.md"),
+            );
+            continue;
+        }
+        by_url.insert(page.url_path.clone(), page.file.clone());
+        let sid = ensure_section(course, &mut dirs, dir_of(&page.source));
+        page.section = sid;
+        let id = course.pages.len();
+        if page.is_index {
+            course.sections[sid].index = Some(id);
+        } else {
+            course.sections[sid].pages.push(id);
+        }
+        course.pages.push(page);
+    }
+}
+
+/// Keeps one index page per folder (index.md, then README.md, then _index.md); the others are errors.
+fn drop_competing_indexes(pages: &mut Vec<Page>, diags: &mut Vec<Diagnostic>) {
+    let mut chosen: HashMap<&str, &Page> = HashMap::new();
+    for page in pages.iter().filter(|p| p.is_index) {
+        let slot = chosen.entry(dir_of(&page.source)).or_insert(page);
+        if index_rank(file_name(&page.source)) < index_rank(file_name(&slot.source)) {
+            *slot = page;
+        }
+    }
+    let keep: std::collections::HashSet<String> = chosen.values().map(|p| p.source.clone()).collect();
+    pages.retain(|p| {
+        if !p.is_index || keep.contains(&p.source) {
+            return true;
+        }
+        let winner = pages_index_file(&keep, dir_of(&p.source));
+        diags.push(
+            Diagnostic::error(&p.file, format!("two pages claim the folder `{}`: `{}` and `{}`", display_dir(dir_of(&p.source)), winner, file_name(&p.source)))
+                .with_help("keep one of index.md, README.md or _index.md per folder; rename or merge the other"),
+        );
+        false
+    });
+}
+
+fn pages_index_file(keep: &std::collections::HashSet<String>, dir: &str) -> String {
+    keep.iter().find(|s| dir_of(s) == dir).map(|s| file_name(s).to_string()).unwrap_or_default()
+}
+
+fn dir_of(source: &str) -> &str {
+    source.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+fn display_dir(dir: &str) -> String {
+    if dir.is_empty() { "content root".into() } else { dir.to_string() }
+}
+
+fn ensure_section(course: &mut Course, dirs: &mut BTreeMap<String, SectionId>, dir: &str) -> SectionId {
+    if let Some(&id) = dirs.get(dir) {
+        return id;
+    }
+    let parent_dir = dir.rsplit_once('/').map_or("", |(p, _)| p);
+    let parent = ensure_section(course, dirs, parent_dir);
+    let id = course.sections.len();
+    course.sections.push(Section { dir: dir.to_string(), parent: Some(parent), ..Section::default() });
+    course.sections[parent].subsections.push(id);
+    dirs.insert(dir.to_string(), id);
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_h1_skips_code_and_strips_markup() {
+        assert_eq!(first_h1("```\n# not\n```\n# The *real* `title`\n").as_deref(), Some("The real title"));
+        assert_eq!(first_h1("## h2\ntext").as_deref(), None);
+        assert_eq!(first_h1("    # indented code\n").as_deref(), None);
+    }
+
+    #[test]
+    fn index_names() {
+        assert_eq!(index_rank("index.md"), Some(0));
+        assert_eq!(index_rank("README.md"), Some(1));
+        assert_eq!(index_rank("_index.md"), Some(2));
+        assert_eq!(index_rank("intro.md"), None);
+    }
+}

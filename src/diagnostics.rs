@@ -1,0 +1,215 @@
+//! Problems found in the user's content, collected across the whole site.
+//!
+//! A [`Diagnostic`] is data: stages return them, the top level sorts and
+//! prints them once, like a compiler (`error: …`, ` --> file:line:col`, `help: …`).
+
+use std::fmt;
+use std::io::Write;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem at one place of the user's files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path shown to the user, relative to the project root (`content/x.md`).
+    pub file: String,
+    /// 1-based; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based, in characters; 0 when unknown.
+    pub column: usize,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, message) }
+    }
+
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = line;
+        self.column = column;
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_help_opt(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    fn location(&self) -> String {
+        match (self.line, self.column) {
+            (0, _) => self.file.clone(),
+            (l, 0) => format!("{}:{l}", self.file),
+            (l, c) => format!("{}:{l}:{c}", self.file),
+        }
+    }
+
+    /// The GitHub Actions workflow command that annotates the line in a pull request.
+    pub fn github_annotation(&self) -> String {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut props = format!("file={}", escape_property(&self.file));
+        if self.line > 0 {
+            props.push_str(&format!(",line={}", self.line));
+        }
+        if self.column > 0 {
+            props.push_str(&format!(",col={}", self.column));
+        }
+        let mut text = self.message.clone();
+        if let Some(help) = &self.help {
+            text.push_str(&format!(" (help: {help})"));
+        }
+        format!("::{kind} {props}::{}", escape_data(&text))
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{kind}: {}", self.message)?;
+        write!(f, "  --> {}", self.location())?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Sorts by file, line and column, so reports read like a compiler's.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.severity, &a.message)
+            .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
+    });
+}
+
+/// How problems are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Human,
+    Json,
+}
+
+/// Prints every diagnostic once; with `github` also as workflow commands.
+pub fn report(
+    diagnostics: &[Diagnostic],
+    format: Format,
+    github: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => {
+            let json = serde_json::to_string_pretty(diagnostics).map_err(std::io::Error::other)?;
+            writeln!(out, "{json}")?;
+        }
+        Format::Human => {
+            for d in diagnostics {
+                writeln!(out, "{d}\n")?;
+            }
+        }
+    }
+    if github {
+        for d in diagnostics {
+            writeln!(out, "{}", d.github_annotation())?;
+        }
+    }
+    Ok(())
+}
+
+/// The closest candidate by edit distance, when it is close enough to be a likely typo.
+pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted_lower = wanted.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::levenshtein(&wanted_lower, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.chars().count().max(wanted.chars().count()) / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// 1-based line and character column of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let text = "ab\ncdé f\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        assert_eq!(line_col(text, 7), (2, 4));
+    }
+
+    #[test]
+    fn closest_suggests_typos_only() {
+        let c = ["title", "description", "weight"];
+        assert_eq!(closest("titel", c), Some("title"));
+        assert_eq!(closest("wieght", c), Some("weight"));
+        assert_eq!(closest("zzzzzzzz", c), None);
+    }
+
+    #[test]
+    fn annotation_escapes() {
+        let d = Diagnostic::error("content/a,b.md", "broken link\nhere").at(3, 10);
+        assert_eq!(d.github_annotation(), "::error file=content/a%2Cb.md,line=3,col=10::broken link%0Ahere");
+    }
+}

@@ -1,0 +1,275 @@
+//! Resolution of one link target, written the GitHub way, to a site URL.
+//!
+//! Accepted forms: relative to the file (`../s/index.md`, `reading.md#x`,
+//! `../s/`), relative to content (`@/s/index.md`), repository-root
+//! (`/content/s/index.md`), site-absolute (`/s/`, `/img/logo.png` from static/),
+//! extension-less (`reading`), fragment-only (`#x`). Anything with a scheme is external.
+
+use super::{UrlIndex, decode_path};
+use crate::content::PageId;
+use crate::diagnostics;
+
+/// What a link target turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// Left as written: external URL, `mailto:`, empty.
+    External,
+    /// A page of this site; `href` is its URL plus query and fragment as written.
+    Page { page: PageId, fragment: Option<String>, href: String },
+    /// `#fragment` on the linking page.
+    SamePage { fragment: String },
+    /// A copied file (content asset or static file).
+    Asset { href: String },
+    Broken { message: String, help: Option<String> },
+}
+
+fn has_scheme(dest: &str) -> bool {
+    let Some(colon) = dest.find(':') else { return false };
+    let scheme = &dest[..colon];
+    !scheme.is_empty()
+        && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Resolves `dest`, written in the page at `from` (source path relative to content).
+pub fn resolve(index: &UrlIndex, from: &str, dest: &str) -> Resolved {
+    let dest = dest.trim();
+    if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
+        return Resolved::External;
+    }
+    let (before_fragment, fragment) = match dest.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (dest, None),
+    };
+    let (raw_path, query) = match before_fragment.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (before_fragment, None),
+    };
+    if raw_path.is_empty() {
+        return match fragment {
+            Some(f) if !f.is_empty() && query.is_none() => Resolved::SamePage { fragment: f.to_string() },
+            _ => Resolved::External,
+        };
+    }
+    let path = decode_path(raw_path);
+    let from_dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+    let wants_dir = path.ends_with('/');
+    let content_prefix = format!("/{}/", index.content_name);
+    let target = if let Some(rest) = path.strip_prefix("@/") {
+        normalize("", rest)
+    } else if let Some(rest) = path.strip_prefix(&content_prefix) {
+        normalize("", rest)
+    } else if path.starts_with('/') {
+        return site_absolute(index, &path, query, fragment);
+    } else {
+        normalize(from_dir, &path)
+    };
+    let Some(target) = target else {
+        return Resolved::Broken {
+            message: format!("link `{dest}` points outside the content folder"),
+            help: Some("link to pages and files inside the content folder; put shared files in `static/`".into()),
+        };
+    };
+    let suffix = suffix(query, fragment);
+    match find(index, &target, wants_dir) {
+        Found::Page(page) => Resolved::Page {
+            page,
+            fragment: fragment.map(str::to_string),
+            href: format!("{}{suffix}", index.urls[page]),
+        },
+        Found::Asset => Resolved::Asset { href: format!("{}{suffix}", index.url_for(&target)) },
+        Found::Missing(message) => Resolved::Broken { message: format!("broken link `{dest}`: {message}"), help: suggest(index, from_dir, &target, raw_path) },
+    }
+}
+
+enum Found {
+    Page(PageId),
+    Asset,
+    Missing(String),
+}
+
+fn find(index: &UrlIndex, target: &str, wants_dir: bool) -> Found {
+    let lower = target.to_ascii_lowercase();
+    if !wants_dir && lower.ends_with(".md") {
+        if let Some(&p) = index.by_source.get(target) {
+            return Found::Page(p);
+        }
+        if index.drafts.contains(target) {
+            return Found::Missing(format!("`{target}` is a draft, left out of this build"));
+        }
+        return Found::Missing(format!("no page `{target}`"));
+    }
+    if !wants_dir && index.assets.contains(target) {
+        return Found::Asset;
+    }
+    if !wants_dir {
+        if let Some(&p) = index.by_source.get(&format!("{target}.md")) {
+            return Found::Page(p);
+        }
+    }
+    if let Some(&p) = index.by_dir.get(target) {
+        return Found::Page(p);
+    }
+    if index.bare_dirs.contains(target) {
+        return Found::Missing(format!("the folder `{target}` has no index.md, README.md or _index.md"));
+    }
+    if index.drafts.contains(&format!("{target}/index.md")) || index.drafts.contains(&format!("{target}.md")) {
+        return Found::Missing(format!("`{target}` is a draft, left out of this build"));
+    }
+    Found::Missing(format!("no page or file `{}`", if target.is_empty() { "/" } else { target }))
+}
+
+fn site_absolute(index: &UrlIndex, path: &str, query: Option<&str>, fragment: Option<&str>) -> Resolved {
+    let under_base = path.strip_prefix(index.base_path.as_str()).or_else(|| path.strip_prefix('/')).unwrap_or(path);
+    let suffix = suffix(query, fragment);
+    if index.static_files.contains(under_base) || index.assets.contains(under_base) {
+        return Resolved::Asset { href: format!("{}{suffix}", index.url_for(under_base)) };
+    }
+    let as_dir = if under_base.is_empty() || under_base.ends_with('/') { under_base.to_string() } else { format!("{under_base}/") };
+    if let Some(&page) = index.by_url.get(&as_dir) {
+        return Resolved::Page { page, fragment: fragment.map(str::to_string), href: format!("{}{suffix}", index.urls[page]) };
+    }
+    let help = diagnostics::closest(under_base, index.by_url.keys().map(String::as_str).chain(index.static_files.iter().map(String::as_str)))
+        .map(|c| format!("did you mean `/{c}`?"));
+    Resolved::Broken { message: format!("broken link `{path}`: no page or static file at that URL"), help }
+}
+
+fn suffix(query: Option<&str>, fragment: Option<&str>) -> String {
+    let mut s = String::new();
+    if let Some(q) = query {
+        s.push('?');
+        s.push_str(q);
+    }
+    if let Some(f) = fragment {
+        s.push('#');
+        s.push_str(f);
+    }
+    s
+}
+
+/// Joins `rel` to `dir` and folds `.` and `..`; `None` when it climbs above the root.
+pub(crate) fn normalize(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// A close existing target, written relative to the linking file as the author would.
+fn suggest(index: &UrlIndex, from_dir: &str, target: &str, written: &str) -> Option<String> {
+    let candidates = index
+        .by_source
+        .keys()
+        .chain(index.assets.iter())
+        .map(String::as_str)
+        .chain(index.by_dir.keys().map(String::as_str).filter(|d| !d.is_empty()));
+    let best = diagnostics::closest(target, candidates)?;
+    let shown = if written.starts_with('/') || written.starts_with('@') {
+        format!("@/{best}")
+    } else {
+        relative(from_dir, best)
+    };
+    Some(format!("did you mean `{shown}`?"))
+}
+
+/// `target` (relative to content) written relative to the folder `from_dir`.
+pub(crate) fn relative(from_dir: &str, target: &str) -> String {
+    let from: Vec<&str> = from_dir.split('/').filter(|p| !p.is_empty()).collect();
+    let to: Vec<&str> = target.split('/').filter(|p| !p.is_empty()).collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(&to[common..]);
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> UrlIndex {
+        let mut i = UrlIndex { base_path: "/course/".into(), content_name: "content".into(), ..Default::default() };
+        for (id, (src, url)) in
+            [("index.md", ""), ("s1/index.md", "s1/"), ("s1/read.md", "s1/read/"), ("s2/README.md", "s2/")].iter().enumerate()
+        {
+            i.by_source.insert(src.to_string(), id);
+            i.by_url.insert(url.to_string(), id);
+            i.urls.push(i.url_for(url));
+        }
+        i.by_dir.insert("".into(), 0);
+        i.by_dir.insert("s1".into(), 1);
+        i.by_dir.insert("s2".into(), 3);
+        i.assets.insert("s1/fig one.png".into());
+        i.static_files.insert("logo.svg".into());
+        i.drafts.insert("s1/draft.md".into());
+        i
+    }
+
+    fn href(r: Resolved) -> String {
+        match r {
+            Resolved::Page { href, .. } | Resolved::Asset { href } => href,
+            other => panic!("not resolved: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_link_form() {
+        let i = index();
+        let cases = [
+            ("s1/read.md", "index.md", "/course/s1/"),
+            ("s1/read.md", "../s2/README.md#x", "/course/s2/#x"),
+            ("s1/read.md", "../s2/", "/course/s2/"),
+            ("s1/read.md", "../s2", "/course/s2/"),
+            ("s1/read.md", "read", "/course/s1/read/"),
+            ("s1/read.md", "./read.md?v=1#a", "/course/s1/read/?v=1#a"),
+            ("s2/README.md", "@/s1/read.md", "/course/s1/read/"),
+            ("s2/README.md", "/content/s1/read.md", "/course/s1/read/"),
+            ("s2/README.md", "/s1/read/", "/course/s1/read/"),
+            ("s2/README.md", "/course/s1/read/", "/course/s1/read/"),
+            ("s2/README.md", "/logo.svg", "/course/logo.svg"),
+            ("s1/read.md", "fig%20one.png", "/course/s1/fig%20one.png"),
+            ("s1/read.md", "fig one.png", "/course/s1/fig%20one.png"),
+            ("index.md", "s1/", "/course/s1/"),
+            ("s1/read.md", "..", "/course/"),
+        ];
+        for (from, dest, want) in cases {
+            assert_eq!(href(resolve(&i, from, dest)), want, "{dest} from {from}");
+        }
+    }
+
+    #[test]
+    fn external_and_fragment() {
+        let i = index();
+        for d in ["https://x.org/a.md", "mailto:a@b.c", "//cdn.x/y", ""] {
+            assert_eq!(resolve(&i, "index.md", d), Resolved::External, "{d}");
+        }
+        assert_eq!(resolve(&i, "index.md", "#top"), Resolved::SamePage { fragment: "top".into() });
+    }
+
+    #[test]
+    fn broken_links_explain_and_suggest() {
+        let i = index();
+        let Resolved::Broken { message, help } = resolve(&i, "s1/read.md", "../s2/readme.md") else { panic!() };
+        assert!(message.contains("no page `s2/readme.md`"), "{message}");
+        assert_eq!(help.as_deref(), Some("did you mean `../s2/README.md`?"));
+        let Resolved::Broken { message, .. } = resolve(&i, "s1/read.md", "draft.md") else { panic!() };
+        assert!(message.contains("draft"), "{message}");
+        let Resolved::Broken { message, .. } = resolve(&i, "s1/read.md", "../../x.md") else { panic!() };
+        assert!(message.contains("outside the content folder"), "{message}");
+        let Resolved::Broken { help, .. } = resolve(&i, "index.md", "s1/raed.md") else { panic!() };
+        assert_eq!(help.as_deref(), Some("did you mean `s1/read.md`?"));
+    }
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(relative("a/b", "a/c/d.md"), "../c/d.md");
+        assert_eq!(relative("", "a/d.md"), "a/d.md");
+        assert_eq!(relative("a", "a/d.md"), "d.md");
+    }
+}

@@ -1,0 +1,362 @@
+//! Stage 3: one page's Markdown → an HTML fragment, in GitHub's flavour.
+//!
+//! Pure: in, the page body and the [`UrlIndex`]; out, a [`RenderedPage`] with
+//! the HTML, the table of contents, every id on the page, and every internal
+//! link it made (checked for anchors in stage 4). The event stream goes
+//! through one named pass per feature.
+
+mod code;
+mod footnotes;
+pub mod highlight;
+mod math;
+mod raw_html;
+pub mod slug;
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset};
+use serde::Serialize;
+
+pub use highlight::Highlighter;
+
+use crate::config::MarkdownConfig;
+use crate::content::{Page, PageId};
+use crate::diagnostics::{Diagnostic, Severity, line_col};
+use crate::links::{Resolved, UrlIndex, resolve};
+
+/// What rendering a page needs besides the page.
+pub struct RenderContext<'a> {
+    pub index: &'a UrlIndex,
+    pub highlighter: &'a Highlighter,
+    pub options: &'a MarkdownConfig,
+    /// How broken links are reported (`[links] broken`).
+    pub broken: Severity,
+}
+
+/// One entry of a page's table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// An internal link found while rendering, for stage 4.
+#[derive(Debug, Clone)]
+pub struct LinkRef {
+    /// The page linked to; `None` for a fragment on the same page.
+    pub target: Option<PageId>,
+    pub fragment: Option<String>,
+    pub line: usize,
+    pub column: usize,
+    /// The link's text, for backlinks.
+    pub text: String,
+}
+
+/// A page rendered to HTML, with what later stages need to know about it.
+#[derive(Debug, Default)]
+pub struct RenderedPage {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Every id a fragment may point at: headings, explicit ids, footnotes, raw HTML ids.
+    pub ids: HashSet<String>,
+    /// Headings as (id, text), in order, for search.
+    pub headings: Vec<(String, String)>,
+    pub links: Vec<LinkRef>,
+    pub has_code: bool,
+    pub has_math: bool,
+    pub word_count: usize,
+    /// Plain text of the page, for the search index.
+    pub text: String,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Languages of code blocks that could not be highlighted.
+    pub unknown_languages: Vec<String>,
+}
+
+type Spanned<'a> = (Event<'a>, Range<usize>);
+
+/// Where a page's body sits in its file, to report file positions.
+struct Source<'a> {
+    page: &'a Page,
+}
+
+impl Source<'_> {
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let (line, col) = line_col(&self.page.body, offset);
+        (line + self.page.body_line_offset, col)
+    }
+
+    fn diagnostic(&self, severity: Severity, offset: usize, message: String) -> Diagnostic {
+        let (line, col) = self.position(offset);
+        let d = match severity {
+            Severity::Error => Diagnostic::error(&self.page.file, message),
+            Severity::Warning => Diagnostic::warning(&self.page.file, message),
+        };
+        d.at(line, col)
+    }
+}
+
+fn parser_options(options: &MarkdownConfig) -> Options {
+    let mut o = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM;
+    if options.math {
+        o |= Options::ENABLE_MATH;
+    }
+    if options.attributes {
+        o |= Options::ENABLE_HEADING_ATTRIBUTES;
+    }
+    if options.smart_punctuation {
+        o |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    o
+}
+
+/// Renders one page.
+pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
+    let source = Source { page };
+    let mut out = RenderedPage::default();
+    let parser = Parser::new_ext(&page.body, parser_options(ctx.options)).into_offset_iter();
+    let mut events: Vec<Spanned> = TextMergeWithOffset::new(parser).collect();
+    if ctx.options.autolink {
+        events = autolink(events);
+    }
+    rewrite_links(&mut events, &source, ctx, &mut out);
+    raw_html::rewrite(&mut events, &source, ctx, &mut out);
+    heading_ids(&mut events, &mut out);
+    code::blocks(&mut events, &source, ctx, &mut out);
+    math::render(&mut events, &source, &mut out);
+    containers(&mut events);
+    collect_text(&events, &mut out);
+    let events = footnotes::github_style(events, &mut out.ids);
+    let mut html = String::with_capacity(page.body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+    out.html = html;
+    out
+}
+
+/// Bare URLs and `www.` addresses in text become links, as GitHub does.
+fn autolink(events: Vec<Spanned>) -> Vec<Spanned> {
+    let mut finder = linkify::LinkFinder::new();
+    finder.url_must_have_scheme(false);
+    let mut out = Vec::with_capacity(events.len());
+    let mut depth_link = 0usize;
+    let mut in_code = false;
+    for (event, range) in events {
+        match &event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => depth_link += 1,
+            Event::End(TagEnd::Link | TagEnd::Image) => depth_link = depth_link.saturating_sub(1),
+            Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock) => in_code = true,
+            Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock) => in_code = false,
+            _ => {}
+        }
+        let Event::Text(text) = &event else {
+            out.push((event, range));
+            continue;
+        };
+        if depth_link > 0 || in_code || !(text.contains("://") || text.contains("www.") || text.contains('@')) {
+            out.push((event, range));
+            continue;
+        }
+        let mut last = 0;
+        for link in finder.links(text) {
+            let s = link.as_str();
+            let href = match link.kind() {
+                linkify::LinkKind::Email => format!("mailto:{s}"),
+                _ if s.starts_with("http://") || s.starts_with("https://") => s.to_string(),
+                _ if s.starts_with("www.") => format!("http://{s}"),
+                _ => continue,
+            };
+            if link.start() > last {
+                out.push((Event::Text(CowStr::from(text[last..link.start()].to_string())), range.clone()));
+            }
+            let tag = Tag::Link { link_type: LinkType::Autolink, dest_url: href.into(), title: "".into(), id: "".into() };
+            out.push((Event::Start(tag), range.clone()));
+            out.push((Event::Text(CowStr::from(s.to_string())), range.clone()));
+            out.push((Event::End(TagEnd::Link), range.clone()));
+            last = link.end();
+        }
+        if last == 0 {
+            out.push((event, range));
+        } else if last < text.len() {
+            out.push((Event::Text(CowStr::from(text[last..].to_string())), range));
+        }
+    }
+    out
+}
+
+/// Resolves every Markdown link and image against the index.
+fn rewrite_links(events: &mut [Spanned], source: &Source, ctx: &RenderContext, out: &mut RenderedPage) {
+    for i in 0..events.len() {
+        let (Event::Start(Tag::Link { dest_url, link_type, .. } | Tag::Image { dest_url, link_type, .. }), range) = &mut events[i]
+        else {
+            continue;
+        };
+        if matches!(link_type, LinkType::Autolink | LinkType::Email) {
+            continue;
+        }
+        let start = range.start;
+        match resolve(ctx.index, &source.page.source, dest_url) {
+            Resolved::External => {}
+            Resolved::SamePage { fragment } => {
+                let (line, column) = source.position(start);
+                out.links.push(LinkRef { target: None, fragment: Some(fragment), line, column, text: String::new() });
+            }
+            Resolved::Page { page, fragment, href } => {
+                *dest_url = href.into();
+                let (line, column) = source.position(start);
+                let text = link_text(&events[i + 1..]);
+                out.links.push(LinkRef { target: Some(page), fragment, line, column, text });
+            }
+            Resolved::Asset { href } => *dest_url = href.into(),
+            Resolved::Broken { message, help } => {
+                out.diagnostics.push(source.diagnostic(ctx.broken, start, message).with_help_opt(help));
+            }
+        }
+    }
+}
+
+/// The text inside a link, up to its end.
+fn link_text(events: &[Spanned]) -> String {
+    let mut text = String::new();
+    for (e, _) in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::End(TagEnd::Link | TagEnd::Image) => break,
+            _ => {}
+        }
+    }
+    text
+}
+
+/// Gives every heading its GitHub id and an anchor link, and builds the table of contents.
+fn heading_ids(events: &mut Vec<Spanned>, out: &mut RenderedPage) {
+    let mut slugger = slug::Slugger::default();
+    for (e, _) in events.iter() {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {
+            slugger.reserve(id);
+        }
+    }
+    let mut flat = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        let Event::Start(Tag::Heading { level, id, classes, .. }) = &events[i].0 else {
+            i += 1;
+            continue;
+        };
+        let (level, explicit, classes) = (*level, id.clone(), classes.clone());
+        let end = events[i..].iter().position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_)))).map_or(events.len(), |p| i + p);
+        let text = plain_text(&events[i + 1..end]);
+        let id = match explicit {
+            Some(id) => id.to_string(),
+            None => slugger.slug(&text),
+        };
+        let n = heading_number(level);
+        let class_attr = if classes.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"{}\"", highlight::escape(&classes.iter().map(|c| c.as_ref()).collect::<Vec<_>>().join(" ")))
+        };
+        let esc = highlight::escape(&id);
+        let range = events[i].1.clone();
+        events[i] = (Event::Html(format!("<h{n} id=\"{esc}\"{class_attr}>").into()), range.clone());
+        let close = format!("<a class=\"heading-anchor\" href=\"#{esc}\" aria-label=\"Link to this section\">#</a></h{n}>\n");
+        if end < events.len() {
+            events[end] = (Event::Html(close.into()), range);
+        }
+        out.ids.insert(id.clone());
+        out.headings.push((id.clone(), text.clone()));
+        if (2..=4).contains(&n) {
+            flat.push(TocEntry { level: n, id, title: text, children: Vec::new() });
+        }
+        i = end + 1;
+    }
+    out.toc = nest_toc(flat);
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+fn nest_toc(flat: Vec<TocEntry>) -> Vec<TocEntry> {
+    let mut roots: Vec<TocEntry> = Vec::new();
+    for entry in flat {
+        insert_toc(&mut roots, entry);
+    }
+    roots
+}
+
+fn insert_toc(siblings: &mut Vec<TocEntry>, entry: TocEntry) {
+    match siblings.last_mut() {
+        Some(last) if entry.level > last.level => insert_toc(&mut last.children, entry),
+        _ => siblings.push(entry),
+    }
+}
+
+/// Text of inline events, as a heading id or a link label sees it.
+fn plain_text(events: &[Spanned]) -> String {
+    let mut text = String::new();
+    for (e, _) in events {
+        match e {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// GitHub alerts become callouts; tables get a scrolling wrapper.
+fn containers(events: &mut Vec<Spanned>) {
+    let mut out = Vec::with_capacity(events.len() + 8);
+    for (event, range) in events.drain(..) {
+        match &event {
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, title) = alert(*kind);
+                let html = format!("<div class=\"markdown-alert markdown-alert-{class}\"><p class=\"markdown-alert-title\">{title}</p>\n");
+                out.push((Event::Html(html.into()), range));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => out.push((Event::Html("</div>\n".into()), range)),
+            Event::Start(Tag::Table(_)) => {
+                out.push((Event::Html("<div class=\"table-wrapper\">".into()), range.clone()));
+                out.push((event, range));
+            }
+            Event::End(TagEnd::Table) => {
+                out.push((event, range.clone()));
+                out.push((Event::Html("</div>\n".into()), range));
+            }
+            _ => out.push((event, range)),
+        }
+    }
+    *events = out;
+}
+
+fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// Word count and plain text for search (prose and inline code, not code blocks).
+fn collect_text(events: &[Spanned], out: &mut RenderedPage) {
+    let mut text = String::new();
+    for (e, _) in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => {
+                text.push_str(t);
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+            _ => {}
+        }
+    }
+    out.word_count = text.split_whitespace().count();
+    out.text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+}

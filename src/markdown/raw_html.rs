@@ -1,0 +1,126 @@
+//! Raw HTML in Markdown: `href`/`src` attributes are resolved like Markdown
+//! links and `id` attributes become valid link targets.
+
+use pulldown_cmark::Event;
+
+use super::{LinkRef, RenderContext, RenderedPage, Source, Spanned};
+use crate::links::{Resolved, resolve};
+
+pub(super) fn rewrite(events: &mut [Spanned], source: &Source, ctx: &RenderContext, out: &mut RenderedPage) {
+    for (event, range) in events.iter_mut() {
+        let (Event::Html(html) | Event::InlineHtml(html)) = event else { continue };
+        if !html.contains('=') {
+            continue;
+        }
+        let mut changed = false;
+        let mut result = String::with_capacity(html.len());
+        let mut last = 0;
+        for attr in attributes(html) {
+            if attr.name.eq_ignore_ascii_case("id") {
+                out.ids.insert(attr.value.to_string());
+                continue;
+            }
+            if !(attr.name.eq_ignore_ascii_case("href") || attr.name.eq_ignore_ascii_case("src")) {
+                continue;
+            }
+            let offset = range.start + source_offset(&source.page.body[range.clone()], attr.value).unwrap_or(0);
+            let replacement = match resolve(ctx.index, &source.page.source, &unescape(attr.value)) {
+                Resolved::Page { page, fragment, href } => {
+                    let (line, column) = source.position(offset);
+                    out.links.push(LinkRef { target: Some(page), fragment, line, column, text: String::new() });
+                    Some(href)
+                }
+                Resolved::Asset { href } => Some(href),
+                Resolved::SamePage { fragment } => {
+                    let (line, column) = source.position(offset);
+                    out.links.push(LinkRef { target: None, fragment: Some(fragment), line, column, text: String::new() });
+                    None
+                }
+                Resolved::Broken { message, help } => {
+                    out.diagnostics.push(source.diagnostic(ctx.broken, offset, message).with_help_opt(help));
+                    None
+                }
+                Resolved::External => None,
+            };
+            if let Some(href) = replacement {
+                result.push_str(&html[last..attr.value_start]);
+                result.push_str(&super::highlight::escape(&href));
+                last = attr.value_start + attr.value.len();
+                changed = true;
+            }
+        }
+        if changed {
+            result.push_str(&html[last..]);
+            *event = match event {
+                Event::Html(_) => Event::Html(result.into()),
+                _ => Event::InlineHtml(result.into()),
+            };
+        }
+    }
+}
+
+fn source_offset(source: &str, value: &str) -> Option<usize> {
+    source.find(value)
+}
+
+fn unescape(value: &str) -> String {
+    value.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'")
+}
+
+struct Attribute<'a> {
+    name: &'a str,
+    value: &'a str,
+    value_start: usize,
+}
+
+/// Quoted attributes inside tags of an HTML fragment (`name="value"` or `name='value'`).
+fn attributes(html: &str) -> Vec<Attribute<'_>> {
+    let bytes = html.as_bytes();
+    let mut found = Vec::new();
+    let mut in_tag = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !in_tag {
+            if b == b'<' && bytes.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic()) {
+                in_tag = true;
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'>' {
+            in_tag = false;
+            i += 1;
+            continue;
+        }
+        if b == b'=' {
+            let name_end = html[..i].trim_end().len();
+            let name_start = html[..name_end].rfind(|c: char| c.is_whitespace() || c == '<').map_or(0, |p| p + 1);
+            let mut j = i + 1;
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if let Some(&q) = bytes.get(j).filter(|q| **q == b'"' || **q == b'\'') {
+                if let Some(len) = html[j + 1..].find(q as char) {
+                    found.push(Attribute { name: &html[name_start..name_end], value: &html[j + 1..j + 1 + len], value_start: j + 1 });
+                    i = j + 2 + len;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_attributes_in_tags_only() {
+        let html = "<a href=\"x.md\" id='top'>a=b</a> <img src = \"i.png\">";
+        let attrs: Vec<(&str, &str)> = attributes(html).iter().map(|a| (a.name, a.value)).collect();
+        assert_eq!(attrs, [("href", "x.md"), ("id", "top"), ("src", "i.png")]);
+    }
+}

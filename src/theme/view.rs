@@ -1,0 +1,217 @@
+//! Template view models: borrowed, serialisable shapes of the course for Tera.
+//! The site-wide ones (config, nav) are built once; per-page ones are small.
+
+use serde::Serialize;
+use tera::Context;
+
+use crate::config::Config;
+use crate::content::{Course, PageId, SectionId};
+use crate::links::{LinkGraph, UrlIndex};
+use crate::markdown::{RenderedPage, TocEntry};
+
+#[derive(Serialize)]
+pub struct LinkView<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+}
+
+/// One entry of the course navigation tree.
+#[derive(Serialize, Debug, Clone)]
+pub struct NavItem {
+    pub title: String,
+    /// Empty for a folder without its own page.
+    pub url: String,
+    pub description: Option<String>,
+    pub is_section: bool,
+    pub children: Vec<NavItem>,
+}
+
+/// The navigation tree in course order, without the home page.
+pub fn nav_tree(course: &Course, index: &UrlIndex) -> Vec<NavItem> {
+    section_children(course, index, 0)
+}
+
+fn section_children(course: &Course, index: &UrlIndex, id: SectionId) -> Vec<NavItem> {
+    let s = &course.sections[id];
+    let mut items: Vec<NavItem> = s
+        .pages
+        .iter()
+        .map(|&p| NavItem {
+            title: course.pages[p].title.clone(),
+            url: index.urls[p].clone(),
+            description: course.pages[p].front.description.clone(),
+            is_section: false,
+            children: Vec::new(),
+        })
+        .collect();
+    for &sub in &s.subsections {
+        let page = course.sections[sub].index;
+        items.push(NavItem {
+            title: course.section_title(sub).to_string(),
+            url: page.map(|p| index.urls[p].clone()).unwrap_or_default(),
+            description: page.and_then(|p| course.pages[p].front.description.clone()),
+            is_section: true,
+            children: section_children(course, index, sub),
+        });
+    }
+    items
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    url: &'a str,
+    permalink: String,
+    content: &'a str,
+    toc: &'a [TocEntry],
+    date: Option<&'a str>,
+    updated: Option<&'a str>,
+    weight: Option<i64>,
+    draft: bool,
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+    word_count: usize,
+    reading_time: usize,
+    edit_url: Option<String>,
+    source: &'a str,
+    section: Option<LinkView<'a>>,
+    ancestors: Vec<LinkView<'a>>,
+    prev: Option<LinkView<'a>>,
+    next: Option<LinkView<'a>>,
+    backlinks: Vec<LinkView<'a>>,
+    has_code: bool,
+    has_math: bool,
+    is_section: bool,
+}
+
+#[derive(Serialize)]
+struct SectionView<'a> {
+    title: &'a str,
+    url: &'a str,
+    description: Option<&'a str>,
+    content: &'a str,
+    pages: Vec<PageSummary<'a>>,
+    subsections: Vec<SubsectionView<'a>>,
+}
+
+#[derive(Serialize)]
+struct PageSummary<'a> {
+    title: &'a str,
+    url: &'a str,
+    description: Option<&'a str>,
+    date: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SubsectionView<'a> {
+    title: &'a str,
+    url: &'a str,
+    description: Option<&'a str>,
+    pages: Vec<PageSummary<'a>>,
+}
+
+/// Everything about the site a page template may need.
+pub struct PageInput<'a> {
+    pub config: &'a Config,
+    pub course: &'a Course,
+    pub index: &'a UrlIndex,
+    pub rendered: &'a [RenderedPage],
+    pub graph: &'a LinkGraph,
+}
+
+impl<'a> PageInput<'a> {
+    fn link(&self, p: PageId) -> LinkView<'a> {
+        LinkView { title: &self.course.pages[p].title, url: &self.index.urls[p] }
+    }
+
+    fn summary(&self, p: PageId) -> PageSummary<'a> {
+        let page = &self.course.pages[p];
+        PageSummary { title: &page.title, url: &self.index.urls[p], description: page.front.description.as_deref(), date: page.front.date.as_deref() }
+    }
+
+    fn section_link(&self, s: SectionId) -> Option<LinkView<'a>> {
+        self.course.sections[s].index.map(|p| self.link(p))
+    }
+}
+
+/// The context of a page template (`page`, and `section` for a section's page).
+pub fn page_context(input: &PageInput, id: PageId) -> Context {
+    let course = input.course;
+    let page = &course.pages[id];
+    let rendered = &input.rendered[id];
+    let url = &input.index.urls[id];
+    let mut ancestors = Vec::new();
+    let own_section = page.section;
+    let mut cursor = if page.is_index { course.sections[own_section].parent } else { Some(own_section) };
+    while let Some(s) = cursor {
+        ancestors.extend(input.section_link(s));
+        cursor = course.sections[s].parent;
+    }
+    ancestors.reverse();
+    let section = if page.is_index {
+        course.sections[own_section].parent.and_then(|p| input.section_link(p))
+    } else {
+        input.section_link(own_section)
+    };
+    let edit_url = input.config.repo_url.as_ref().map(|repo| {
+        format!("{}/edit/{}/{}", repo.trim_end_matches('/'), input.config.branch, page.file)
+    });
+    let view = PageView {
+        title: &page.title,
+        description: page.front.description.as_deref(),
+        url,
+        permalink: format!("{}{}", input.config.site_origin_url(), url.strip_prefix(&input.index.base_path).map_or(url.to_string(), |u| format!("/{u}"))),
+        content: &rendered.html,
+        toc: &rendered.toc,
+        date: page.front.date.as_deref(),
+        updated: None,
+        weight: page.front.weight,
+        draft: page.front.draft,
+        extra: &page.front.extra,
+        word_count: rendered.word_count,
+        reading_time: rendered.word_count.div_ceil(200).max(1),
+        edit_url,
+        source: &page.file,
+        section,
+        ancestors,
+        prev: input.graph.prev[id].map(|p| input.link(p)),
+        next: input.graph.next[id].map(|p| input.link(p)),
+        backlinks: input.graph.backlinks[id].iter().map(|b| input.link(b.from)).collect(),
+        has_code: rendered.has_code,
+        has_math: rendered.has_math,
+        is_section: page.is_index,
+    };
+    let mut context = Context::new();
+    context.insert("page", &view);
+    context.insert("current_url", url);
+    if page.is_index {
+        context.insert("section", &section_context(input, own_section));
+    }
+    context
+}
+
+fn section_context<'a>(input: &PageInput<'a>, id: SectionId) -> SectionView<'a> {
+    let course = input.course;
+    let s = &course.sections[id];
+    let page = s.index.map(|p| &course.pages[p]);
+    SectionView {
+        title: course.section_title(id),
+        url: s.index.map_or("", |p| &input.index.urls[p]),
+        description: page.and_then(|p| p.front.description.as_deref()),
+        content: s.index.map_or("", |p| &input.rendered[p].html),
+        pages: s.pages.iter().map(|&p| input.summary(p)).collect(),
+        subsections: s
+            .subsections
+            .iter()
+            .map(|&sub| {
+                let ss = &course.sections[sub];
+                SubsectionView {
+                    title: course.section_title(sub),
+                    url: ss.index.map_or("", |p| &input.index.urls[p]),
+                    description: ss.index.and_then(|p| course.pages[p].front.description.as_deref()),
+                    pages: ss.pages.iter().map(|&p| input.summary(p)).collect(),
+                }
+            })
+            .collect(),
+    }
+}
