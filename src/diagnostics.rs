@@ -161,12 +161,17 @@ pub fn report(
 
 /// The closest candidate by edit distance, when it is close enough to be a likely typo.
 pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    closest_within(wanted, candidates, (wanted.chars().count() / 3).max(2))
+}
+
+/// The closest candidate at most `max` edits away (letter case counts as no edit).
+pub fn closest_within<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Option<&'a str> {
     let wanted_lower = wanted.to_lowercase();
     candidates
         .into_iter()
         .map(|c| (strsim::levenshtein(&wanted_lower, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.chars().count().max(wanted.chars().count()) / 3).max(2))
-        .min_by_key(|(d, _)| *d)
+        .filter(|(d, _)| *d <= max)
+        .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
 }
 

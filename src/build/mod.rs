@@ -86,6 +86,12 @@ pub fn run(options: &BuildOptions, mode: Mode) -> Result<Report> {
         Ok(c) => c,
         Err(d) => return Ok(Report::stop(d, vec![])),
     };
+    // Checked first: a refused output folder is refused whatever the content, and a
+    // site left aside by a killed build is put back even if this build fails.
+    let output = match mode {
+        Mode::Build => Some(output::check(&options.root, &config.output_dir, &protected(&config))?),
+        Mode::Check => None,
+    };
     let content_name = config.content_dir.to_string_lossy().replace('\\', "/");
     let (course, mut diags) =
         content::load(&options.root.join(&config.content_dir), &content_name, &LoadOptions { include_drafts: options.drafts });
@@ -117,10 +123,6 @@ pub fn run(options: &BuildOptions, mode: Mode) -> Result<Report> {
     }
 
     theme.set_globals(globals(&config, &course, &index));
-    let output = match mode {
-        Mode::Build => Some(output::check(&options.root, &config.output_dir, &protected(&config))?),
-        Mode::Check => None,
-    };
     let staging = match &output {
         Some(o) => Some(o.start()?.to_path_buf()),
         None => None,

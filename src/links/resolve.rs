@@ -170,7 +170,8 @@ fn suggest(index: &UrlIndex, from_dir: &str, target: &str, written: &str) -> Opt
         .chain(index.assets.iter())
         .map(String::as_str)
         .chain(index.by_dir.keys().map(String::as_str).filter(|d| !d.is_empty()));
-    let best = diagnostics::closest(target, candidates)?;
+    let name_len = target.rsplit('/').next().unwrap_or(target).chars().count();
+    let best = diagnostics::closest_within(target, candidates, (name_len / 3).max(2))?;
     let shown = if written.starts_with('/') || written.starts_with('@') {
         format!("@/{best}")
     } else {

@@ -164,9 +164,14 @@ fn autolink(events: Vec<Spanned>) -> Vec<Spanned> {
         }
         let mut last = 0;
         for link in finder.links(text) {
-            let s = link.as_str();
-            let href = match link.kind() {
-                linkify::LinkKind::Email => format!("mailto:{s}"),
+            if link.start() < last {
+                continue;
+            }
+            let is_email = link.kind() == &linkify::LinkKind::Email;
+            let end = if is_email { link.end() } else { gfm_link_end(text, link.start()) };
+            let s = &text[link.start()..end];
+            let href = match () {
+                _ if is_email => format!("mailto:{s}"),
                 _ if s.starts_with("http://") || s.starts_with("https://") => s.to_string(),
                 _ if s.starts_with("www.") => format!("http://{s}"),
                 _ => continue,
@@ -178,7 +183,7 @@ fn autolink(events: Vec<Spanned>) -> Vec<Spanned> {
             out.push((Event::Start(tag), range.clone()));
             out.push((Event::Text(CowStr::from(s.to_string())), range.clone()));
             out.push((Event::End(TagEnd::Link), range.clone()));
-            last = link.end();
+            last = end;
         }
         if last == 0 {
             out.push((event, range));
@@ -187,6 +192,33 @@ fn autolink(events: Vec<Spanned>) -> Vec<Spanned> {
         }
     }
     out
+}
+
+/// Where a bare link starting at `start` ends by GFM's extended autolink rules:
+/// up to white space or `<`, minus trailing punctuation, an unbalanced `)`,
+/// and a trailing entity reference.
+fn gfm_link_end(text: &str, start: usize) -> usize {
+    let rest = &text[start..];
+    let mut end = start + rest.find(|c: char| c.is_whitespace() || c == '<').unwrap_or(rest.len());
+    loop {
+        let candidate = &text[start..end];
+        let Some(last) = candidate.chars().last() else { return end };
+        if matches!(last, '?' | '!' | '.' | ',' | ':' | '*' | '_' | '~' | '\'' | '"') {
+            end -= last.len_utf8();
+        } else if last == ')' && candidate.matches('(').count() < candidate.matches(')').count() {
+            end -= 1;
+        } else if last == ';' {
+            let amp = candidate.rfind('&');
+            match amp {
+                Some(a) if candidate[a + 1..candidate.len() - 1].chars().all(|c| c.is_ascii_alphanumeric()) && a + 2 < candidate.len() => {
+                    end = start + a;
+                }
+                _ => return end,
+            }
+        } else {
+            return end;
+        }
+    }
 }
 
 /// Resolves every Markdown link and image against the index.
@@ -276,6 +308,26 @@ fn heading_ids(events: &mut Vec<Spanned>, out: &mut RenderedPage) {
         i = end + 1;
     }
     out.toc = nest_toc(flat);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::gfm_link_end;
+
+    #[test]
+    fn autolink_ends_like_github() {
+        let cases = [
+            ("see https://x.org/a.pdf} next", "https://x.org/a.pdf}"),
+            ("(https://x.org/a_(b)) and", "https://x.org/a_(b)"),
+            ("https://x.org/a. Next", "https://x.org/a"),
+            ("https://x.org/?q=1&amp; x", "https://x.org/?q=1"),
+            ("www.x.org/path, and", "www.x.org/path"),
+        ];
+        for (text, want) in cases {
+            let start = text.find("http").or_else(|| text.find("www")).unwrap();
+            assert_eq!(&text[start..gfm_link_end(text, start)], want, "{text}");
+        }
+    }
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {

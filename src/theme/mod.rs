@@ -114,11 +114,11 @@ impl Theme {
         }
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml", ".htm"]);
+        register_helpers(&mut tera, config);
         let files: BTreeMap<String, String> = templates.iter().map(|(n, (shown, _))| (n.clone(), shown.clone())).collect();
         if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, (_, text))| (n.as_str(), text.as_str()))) {
             return Err(vec![template_error(&files, &e, None)]);
         }
-        register_helpers(&mut tera, config);
         Ok(Theme { tera, files, static_files })
     }
 

@@ -1,0 +1,9 @@
+//! Integration tests: the real `syllabus` binary on small fixture sites.
+
+mod support;
+
+mod build;
+mod frontmatter;
+mod gfm;
+mod output;
+mod templates;
