@@ -66,7 +66,7 @@ pub fn resolve(index: &UrlIndex, from: &str, dest: &str) -> Resolved {
     };
     let Some(target) = target else {
         return Resolved::Broken {
-            message: format!("link `{dest}` points outside the content folder"),
+            message: format!("broken link `{dest}`: it points outside the content folder"),
             help: Some("link to pages and files inside the content folder; put shared files in `static/`".into()),
         };
     };
@@ -78,7 +78,14 @@ pub fn resolve(index: &UrlIndex, from: &str, dest: &str) -> Resolved {
             href: format!("{}{suffix}", index.urls[page]),
         },
         Found::Asset => Resolved::Asset { href: format!("{}{suffix}", index.url_for(&target)) },
-        Found::Missing(message) => Resolved::Broken { message: format!("broken link `{dest}`: {message}"), help: suggest(index, from_dir, &target, raw_path) },
+        Found::Missing(message) => {
+            let help = if message.contains("is a draft") {
+                Some("remove the link, or build with `--drafts`".to_string())
+            } else {
+                suggest(index, from_dir, &target, raw_path)
+            };
+            Resolved::Broken { message: format!("broken link `{dest}`: {message}"), help }
+        }
     }
 }
 

@@ -5,5 +5,6 @@ mod support;
 mod build;
 mod frontmatter;
 mod gfm;
+mod links;
 mod output;
 mod templates;
