@@ -37,6 +37,12 @@ const ALIASES: &[(&str, &str)] = &[
     ("md", "markdown"),
     ("patch", "diff"),
     ("r", "R"),
+    ("ps1", "powershell"),
+    ("pwsh", "powershell"),
+    ("ps", "powershell"),
+    // No Bicep grammar is published in a crate; TypeScript's highlights its
+    // comments, single-quoted strings, `${}` interpolation and braces.
+    ("bicep", "typescript"),
 ];
 
 /// Highlights code blocks; shared by all rendering threads.
@@ -237,6 +243,56 @@ mod tests {
         let Highlighted::Plain { unknown, lines } = h.highlight("cobolx", "<x>") else { panic!() };
         assert_eq!(unknown.as_deref(), Some("cobolx"));
         assert_eq!(lines, ["&lt;x&gt;"]);
+    }
+
+    /// Every language a cloud course uses, by name and common alias, gets highlight spans.
+    #[test]
+    fn every_course_language_is_highlighted() {
+        let h = Highlighter::new(&HighlightConfig::default());
+        let samples = [
+            ("bash", "echo \"$HOME\" # home"),
+            ("sh", "ls -l | grep x"),
+            ("shell", "export A=1"),
+            ("console", "$ az login"),
+            ("python", "def f(x):\n    return x"),
+            ("py", "import os"),
+            ("json", "{\"a\": [1, true]}"),
+            ("yaml", "a: 1\nb: [x]"),
+            ("yml", "on: push"),
+            ("toml", "[a]\nb = 1"),
+            ("rust", "fn main() { let x = 1; }"),
+            ("javascript", "const x = () => 1;"),
+            ("js", "let a = 'b';"),
+            ("typescript", "let x: number = 1;"),
+            ("ts", "interface A { b: string }"),
+            ("csharp", "public class A { }"),
+            ("cs", "var x = 1;"),
+            ("java", "public class A { }"),
+            ("go", "func main() { fmt.Println(1) }"),
+            ("sql", "SELECT a FROM t WHERE b > 1;"),
+            ("dockerfile", "FROM python:3.12\nRUN pip install x"),
+            ("powershell", "Get-AzVM -Name $name"),
+            ("ps1", "$x = 1"),
+            ("hcl", "resource \"a\" \"b\" { x = 1 }"),
+            ("terraform", "variable \"x\" {}"),
+            ("tf", "provider \"azurerm\" {}"),
+            ("bicep", "param location string = 'eastus'"),
+            ("r", "x <- c(1, 2)"),
+            ("markdown", "# Title\n*em*"),
+            ("html", "<p class=\"x\">a</p>"),
+            ("css", "a { color: red; }"),
+            ("diff", "+ added\n- removed"),
+        ];
+        for (lang, code) in samples {
+            match h.highlight(lang, code) {
+                Highlighted::Lines(lines) => {
+                    let html = lines.concat();
+                    assert!(html.contains("<span class=\"sy-"), "{lang}: {html}");
+                    assert!(!html.contains("<p class") && !html.contains("x <- "), "{lang} not escaped: {html}");
+                }
+                Highlighted::Plain { .. } => panic!("{lang} was not highlighted"),
+            }
+        }
     }
 
     #[test]
