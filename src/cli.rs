@@ -74,7 +74,13 @@ pub enum Outcome {
 }
 
 fn options(common: &CommonArgs, output: Option<PathBuf>, quiet: bool) -> BuildOptions {
-    BuildOptions { root: common.root.clone(), output, base_url: common.base_url.clone(), drafts: common.drafts, quiet }
+    BuildOptions {
+        root: common.root.clone(),
+        output,
+        base_url: common.base_url.clone(),
+        drafts: common.drafts,
+        quiet,
+    }
 }
 
 fn github_actions() -> bool {
@@ -88,15 +94,26 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             let options = options(&args.common, args.output.clone(), args.quiet);
             let mut report = build::run(&options, Mode::Build)?;
             diagnostics::sort(&mut report.diagnostics);
-            diagnostics::report(&report.diagnostics, Format::Human, github_actions(), &mut std::io::stderr())?;
+            diagnostics::report(
+                &report.diagnostics,
+                Format::Human,
+                github_actions(),
+                &mut std::io::stderr(),
+            )?;
             if report.has_errors() {
                 let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
-                eprintln!("error: build failed with {errors} error(s); the previous site, if any, is unchanged");
+                eprintln!(
+                    "error: build failed with {errors} error(s); the previous site, if any, is unchanged"
+                );
                 return Ok(Outcome::ContentErrors);
             }
             if let (Some(s), false) = (&report.summary, args.quiet) {
                 let warnings = report.diagnostics.len();
-                let warn = if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() };
+                let warn = if warnings > 0 {
+                    format!(", {warnings} warning(s)")
+                } else {
+                    String::new()
+                };
                 println!(
                     "Built {} pages and {} assets in {} ms into {}{warn}",
                     s.pages,
@@ -122,7 +139,11 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 let warnings = report.diagnostics.len() - errors;
                 writeln!(out, "check: {errors} error(s), {warnings} warning(s)")?;
             }
-            Ok(if errors > 0 { Outcome::ContentErrors } else { Outcome::Success })
+            Ok(if errors > 0 {
+                Outcome::ContentErrors
+            } else {
+                Outcome::Success
+            })
         }
     }
 }

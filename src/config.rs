@@ -126,11 +126,33 @@ impl Default for SearchConfig {
 }
 
 const TOP_KEYS: &[&str] = &[
-    "title", "description", "base_url", "theme", "output_dir", "content_dir", "repo_url",
-    "branch", "language", "markdown", "highlight", "links", "search", "azure", "extra",
+    "title",
+    "description",
+    "base_url",
+    "theme",
+    "output_dir",
+    "content_dir",
+    "repo_url",
+    "branch",
+    "language",
+    "markdown",
+    "highlight",
+    "links",
+    "search",
+    "azure",
+    "extra",
 ];
 const TABLE_KEYS: &[(&str, &[&str])] = &[
-    ("markdown", &["unsafe_html", "math", "autolink", "attributes", "smart_punctuation"]),
+    (
+        "markdown",
+        &[
+            "unsafe_html",
+            "math",
+            "autolink",
+            "attributes",
+            "smart_punctuation",
+        ],
+    ),
     ("highlight", &["enabled", "light_theme", "dark_theme"]),
     ("links", &["broken"]),
     ("search", &["enabled"]),
@@ -143,14 +165,19 @@ impl Config {
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(vec![Diagnostic::error(
-                    FILE_NAME,
-                    format!("no `{FILE_NAME}` in `{}`", root.display()),
-                )
-                .with_help("run `syllabus init` to create a course here, or pass `--root DIR`")]);
+                return Err(vec![
+                    Diagnostic::error(
+                        FILE_NAME,
+                        format!("no `{FILE_NAME}` in `{}`", root.display()),
+                    )
+                    .with_help("run `syllabus init` to create a course here, or pass `--root DIR`"),
+                ]);
             }
             Err(e) => {
-                return Err(vec![Diagnostic::error(FILE_NAME, format!("cannot read: {e}"))]);
+                return Err(vec![Diagnostic::error(
+                    FILE_NAME,
+                    format!("cannot read: {e}"),
+                )]);
             }
         };
         Config::parse(&text)
@@ -158,12 +185,14 @@ impl Config {
 
     /// Parses the text of `syllabus.toml`.
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let table: toml::Table = toml::from_str(text).map_err(|e| vec![toml_error(FILE_NAME, text, &e)])?;
+        let table: toml::Table =
+            toml::from_str(text).map_err(|e| vec![toml_error(FILE_NAME, text, &e)])?;
         let mut problems = unknown_keys(&table, text);
         if !problems.is_empty() {
             return Err(std::mem::take(&mut problems));
         }
-        let config: Config = toml::from_str(text).map_err(|e| vec![toml_error(FILE_NAME, text, &e)])?;
+        let config: Config =
+            toml::from_str(text).map_err(|e| vec![toml_error(FILE_NAME, text, &e)])?;
         config.validate(text).map_err(|d| vec![d])?;
         Ok(config)
     }
@@ -188,7 +217,11 @@ impl Config {
             None => url,
         };
         let trimmed = path.trim_matches('/');
-        if trimmed.is_empty() { "/".into() } else { format!("/{trimmed}/") }
+        if trimmed.is_empty() {
+            "/".into()
+        } else {
+            format!("/{trimmed}/")
+        }
     }
 
     /// `base_url` without its trailing slash, for absolute links (feeds, canonical URLs).
@@ -204,7 +237,9 @@ fn unknown_keys(table: &toml::Table, text: &str) -> Vec<Diagnostic> {
             out.push(unknown_key(key, TOP_KEYS, text, ""));
             continue;
         }
-        let Some((_, known)) = TABLE_KEYS.iter().find(|(t, _)| t == key) else { continue };
+        let Some((_, known)) = TABLE_KEYS.iter().find(|(t, _)| t == key) else {
+            continue;
+        };
         if let Some(inner) = value.as_table() {
             for sub in inner.keys() {
                 if !known.contains(&sub.as_str()) {
@@ -217,7 +252,11 @@ fn unknown_keys(table: &toml::Table, text: &str) -> Vec<Diagnostic> {
 }
 
 fn unknown_key(key: &str, known: &[&str], text: &str, table: &str) -> Diagnostic {
-    let place = if table.is_empty() { String::new() } else { format!(" in `[{table}]`") };
+    let place = if table.is_empty() {
+        String::new()
+    } else {
+        format!(" in `[{table}]`")
+    };
     let help = match diagnostics::closest(key, known.iter().copied()) {
         Some(k) => format!("did you mean `{k}`?"),
         None => format!("known keys{place}: {}", known.join(", ")),
@@ -234,14 +273,18 @@ fn key_line(text: &str, key: &str) -> usize {
             let l = l.trim_start();
             let header = l.trim_start_matches('[').trim_start();
             (l.starts_with(key) && l[key.len()..].trim_start().starts_with('='))
-                || (l.starts_with('[') && header.starts_with(key) && header[key.len()..].trim_start().starts_with(']'))
+                || (l.starts_with('[')
+                    && header.starts_with(key)
+                    && header[key.len()..].trim_start().starts_with(']'))
         })
         .map_or(0, |i| i + 1)
 }
 
 /// Turns a TOML error into a diagnostic at its line and column.
 pub fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> Diagnostic {
-    let (line, col) = e.span().map_or((0, 0), |s| diagnostics::line_col(text, s.start));
+    let (line, col) = e
+        .span()
+        .map_or((0, 0), |s| diagnostics::line_col(text, s.start));
     Diagnostic::error(file, format!("invalid TOML: {}", e.message())).at(line, col)
 }
 

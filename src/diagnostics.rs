@@ -42,7 +42,10 @@ impl Diagnostic {
     }
 
     pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, message)
+        }
     }
 
     pub fn at(mut self, line: usize, column: usize) -> Self {
@@ -110,7 +113,9 @@ impl fmt::Display for Diagnostic {
 }
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {
@@ -165,7 +170,11 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
 }
 
 /// The closest candidate at most `max` edits away (letter case counts as no edit).
-pub fn closest_within<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Option<&'a str> {
+pub fn closest_within<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    max: usize,
+) -> Option<&'a str> {
     let wanted_lower = wanted.to_lowercase();
     candidates
         .into_iter()
@@ -215,6 +224,9 @@ mod tests {
     #[test]
     fn annotation_escapes() {
         let d = Diagnostic::error("content/a,b.md", "broken link\nhere").at(3, 10);
-        assert_eq!(d.github_annotation(), "::error file=content/a%2Cb.md,line=3,col=10::broken link%0Ahere");
+        assert_eq!(
+            d.github_annotation(),
+            "::error file=content/a%2Cb.md,line=3,col=10::broken link%0Ahere"
+        );
     }
 }

@@ -14,12 +14,12 @@
 //! Problems in the user's content are [`diagnostics::Diagnostic`] values,
 //! collected across the whole site and reported together.
 
+pub mod build;
 pub mod cli;
 pub mod config;
-pub mod diagnostics;
 pub mod content;
+pub mod diagnostics;
 pub mod links;
 pub mod markdown;
-pub mod theme;
-pub mod build;
 pub mod site_files;
+pub mod theme;

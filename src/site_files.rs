@@ -34,9 +34,23 @@ pub fn search_index(course: &Course, rendered: &[RenderedPage], index: &UrlIndex
         .iter()
         .map(|&p| {
             let page = &course.pages[p];
-            let section = if page.is_index { "" } else { course.section_title(page.section) };
-            let words: Vec<&str> = rendered[p].text.split(' ').take(SEARCH_TEXT_WORDS).collect();
-            SearchEntry { t: &page.title, u: &index.urls[p], s: section, h: &rendered[p].headings, x: words.join(" ") }
+            let section = if page.is_index {
+                ""
+            } else {
+                course.section_title(page.section)
+            };
+            let words: Vec<&str> = rendered[p]
+                .text
+                .split(' ')
+                .take(SEARCH_TEXT_WORDS)
+                .collect();
+            SearchEntry {
+                t: &page.title,
+                u: &index.urls[p],
+                s: section,
+                h: &rendered[p].headings,
+                x: words.join(" "),
+            }
         })
         .collect();
     serde_json::to_vec(&SearchIndex { v: 1, pages }).unwrap_or_default()
@@ -50,25 +64,44 @@ pub struct Redirect {
 
 /// Every page's aliases as redirects; an alias that collides with a page or another alias is an error.
 pub fn aliases(course: &Course, index: &UrlIndex) -> (Vec<Redirect>, Vec<Diagnostic>) {
-    let mut taken: HashMap<String, &str> = course.pages.iter().map(|p| (p.url_path.clone(), p.file.as_str())).collect();
+    let mut taken: HashMap<String, &str> = course
+        .pages
+        .iter()
+        .map(|p| (p.url_path.clone(), p.file.as_str()))
+        .collect();
     let mut redirects = Vec::new();
     let mut diags = Vec::new();
     for (id, page) in course.pages.iter().enumerate() {
         for alias in &page.front.aliases {
             let path = alias_path(alias, &index.base_path);
             if path.is_empty() || path.split('/').any(|p| p == "..") {
-                diags.push(Diagnostic::error(&page.file, format!("alias `{alias}` is not a usable URL path")).with_help("write aliases as site paths such as \"/old/page/\""));
+                diags.push(
+                    Diagnostic::error(
+                        &page.file,
+                        format!("alias `{alias}` is not a usable URL path"),
+                    )
+                    .with_help("write aliases as site paths such as \"/old/page/\""),
+                );
                 continue;
             }
             if let Some(other) = taken.get(&path) {
                 diags.push(
-                    Diagnostic::error(&page.file, format!("alias `{alias}` of `{}` is already the URL of `{other}`", page.file))
-                        .with_help("remove the alias from one of the two pages"),
+                    Diagnostic::error(
+                        &page.file,
+                        format!(
+                            "alias `{alias}` of `{}` is already the URL of `{other}`",
+                            page.file
+                        ),
+                    )
+                    .with_help("remove the alias from one of the two pages"),
                 );
                 continue;
             }
             taken.insert(path.clone(), &page.file);
-            redirects.push(Redirect { path, to: index.urls[id].clone() });
+            redirects.push(Redirect {
+                path,
+                to: index.urls[id].clone(),
+            });
         }
     }
     (redirects, diags)
@@ -77,9 +110,16 @@ pub fn aliases(course: &Course, index: &UrlIndex) -> (Vec<Redirect>, Vec<Diagnos
 /// `/course/old/page` → `old/page/` (relative to the site root, with a trailing slash).
 fn alias_path(alias: &str, base_path: &str) -> String {
     let a = alias.trim();
-    let a = a.strip_prefix(base_path).unwrap_or(a).trim_start_matches('/');
+    let a = a
+        .strip_prefix(base_path)
+        .unwrap_or(a)
+        .trim_start_matches('/');
     let a = crate::links::decode_path(a);
-    if a.is_empty() || a.ends_with('/') || a.ends_with(".html") { a } else { format!("{a}/") }
+    if a.is_empty() || a.ends_with('/') || a.ends_with(".html") {
+        a
+    } else {
+        format!("{a}/")
+    }
 }
 
 /// The HTML of a redirect page (for hosts without redirect rules, and `serve`).

@@ -24,17 +24,34 @@ pub struct Output {
 
 /// Why an output folder was refused.
 pub fn check(root: &Path, output: &Path, protected: &[PathBuf]) -> Result<Output> {
-    let root = fs::canonicalize(root).with_context(|| format!("cannot open the project folder `{}`", root.display()))?;
-    let output = if output.is_absolute() { output.to_path_buf() } else { root.join(output) };
+    let root = fs::canonicalize(root)
+        .with_context(|| format!("cannot open the project folder `{}`", root.display()))?;
+    let output = if output.is_absolute() {
+        output.to_path_buf()
+    } else {
+        root.join(output)
+    };
     let output = resolve(&output);
     let Some(name) = output.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-        bail!("refusing to write the site to `{}`: choose a folder of its own, such as `public`", output.display());
+        bail!(
+            "refusing to write the site to `{}`: choose a folder of its own, such as `public`",
+            output.display()
+        );
     };
-    let home = std::env::var_os("HOME").map(PathBuf::from).map(|h| resolve(&h));
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .map(|h| resolve(&h));
     let mut guarded: Vec<(PathBuf, String)> = vec![(root.clone(), "the project folder".into())];
     for p in protected {
-        let p = resolve(&if p.is_absolute() { p.clone() } else { root.join(p) });
-        guarded.push((p.clone(), format!("`{}`", p.strip_prefix(&root).unwrap_or(&p).display())));
+        let p = resolve(&if p.is_absolute() {
+            p.clone()
+        } else {
+            root.join(p)
+        });
+        guarded.push((
+            p.clone(),
+            format!("`{}`", p.strip_prefix(&root).unwrap_or(&p).display()),
+        ));
     }
     if let Some(h) = &home {
         guarded.push((h.clone(), "your home folder".into()));
@@ -56,14 +73,26 @@ pub fn check(root: &Path, output: &Path, protected: &[PathBuf]) -> Result<Output
             );
         }
     }
-    let parent = output.parent().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
-    let out = Output { staging: parent.join(format!(".{name}.staging")), previous: parent.join(format!(".{name}.previous")), dir: output };
+    let parent = output
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| root.clone());
+    let out = Output {
+        staging: parent.join(format!(".{name}.staging")),
+        previous: parent.join(format!(".{name}.previous")),
+        dir: output,
+    };
     out.recover()?;
     if out.dir.exists() {
         if !out.dir.is_dir() {
-            bail!("refusing to write the site to `{}`: it is a file, not a folder", out.dir.display());
+            bail!(
+                "refusing to write the site to `{}`: it is a file, not a folder",
+                out.dir.display()
+            );
         }
-        let empty = fs::read_dir(&out.dir).map(|mut d| d.next().is_none()).unwrap_or(false);
+        let empty = fs::read_dir(&out.dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
         if !empty && !out.dir.join(MARKER).is_file() {
             bail!(
                 "refusing to replace `{}`: it is not empty and was not made by syllabus (no `{MARKER}` in it)\n  help: move it away, or choose another output folder with `--output`",
@@ -86,7 +115,10 @@ fn resolve(path: &Path) -> PathBuf {
             }
             return normalize(&out);
         }
-        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+        match (
+            existing.file_name().map(|n| n.to_os_string()),
+            existing.parent(),
+        ) {
             (Some(name), Some(parent)) => {
                 rest.push(name);
                 existing = parent.to_path_buf();
@@ -115,11 +147,14 @@ impl Output {
     /// and clears a staging folder it left.
     fn recover(&self) -> Result<()> {
         if !self.dir.exists() && self.previous.join(MARKER).is_file() {
-            fs::rename(&self.previous, &self.dir).with_context(|| format!("cannot restore `{}`", self.dir.display()))?;
+            fs::rename(&self.previous, &self.dir)
+                .with_context(|| format!("cannot restore `{}`", self.dir.display()))?;
         }
         for leftover in [&self.staging, &self.previous] {
             if leftover.exists() {
-                fs::remove_dir_all(leftover).with_context(|| format!("cannot remove the leftover `{}`", leftover.display()))?;
+                fs::remove_dir_all(leftover).with_context(|| {
+                    format!("cannot remove the leftover `{}`", leftover.display())
+                })?;
             }
         }
         Ok(())
@@ -128,26 +163,42 @@ impl Output {
     /// A fresh, empty staging folder.
     pub fn start(&self) -> Result<&Path> {
         if self.staging.exists() {
-            fs::remove_dir_all(&self.staging).with_context(|| format!("cannot remove `{}`", self.staging.display()))?;
+            fs::remove_dir_all(&self.staging)
+                .with_context(|| format!("cannot remove `{}`", self.staging.display()))?;
         }
-        fs::create_dir_all(&self.staging).with_context(|| format!("cannot create `{}`", self.staging.display()))?;
-        fs::write(self.staging.join(MARKER), "This folder is written by syllabus; it is replaced on every build.\n")
-            .with_context(|| format!("cannot write in `{}`", self.staging.display()))?;
+        fs::create_dir_all(&self.staging)
+            .with_context(|| format!("cannot create `{}`", self.staging.display()))?;
+        fs::write(
+            self.staging.join(MARKER),
+            "This folder is written by syllabus; it is replaced on every build.\n",
+        )
+        .with_context(|| format!("cannot write in `{}`", self.staging.display()))?;
         Ok(&self.staging)
     }
 
     /// Swaps the staging folder in as the live site.
     pub fn commit(&self) -> Result<()> {
         if self.dir.exists() {
-            fs::rename(&self.dir, &self.previous)
-                .with_context(|| format!("cannot move the previous site `{}` aside", self.dir.display()))?;
+            fs::rename(&self.dir, &self.previous).with_context(|| {
+                format!(
+                    "cannot move the previous site `{}` aside",
+                    self.dir.display()
+                )
+            })?;
         }
         if let Err(e) = fs::rename(&self.staging, &self.dir) {
             let _ = fs::rename(&self.previous, &self.dir);
-            return Err(e).with_context(|| format!("cannot move the new site into `{}`", self.dir.display()));
+            return Err(e).with_context(|| {
+                format!("cannot move the new site into `{}`", self.dir.display())
+            });
         }
         if self.previous.exists() {
-            fs::remove_dir_all(&self.previous).with_context(|| format!("cannot remove the previous site `{}`", self.previous.display()))?;
+            fs::remove_dir_all(&self.previous).with_context(|| {
+                format!(
+                    "cannot remove the previous site `{}`",
+                    self.previous.display()
+                )
+            })?;
         }
         Ok(())
     }

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::frontmatter;
-use super::{order, Course, Page, Section, SectionId};
+use super::{Course, Page, Section, SectionId, order};
 use crate::diagnostics::{self, Diagnostic};
 
 /// What discovery needs to know beyond the folder.
@@ -25,7 +25,11 @@ fn index_rank(file_name: &str) -> Option<usize> {
 }
 
 /// Reads the course under `content_dir`; `content_name` is how messages name it.
-pub fn load(content_dir: &Path, content_name: &str, options: &LoadOptions) -> (Course, Vec<Diagnostic>) {
+pub fn load(
+    content_dir: &Path,
+    content_name: &str,
+    options: &LoadOptions,
+) -> (Course, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut course = Course {
         content_dir: content_dir.to_path_buf(),
@@ -33,18 +37,27 @@ pub fn load(content_dir: &Path, content_name: &str, options: &LoadOptions) -> (C
         ..Course::default()
     };
     if !content_dir.is_dir() {
-        let what = if content_dir.exists() { "is not a folder" } else { "does not exist" };
+        let what = if content_dir.exists() {
+            "is not a folder"
+        } else {
+            "does not exist"
+        };
         diags.push(
-            Diagnostic::error(content_name, format!("the content folder `{content_name}` {what}"))
-                .with_help("create it with your Markdown pages, or set `content_dir` in syllabus.toml"),
+            Diagnostic::error(
+                content_name,
+                format!("the content folder `{content_name}` {what}"),
+            )
+            .with_help("create it with your Markdown pages, or set `content_dir` in syllabus.toml"),
         );
         return (course, diags);
     }
     let (markdown, assets) = walk(content_dir, content_name, &mut diags);
     course.assets = assets;
 
-    let loaded: Vec<Result<(Page, Vec<Diagnostic>), Diagnostic>> =
-        markdown.par_iter().map(|rel| read_page(content_dir, content_name, rel)).collect();
+    let loaded: Vec<Result<(Page, Vec<Diagnostic>), Diagnostic>> = markdown
+        .par_iter()
+        .map(|rel| read_page(content_dir, content_name, rel))
+        .collect();
     let mut pages = Vec::with_capacity(loaded.len());
     for item in loaded {
         match item {
@@ -65,7 +78,11 @@ pub fn load(content_dir: &Path, content_name: &str, options: &LoadOptions) -> (C
 }
 
 /// Lists Markdown files and assets (relative, `/`-separated), skipping dot-files.
-fn walk(content_dir: &Path, content_name: &str, diags: &mut Vec<Diagnostic>) -> (Vec<String>, Vec<String>) {
+fn walk(
+    content_dir: &Path,
+    content_name: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<String>, Vec<String>) {
     let (mut markdown, mut assets) = (Vec::new(), Vec::new());
     let walker = WalkDir::new(content_dir)
         .follow_links(true)
@@ -76,25 +93,40 @@ fn walk(content_dir: &Path, content_name: &str, diags: &mut Vec<Diagnostic>) -> 
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(|p| display_path(content_dir, content_name, p)).unwrap_or_else(|| content_name.into());
+                let path = e
+                    .path()
+                    .map(|p| display_path(content_dir, content_name, p))
+                    .unwrap_or_else(|| content_name.into());
                 let message = if e.loop_ancestor().is_some() {
                     "symbolic link loop".to_string()
                 } else {
-                    format!("cannot read: {}", e.io_error().map_or_else(|| e.to_string(), |io| io.to_string()))
+                    format!(
+                        "cannot read: {}",
+                        e.io_error()
+                            .map_or_else(|| e.to_string(), |io| io.to_string())
+                    )
                 };
-                diags.push(Diagnostic::error(path, message).with_help("remove the link or fix the file's permissions"));
+                diags.push(
+                    Diagnostic::error(path, message)
+                        .with_help("remove the link or fix the file's permissions"),
+                );
                 continue;
             }
         };
         if !entry.file_type().is_file() {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(content_dir) else { continue };
+        let Ok(rel) = entry.path().strip_prefix(content_dir) else {
+            continue;
+        };
         let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
-            diags.push(Diagnostic::error(
-                display_path(content_dir, content_name, entry.path()),
-                "file name is not valid UTF-8",
-            ).with_help("rename the file"));
+            diags.push(
+                Diagnostic::error(
+                    display_path(content_dir, content_name, entry.path()),
+                    "file name is not valid UTF-8",
+                )
+                .with_help("rename the file"),
+            );
             continue;
         };
         if rel.to_ascii_lowercase().ends_with(".md") {
@@ -108,18 +140,28 @@ fn walk(content_dir: &Path, content_name: &str, diags: &mut Vec<Diagnostic>) -> 
 
 fn display_path(content_dir: &Path, content_name: &str, p: &Path) -> String {
     match p.strip_prefix(content_dir) {
-        Ok(rel) => format!("{content_name}/{}", rel.to_string_lossy().replace('\\', "/")),
+        Ok(rel) => format!(
+            "{content_name}/{}",
+            rel.to_string_lossy().replace('\\', "/")
+        ),
         Err(_) => p.display().to_string(),
     }
 }
 
-fn read_page(content_dir: &Path, content_name: &str, rel: &str) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
+fn read_page(
+    content_dir: &Path,
+    content_name: &str,
+    rel: &str,
+) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
     let file = format!("{content_name}/{rel}");
     let bytes = std::fs::read(content_dir.join(rel))
         .map_err(|e| Diagnostic::error(&file, format!("cannot read: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
-        let (line, col) = diagnostics::line_col(std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or(""), valid);
+        let (line, col) = diagnostics::line_col(
+            std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or(""),
+            valid,
+        );
         Diagnostic::error(&file, "file is not valid UTF-8")
             .at(line, col)
             .with_help("save the file as UTF-8 in your editor")
@@ -130,7 +172,11 @@ fn read_page(content_dir: &Path, content_name: &str, rel: &str) -> Result<(Page,
     let is_index = index_rank(file_name).is_some();
     let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
     let url_path = if is_index {
-        if dir.is_empty() { String::new() } else { format!("{dir}/") }
+        if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        }
     } else {
         let stem = &rel[..rel.len() - 3];
         format!("{stem}/")
@@ -139,10 +185,9 @@ fn read_page(content_dir: &Path, content_name: &str, rel: &str) -> Result<(Page,
         Some(t) => t,
         None => {
             if split.body.trim().is_empty() && split.front == Default::default() {
-                warnings.push(
-                    Diagnostic::warning(&file, "empty page")
-                        .with_help("it is published with its file name as title; add content or delete it"),
-                );
+                warnings.push(Diagnostic::warning(&file, "empty page").with_help(
+                    "it is published with its file name as title; add content or delete it",
+                ));
             }
             fallback_title(rel, is_index)
         }
@@ -164,7 +209,11 @@ fn read_page(content_dir: &Path, content_name: &str, rel: &str) -> Result<(Page,
 fn fallback_title(rel: &str, is_index: bool) -> String {
     let mut parts = rel.rsplit('/');
     let name = parts.next().unwrap_or(rel);
-    let name = if is_index { parts.next().unwrap_or("Home") } else { &name[..name.len() - 3] };
+    let name = if is_index {
+        parts.next().unwrap_or("Home")
+    } else {
+        &name[..name.len() - 3]
+    };
     name.to_string()
 }
 
@@ -183,12 +232,12 @@ fn first_h1(body: &str) -> Option<String> {
             fence = Some(&t[..3]);
             continue;
         }
-        if line.len() - t.len() < 4 {
-            if let Some(rest) = t.strip_prefix("# ").or_else(|| (t == "#").then_some("")) {
-                let text = strip_inline(rest.trim().trim_end_matches('#').trim());
-                if !text.is_empty() {
-                    return Some(text);
-                }
+        if line.len() - t.len() < 4
+            && let Some(rest) = t.strip_prefix("# ").or_else(|| (t == "#").then_some(""))
+        {
+            let text = strip_inline(rest.trim().trim_end_matches('#').trim());
+            if !text.is_empty() {
+                return Some(text);
             }
         }
     }
@@ -220,8 +269,14 @@ fn assemble(course: &mut Course, mut pages: Vec<Page>, diags: &mut Vec<Diagnosti
     for mut page in pages {
         if let Some(other) = by_url.get(&page.url_path) {
             diags.push(
-                Diagnostic::error(&page.file, format!("`{}` and `{other}` would both be published at `/{}`", page.file, page.url_path))
-                    .with_help("rename one of them, or make one the folder's index.md"),
+                Diagnostic::error(
+                    &page.file,
+                    format!(
+                        "`{}` and `{other}` would both be published at `/{}`",
+                        page.file, page.url_path
+                    ),
+                )
+                .with_help("rename one of them, or make one the folder's index.md"),
             );
             continue;
         }
@@ -247,7 +302,8 @@ fn drop_competing_indexes(pages: &mut Vec<Page>, diags: &mut Vec<Diagnostic>) {
             *slot = page;
         }
     }
-    let keep: std::collections::HashSet<String> = chosen.values().map(|p| p.source.clone()).collect();
+    let keep: std::collections::HashSet<String> =
+        chosen.values().map(|p| p.source.clone()).collect();
     pages.retain(|p| {
         if !p.is_index || keep.contains(&p.source) {
             return true;
@@ -262,7 +318,10 @@ fn drop_competing_indexes(pages: &mut Vec<Page>, diags: &mut Vec<Diagnostic>) {
 }
 
 fn pages_index_file(keep: &std::collections::HashSet<String>, dir: &str) -> String {
-    keep.iter().find(|s| dir_of(s) == dir).map(|s| file_name(s).to_string()).unwrap_or_default()
+    keep.iter()
+        .find(|s| dir_of(s) == dir)
+        .map(|s| file_name(s).to_string())
+        .unwrap_or_default()
 }
 
 fn dir_of(source: &str) -> &str {
@@ -274,17 +333,29 @@ fn file_name(path: &str) -> &str {
 }
 
 fn display_dir(dir: &str) -> String {
-    if dir.is_empty() { "content root".into() } else { dir.to_string() }
+    if dir.is_empty() {
+        "content root".into()
+    } else {
+        dir.to_string()
+    }
 }
 
-fn ensure_section(course: &mut Course, dirs: &mut BTreeMap<String, SectionId>, dir: &str) -> SectionId {
+fn ensure_section(
+    course: &mut Course,
+    dirs: &mut BTreeMap<String, SectionId>,
+    dir: &str,
+) -> SectionId {
     if let Some(&id) = dirs.get(dir) {
         return id;
     }
     let parent_dir = dir.rsplit_once('/').map_or("", |(p, _)| p);
     let parent = ensure_section(course, dirs, parent_dir);
     let id = course.sections.len();
-    course.sections.push(Section { dir: dir.to_string(), parent: Some(parent), ..Section::default() });
+    course.sections.push(Section {
+        dir: dir.to_string(),
+        parent: Some(parent),
+        ..Section::default()
+    });
     course.sections[parent].subsections.push(id);
     dirs.insert(dir.to_string(), id);
     id
@@ -296,7 +367,10 @@ mod tests {
 
     #[test]
     fn first_h1_skips_code_and_strips_markup() {
-        assert_eq!(first_h1("```\n# not\n```\n# The *real* `title`\n").as_deref(), Some("The real title"));
+        assert_eq!(
+            first_h1("```\n# not\n```\n# The *real* `title`\n").as_deref(),
+            Some("The real title")
+        );
         assert_eq!(first_h1("## h2\ntext").as_deref(), None);
         assert_eq!(first_h1("    # indented code\n").as_deref(), None);
     }

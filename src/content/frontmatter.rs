@@ -23,9 +23,20 @@ pub struct FrontMatter {
     pub extra: serde_json::Map<String, Value>,
 }
 
-const KNOWN: &[&str] = &["title", "description", "weight", "date", "draft", "aliases", "template", "extra"];
+const KNOWN: &[&str] = &[
+    "title",
+    "description",
+    "weight",
+    "date",
+    "draft",
+    "aliases",
+    "template",
+    "extra",
+];
 /// Keys other tools put in front matter that we accept silently.
-const TOLERATED: &[&str] = &["marp", "theme", "paginate", "tags", "author", "authors", "hide", "layout"];
+const TOLERATED: &[&str] = &[
+    "marp", "theme", "paginate", "tags", "author", "authors", "hide", "layout",
+];
 
 /// A page split into front matter and body.
 #[derive(Debug)]
@@ -41,15 +52,28 @@ pub struct Split<'a> {
 pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let Some((fence, kind)) = opening(text) else {
-        return Ok(Split { front: FrontMatter::default(), body: text, body_line_offset: 0, warnings: vec![] });
+        return Ok(Split {
+            front: FrontMatter::default(),
+            body: text,
+            body_line_offset: 0,
+            warnings: vec![],
+        });
     };
     let after_open = &text[fence.len()..];
-    let after_open = after_open.strip_prefix("\r\n").or_else(|| after_open.strip_prefix('\n')).unwrap_or("");
+    let after_open = after_open
+        .strip_prefix("\r\n")
+        .or_else(|| after_open.strip_prefix('\n'))
+        .unwrap_or("");
     let header_start = text.len() - after_open.len();
     let Some((raw, body_start)) = find_closing(after_open, fence) else {
-        return Err(Diagnostic::error(file, format!("front matter opened with `{fence}` is never closed"))
-            .at(1, 1)
-            .with_help(format!("add a line with only `{fence}` after the front matter")));
+        return Err(Diagnostic::error(
+            file,
+            format!("front matter opened with `{fence}` is never closed"),
+        )
+        .at(1, 1)
+        .with_help(format!(
+            "add a line with only `{fence}` after the front matter"
+        )));
     };
     let body = &after_open[body_start..];
     let body_line_offset = text[..text.len() - body.len()].matches('\n').count();
@@ -60,7 +84,12 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let header_line = text[..header_start].matches('\n').count();
     let mut warnings = Vec::new();
     let front = typed(file, map, &|k| header_line + key_lines(k), &mut warnings)?;
-    Ok(Split { front, body, body_line_offset, warnings })
+    Ok(Split {
+        front,
+        body,
+        body_line_offset,
+        warnings,
+    })
 }
 
 #[derive(Clone, Copy)]
@@ -93,33 +122,51 @@ fn find_closing<'a>(rest: &'a str, fence: &str) -> Option<(&'a str, usize)> {
 
 type KeyLines = Box<dyn Fn(&str) -> usize>;
 
-fn parse_toml(file: &str, raw: &str, _first: usize) -> Result<(serde_json::Map<String, Value>, KeyLines), Diagnostic> {
+fn parse_toml(
+    file: &str,
+    raw: &str,
+    _first: usize,
+) -> Result<(serde_json::Map<String, Value>, KeyLines), Diagnostic> {
     let table: toml::Table = toml::from_str(raw).map_err(|e| {
-        let (line, col) = e.span().map_or((0, 0), |s| diagnostics::line_col(raw, s.start));
+        let (line, col) = e
+            .span()
+            .map_or((0, 0), |s| diagnostics::line_col(raw, s.start));
         Diagnostic::error(file, format!("invalid TOML front matter: {}", e.message()))
             .at(line + 1, col)
             .with_help("front matter between `+++` lines is TOML: `title = \"Session 1\"`")
     })?;
-    let map = table.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect();
+    let map = table
+        .into_iter()
+        .map(|(k, v)| (k, toml_to_json(v)))
+        .collect();
     Ok((map, key_finder(raw)))
 }
 
-fn parse_yaml(file: &str, raw: &str) -> Result<(serde_json::Map<String, Value>, KeyLines), Diagnostic> {
+fn parse_yaml(
+    file: &str,
+    raw: &str,
+) -> Result<(serde_json::Map<String, Value>, KeyLines), Diagnostic> {
     if raw.trim().is_empty() {
         return Ok((serde_json::Map::new(), key_finder(raw)));
     }
     let value: Value = serde_saphyr::from_str(raw).map_err(|e| {
         let (line, col) = yaml_location(&e);
-        Diagnostic::error(file, format!("invalid YAML front matter: {}", first_line(&e.to_string())))
-            .at(line + 1, col)
-            .with_help("front matter between `---` lines is YAML: `title: Session 1`")
+        Diagnostic::error(
+            file,
+            format!("invalid YAML front matter: {}", first_line(&e.to_string())),
+        )
+        .at(line + 1, col)
+        .with_help("front matter between `---` lines is YAML: `title: Session 1`")
     })?;
     match value {
         Value::Object(map) => Ok((map, key_finder(raw))),
         Value::Null => Ok((serde_json::Map::new(), key_finder(raw))),
-        _ => Err(Diagnostic::error(file, "YAML front matter must be a mapping of keys to values")
-            .at(2, 1)
-            .with_help("write `key: value` lines, such as `title: Session 1`")),
+        _ => Err(Diagnostic::error(
+            file,
+            "YAML front matter must be a mapping of keys to values",
+        )
+        .at(2, 1)
+        .with_help("write `key: value` lines, such as `title: Session 1`")),
     }
 }
 
@@ -128,7 +175,8 @@ fn first_line(s: &str) -> &str {
 }
 
 fn yaml_location(e: &serde_saphyr::Error) -> (usize, usize) {
-    e.location().map_or((0, 0), |l| (l.line() as usize, l.column() as usize))
+    e.location()
+        .map_or((0, 0), |l| (l.line() as usize, l.column() as usize))
 }
 
 /// Finds the line (1-based within the header) where a top-level key is set.
@@ -138,7 +186,8 @@ fn key_finder(raw: &str) -> KeyLines {
         lines
             .iter()
             .position(|l| {
-                l.starts_with(key) && matches!(l[key.len()..].trim_start().chars().next(), Some('=' | ':'))
+                l.starts_with(key)
+                    && matches!(l[key.len()..].trim_start().chars().next(), Some('=' | ':'))
             })
             .map_or(0, |i| i + 1)
     })
@@ -152,7 +201,9 @@ fn toml_to_json(v: toml::Value) -> Value {
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
     }
 }
 
@@ -164,20 +215,31 @@ fn typed(
 ) -> Result<FrontMatter, Diagnostic> {
     let mut fm = FrontMatter::default();
     let wrong = |key: &str, expected: &str| {
-        Diagnostic::error(file, format!("front matter `{key}` must be {expected}")).at(line_of(key), 1)
+        Diagnostic::error(file, format!("front matter `{key}` must be {expected}"))
+            .at(line_of(key), 1)
     };
     for (key, value) in map {
         match (key.as_str(), value) {
             ("title", Value::String(s)) => fm.title = Some(s),
             ("description", Value::String(s)) => fm.description = Some(s),
-            ("weight", Value::Number(n)) => fm.weight = Some(n.as_i64().ok_or_else(|| wrong("weight", "a whole number"))?),
+            ("weight", Value::Number(n)) => {
+                fm.weight = Some(
+                    n.as_i64()
+                        .ok_or_else(|| wrong("weight", "a whole number"))?,
+                )
+            }
             ("date", Value::String(s)) => fm.date = Some(s),
             ("draft", Value::Bool(b)) => fm.draft = b,
             ("aliases", Value::Array(items)) => {
                 for item in items {
                     match item {
                         Value::String(s) => fm.aliases.push(s),
-                        _ => return Err(wrong("aliases", "a list of URL paths such as [\"/old/page/\"]")),
+                        _ => {
+                            return Err(wrong(
+                                "aliases",
+                                "a list of URL paths such as [\"/old/page/\"]",
+                            ));
+                        }
                     }
                 }
             }
@@ -186,16 +248,26 @@ fn typed(
             ("extra", Value::Object(m)) => fm.extra = m,
             ("marp", Value::Bool(b)) => fm.marp = b,
             (_, Value::Null) => {}
-            ("title" | "description" | "date" | "template", _) => return Err(wrong(&key, "a string")),
+            ("title" | "description" | "date" | "template", _) => {
+                return Err(wrong(&key, "a string"));
+            }
             ("weight", _) => return Err(wrong("weight", "a whole number")),
             ("draft", _) => return Err(wrong("draft", "true or false")),
-            ("aliases", _) => return Err(wrong("aliases", "a list of URL paths such as [\"/old/page/\"]")),
+            ("aliases", _) => {
+                return Err(wrong(
+                    "aliases",
+                    "a list of URL paths such as [\"/old/page/\"]",
+                ));
+            }
             ("extra", _) => return Err(wrong("extra", "a table of values")),
             (k, _) if TOLERATED.contains(&k) => {}
             (k, _) => {
                 let help = match diagnostics::closest(k, KNOWN.iter().copied()) {
                     Some(c) => format!("did you mean `{c}`? Free-form values go under `extra`"),
-                    None => format!("known keys: {}; free-form values go under `extra`", KNOWN.join(", ")),
+                    None => format!(
+                        "known keys: {}; free-form values go under `extra`",
+                        KNOWN.join(", ")
+                    ),
                 };
                 warnings.push(
                     Diagnostic::warning(file, format!("unknown front matter key `{k}`"))
@@ -222,7 +294,11 @@ mod tests {
 
     #[test]
     fn toml_front_matter() {
-        let s = split("a.md", "+++\ntitle = \"T\"\nweight = 3\ndate = 2025-01-31\n+++\nBody\n").unwrap();
+        let s = split(
+            "a.md",
+            "+++\ntitle = \"T\"\nweight = 3\ndate = 2025-01-31\n+++\nBody\n",
+        )
+        .unwrap();
         assert_eq!(s.front.title.as_deref(), Some("T"));
         assert_eq!(s.front.weight, Some(3));
         assert_eq!(s.front.date.as_deref(), Some("2025-01-31"));
@@ -232,7 +308,11 @@ mod tests {
 
     #[test]
     fn yaml_front_matter_with_crlf_and_bom() {
-        let s = split("a.md", "\u{feff}---\r\ntitle: T\r\ndraft: true\r\n---\r\nBody").unwrap();
+        let s = split(
+            "a.md",
+            "\u{feff}---\r\ntitle: T\r\ndraft: true\r\n---\r\nBody",
+        )
+        .unwrap();
         assert_eq!(s.front.title.as_deref(), Some("T"));
         assert!(s.front.draft);
         assert_eq!(s.body, "Body");
@@ -245,7 +325,10 @@ mod tests {
         let e = split("a.md", "---\ntitle: T\nweight: [1\n---\n").unwrap_err();
         assert!(e.line >= 3, "{e}");
         let e = split("a.md", "+++\ntitle = 3\n+++\n").unwrap_err();
-        assert_eq!((e.line, e.message.as_str()), (2, "front matter `title` must be a string"));
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (2, "front matter `title` must be a string")
+        );
         let e = split("a.md", "+++\ntitle = \"x\"\n").unwrap_err();
         assert!(e.message.contains("never closed"));
     }

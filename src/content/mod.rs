@@ -9,7 +9,7 @@ mod order;
 
 use std::path::PathBuf;
 
-pub use discover::{load, LoadOptions};
+pub use discover::{LoadOptions, load};
 pub use frontmatter::FrontMatter;
 pub use order::natural_cmp;
 
@@ -82,6 +82,8 @@ impl Course {
 
     /// The sort weight of a section (its page's weight).
     pub fn section_weight(&self, id: SectionId) -> Option<i64> {
-        self.sections[id].index.and_then(|p| self.pages[p].front.weight)
+        self.sections[id]
+            .index
+            .and_then(|p| self.pages[p].front.weight)
     }
 }

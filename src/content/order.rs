@@ -16,7 +16,10 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
                 let (n, rest_x) = split_digits(x);
                 let (m, rest_y) = split_digits(y);
                 let (n_trim, m_trim) = (trim_zeros(n), trim_zeros(m));
-                let ord = n_trim.len().cmp(&m_trim.len()).then_with(|| n_trim.cmp(m_trim));
+                let ord = n_trim
+                    .len()
+                    .cmp(&m_trim.len())
+                    .then_with(|| n_trim.cmp(m_trim));
                 if ord != Ordering::Equal {
                     return ord;
                 }
@@ -59,7 +62,10 @@ pub(super) fn sort_course(course: &mut Course) {
         let mut pages = std::mem::take(&mut course.sections[id].pages);
         pages.sort_by(|&a, &b| {
             let (pa, pb) = (&course.pages[a], &course.pages[b]);
-            by_weight_then_name((pa.front.weight, file_name(&pa.source)), (pb.front.weight, file_name(&pb.source)))
+            by_weight_then_name(
+                (pa.front.weight, file_name(&pa.source)),
+                (pb.front.weight, file_name(&pb.source)),
+            )
         });
         course.sections[id].pages = pages;
         let mut subs = std::mem::take(&mut course.sections[id].subsections);
@@ -91,15 +97,49 @@ mod tests {
 
     #[test]
     fn natural_order() {
-        let mut names = vec!["session_10", "session_2", "Session_1", "intro", "session_02b", "a10b", "a9c"];
+        let mut names = vec![
+            "session_10",
+            "session_2",
+            "Session_1",
+            "intro",
+            "session_02b",
+            "a10b",
+            "a9c",
+        ];
         names.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(names, ["a9c", "a10b", "intro", "Session_1", "session_2", "session_02b", "session_10"]);
+        assert_eq!(
+            names,
+            [
+                "a9c",
+                "a10b",
+                "intro",
+                "Session_1",
+                "session_2",
+                "session_02b",
+                "session_10"
+            ]
+        );
     }
 
     #[test]
     fn weighted_before_unweighted() {
-        let mut items = vec![(None, "a"), (Some(20), "b"), (Some(10), "c"), (Some(10), "a2"), (None, "0")];
+        let mut items = vec![
+            (None, "a"),
+            (Some(20), "b"),
+            (Some(10), "c"),
+            (Some(10), "a2"),
+            (None, "0"),
+        ];
         items.sort_by(|x, y| by_weight_then_name(*x, *y));
-        assert_eq!(items, [(Some(10), "a2"), (Some(10), "c"), (Some(20), "b"), (None, "0"), (None, "a")]);
+        assert_eq!(
+            items,
+            [
+                (Some(10), "a2"),
+                (Some(10), "c"),
+                (Some(20), "b"),
+                (None, "0"),
+                (None, "a")
+            ]
+        );
     }
 }

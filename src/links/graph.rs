@@ -23,9 +23,17 @@ pub struct LinkGraph {
 }
 
 /// Checks anchors and connects pages; `rendered[i]` belongs to `course.pages[i]`.
-pub fn build_graph(course: &Course, rendered: &[RenderedPage], severity: Severity) -> (LinkGraph, Vec<Diagnostic>) {
+pub fn build_graph(
+    course: &Course,
+    rendered: &[RenderedPage],
+    severity: Severity,
+) -> (LinkGraph, Vec<Diagnostic>) {
     let n = course.pages.len();
-    let mut graph = LinkGraph { backlinks: vec![Vec::new(); n], prev: vec![None; n], next: vec![None; n] };
+    let mut graph = LinkGraph {
+        backlinks: vec![Vec::new(); n],
+        prev: vec![None; n],
+        next: vec![None; n],
+    };
     let mut diags = Vec::new();
     for (from, page) in rendered.iter().enumerate() {
         for link in &page.links {
@@ -34,9 +42,16 @@ pub fn build_graph(course: &Course, rendered: &[RenderedPage], severity: Severit
                 let fragment = decode_path(fragment);
                 let ids = &rendered[target].ids;
                 if !ids.contains(&fragment) && fragment != "top" {
-                    let on = if target == from { "this page".to_string() } else { format!("`{}`", course.pages[target].file) };
-                    let help = diagnostics::closest(&fragment, ids.iter().map(String::as_str)).map(|c| format!("did you mean `#{c}`?"));
-                    let message = format!("broken anchor `#{fragment}`: no heading or id `{fragment}` on {on}");
+                    let on = if target == from {
+                        "this page".to_string()
+                    } else {
+                        format!("`{}`", course.pages[target].file)
+                    };
+                    let help = diagnostics::closest(&fragment, ids.iter().map(String::as_str))
+                        .map(|c| format!("did you mean `#{c}`?"));
+                    let message = format!(
+                        "broken anchor `#{fragment}`: no heading or id `{fragment}` on {on}"
+                    );
                     let d = match severity {
                         Severity::Error => Diagnostic::error(&course.pages[from].file, message),
                         Severity::Warning => Diagnostic::warning(&course.pages[from].file, message),
@@ -45,7 +60,10 @@ pub fn build_graph(course: &Course, rendered: &[RenderedPage], severity: Severit
                 }
             }
             if target != from && !graph.backlinks[target].iter().any(|b| b.from == from) {
-                graph.backlinks[target].push(Backlink { from, text: link.text.clone() });
+                graph.backlinks[target].push(Backlink {
+                    from,
+                    text: link.text.clone(),
+                });
             }
         }
     }

@@ -15,20 +15,34 @@ pub enum Resolved {
     /// Left as written: external URL, `mailto:`, empty.
     External,
     /// A page of this site; `href` is its URL plus query and fragment as written.
-    Page { page: PageId, fragment: Option<String>, href: String },
+    Page {
+        page: PageId,
+        fragment: Option<String>,
+        href: String,
+    },
     /// `#fragment` on the linking page.
     SamePage { fragment: String },
     /// A copied file (content asset or static file).
     Asset { href: String },
-    Broken { message: String, help: Option<String> },
+    Broken {
+        message: String,
+        help: Option<String>,
+    },
 }
 
 fn has_scheme(dest: &str) -> bool {
-    let Some(colon) = dest.find(':') else { return false };
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
     let scheme = &dest[..colon];
     !scheme.is_empty()
-        && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 /// Resolves `dest`, written in the page at `from` (source path relative to content).
@@ -47,7 +61,9 @@ pub fn resolve(index: &UrlIndex, from: &str, dest: &str) -> Resolved {
     };
     if raw_path.is_empty() {
         return match fragment {
-            Some(f) if !f.is_empty() && query.is_none() => Resolved::SamePage { fragment: f.to_string() },
+            Some(f) if !f.is_empty() && query.is_none() => Resolved::SamePage {
+                fragment: f.to_string(),
+            },
             _ => Resolved::External,
         };
     }
@@ -67,7 +83,10 @@ pub fn resolve(index: &UrlIndex, from: &str, dest: &str) -> Resolved {
     let Some(target) = target else {
         return Resolved::Broken {
             message: format!("broken link `{dest}`: it points outside the content folder"),
-            help: Some("link to pages and files inside the content folder; put shared files in `static/`".into()),
+            help: Some(
+                "link to pages and files inside the content folder; put shared files in `static/`"
+                    .into(),
+            ),
         };
     };
     let suffix = suffix(query, fragment);
@@ -77,14 +96,19 @@ pub fn resolve(index: &UrlIndex, from: &str, dest: &str) -> Resolved {
             fragment: fragment.map(str::to_string),
             href: format!("{}{suffix}", index.urls[page]),
         },
-        Found::Asset => Resolved::Asset { href: format!("{}{suffix}", index.url_for(&target)) },
+        Found::Asset => Resolved::Asset {
+            href: format!("{}{suffix}", index.url_for(&target)),
+        },
         Found::Missing(message) => {
             let help = if message.contains("is a draft") {
                 Some("remove the link, or build with `--drafts`".to_string())
             } else {
                 suggest(index, from_dir, &target, raw_path)
             };
-            Resolved::Broken { message: format!("broken link `{dest}`: {message}"), help }
+            Resolved::Broken {
+                message: format!("broken link `{dest}`: {message}"),
+                help,
+            }
         }
     }
 }
@@ -109,36 +133,69 @@ fn find(index: &UrlIndex, target: &str, wants_dir: bool) -> Found {
     if !wants_dir && index.assets.contains(target) {
         return Found::Asset;
     }
-    if !wants_dir {
-        if let Some(&p) = index.by_source.get(&format!("{target}.md")) {
-            return Found::Page(p);
-        }
+    if !wants_dir && let Some(&p) = index.by_source.get(&format!("{target}.md")) {
+        return Found::Page(p);
     }
     if let Some(&p) = index.by_dir.get(target) {
         return Found::Page(p);
     }
     if index.bare_dirs.contains(target) {
-        return Found::Missing(format!("the folder `{target}` has no index.md, README.md or _index.md"));
+        return Found::Missing(format!(
+            "the folder `{target}` has no index.md, README.md or _index.md"
+        ));
     }
-    if index.drafts.contains(&format!("{target}/index.md")) || index.drafts.contains(&format!("{target}.md")) {
+    if index.drafts.contains(&format!("{target}/index.md"))
+        || index.drafts.contains(&format!("{target}.md"))
+    {
         return Found::Missing(format!("`{target}` is a draft, left out of this build"));
     }
-    Found::Missing(format!("no page or file `{}`", if target.is_empty() { "/" } else { target }))
+    Found::Missing(format!(
+        "no page or file `{}`",
+        if target.is_empty() { "/" } else { target }
+    ))
 }
 
-fn site_absolute(index: &UrlIndex, path: &str, query: Option<&str>, fragment: Option<&str>) -> Resolved {
-    let under_base = path.strip_prefix(index.base_path.as_str()).or_else(|| path.strip_prefix('/')).unwrap_or(path);
+fn site_absolute(
+    index: &UrlIndex,
+    path: &str,
+    query: Option<&str>,
+    fragment: Option<&str>,
+) -> Resolved {
+    let under_base = path
+        .strip_prefix(index.base_path.as_str())
+        .or_else(|| path.strip_prefix('/'))
+        .unwrap_or(path);
     let suffix = suffix(query, fragment);
     if index.static_files.contains(under_base) || index.assets.contains(under_base) {
-        return Resolved::Asset { href: format!("{}{suffix}", index.url_for(under_base)) };
+        return Resolved::Asset {
+            href: format!("{}{suffix}", index.url_for(under_base)),
+        };
     }
-    let as_dir = if under_base.is_empty() || under_base.ends_with('/') { under_base.to_string() } else { format!("{under_base}/") };
+    let as_dir = if under_base.is_empty() || under_base.ends_with('/') {
+        under_base.to_string()
+    } else {
+        format!("{under_base}/")
+    };
     if let Some(&page) = index.by_url.get(&as_dir) {
-        return Resolved::Page { page, fragment: fragment.map(str::to_string), href: format!("{}{suffix}", index.urls[page]) };
+        return Resolved::Page {
+            page,
+            fragment: fragment.map(str::to_string),
+            href: format!("{}{suffix}", index.urls[page]),
+        };
     }
-    let help = diagnostics::closest(under_base, index.by_url.keys().map(String::as_str).chain(index.static_files.iter().map(String::as_str)))
-        .map(|c| format!("did you mean `/{c}`?"));
-    Resolved::Broken { message: format!("broken link `{path}`: no page or static file at that URL"), help }
+    let help = diagnostics::closest(
+        under_base,
+        index
+            .by_url
+            .keys()
+            .map(String::as_str)
+            .chain(index.static_files.iter().map(String::as_str)),
+    )
+    .map(|c| format!("did you mean `/{c}`?"));
+    Resolved::Broken {
+        message: format!("broken link `{path}`: no page or static file at that URL"),
+        help,
+    }
 }
 
 fn suffix(query: Option<&str>, fragment: Option<&str>) -> String {
@@ -176,7 +233,13 @@ fn suggest(index: &UrlIndex, from_dir: &str, target: &str, written: &str) -> Opt
         .keys()
         .chain(index.assets.iter())
         .map(String::as_str)
-        .chain(index.by_dir.keys().map(String::as_str).filter(|d| !d.is_empty()));
+        .chain(
+            index
+                .by_dir
+                .keys()
+                .map(String::as_str)
+                .filter(|d| !d.is_empty()),
+        );
     let name_len = target.rsplit('/').next().unwrap_or(target).chars().count();
     let best = diagnostics::closest_within(target, candidates, (name_len / 3).max(2))?;
     let shown = if written.starts_with('/') || written.starts_with('@') {
@@ -202,9 +265,19 @@ mod tests {
     use super::*;
 
     fn index() -> UrlIndex {
-        let mut i = UrlIndex { base_path: "/course/".into(), content_name: "content".into(), ..Default::default() };
-        for (id, (src, url)) in
-            [("index.md", ""), ("s1/index.md", "s1/"), ("s1/read.md", "s1/read/"), ("s2/README.md", "s2/")].iter().enumerate()
+        let mut i = UrlIndex {
+            base_path: "/course/".into(),
+            content_name: "content".into(),
+            ..Default::default()
+        };
+        for (id, (src, url)) in [
+            ("index.md", ""),
+            ("s1/index.md", "s1/"),
+            ("s1/read.md", "s1/read/"),
+            ("s2/README.md", "s2/"),
+        ]
+        .iter()
+        .enumerate()
         {
             i.by_source.insert(src.to_string(), id);
             i.by_url.insert(url.to_string(), id);
@@ -257,20 +330,34 @@ mod tests {
         for d in ["https://x.org/a.md", "mailto:a@b.c", "//cdn.x/y", ""] {
             assert_eq!(resolve(&i, "index.md", d), Resolved::External, "{d}");
         }
-        assert_eq!(resolve(&i, "index.md", "#top"), Resolved::SamePage { fragment: "top".into() });
+        assert_eq!(
+            resolve(&i, "index.md", "#top"),
+            Resolved::SamePage {
+                fragment: "top".into()
+            }
+        );
     }
 
     #[test]
     fn broken_links_explain_and_suggest() {
         let i = index();
-        let Resolved::Broken { message, help } = resolve(&i, "s1/read.md", "../s2/readme.md") else { panic!() };
+        let Resolved::Broken { message, help } = resolve(&i, "s1/read.md", "../s2/readme.md")
+        else {
+            panic!()
+        };
         assert!(message.contains("no page `s2/readme.md`"), "{message}");
         assert_eq!(help.as_deref(), Some("did you mean `../s2/README.md`?"));
-        let Resolved::Broken { message, .. } = resolve(&i, "s1/read.md", "draft.md") else { panic!() };
+        let Resolved::Broken { message, .. } = resolve(&i, "s1/read.md", "draft.md") else {
+            panic!()
+        };
         assert!(message.contains("draft"), "{message}");
-        let Resolved::Broken { message, .. } = resolve(&i, "s1/read.md", "../../x.md") else { panic!() };
+        let Resolved::Broken { message, .. } = resolve(&i, "s1/read.md", "../../x.md") else {
+            panic!()
+        };
         assert!(message.contains("outside the content folder"), "{message}");
-        let Resolved::Broken { help, .. } = resolve(&i, "index.md", "s1/raed.md") else { panic!() };
+        let Resolved::Broken { help, .. } = resolve(&i, "index.md", "s1/raed.md") else {
+            panic!()
+        };
         assert_eq!(help.as_deref(), Some("did you mean `s1/read.md`?"));
     }
 

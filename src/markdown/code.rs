@@ -20,17 +20,29 @@ pub struct Fence {
 /// Parses an info string; the error says what is wrong with the options.
 pub fn parse_info(info: &str) -> Result<Fence, String> {
     let info = info.trim();
-    let lang_end = info.find(|c: char| c.is_whitespace() || c == '{' || c == ',').unwrap_or(info.len());
-    let mut fence = Fence { lang: info[..lang_end].to_string(), ..Fence::default() };
+    let lang_end = info
+        .find(|c: char| c.is_whitespace() || c == '{' || c == ',')
+        .unwrap_or(info.len());
+    let mut fence = Fence {
+        lang: info[..lang_end].to_string(),
+        ..Fence::default()
+    };
     let rest = info[lang_end..].trim();
     if rest.is_empty() {
         return Ok(fence);
     }
     let Some(inner) = rest.strip_prefix('{').and_then(|r| r.strip_suffix('}')) else {
-        return Err(format!("code block options `{rest}` must be written in braces, such as {{linenos=true, title=\"app.py\"}}"));
+        return Err(format!(
+            "code block options `{rest}` must be written in braces, such as {{linenos=true, title=\"app.py\"}}"
+        ));
     };
     let table: toml::Table = toml::from_str::<toml::Table>(&format!("o = {{{inner}}}"))
-        .map_err(|e| format!("cannot read code block options `{{{inner}}}`: {}", e.message()))?
+        .map_err(|e| {
+            format!(
+                "cannot read code block options `{{{inner}}}`: {}",
+                e.message()
+            )
+        })?
         .remove("o")
         .and_then(|v| v.as_table().cloned())
         .unwrap_or_default();
@@ -43,11 +55,19 @@ pub fn parse_info(info: &str) -> Result<Fence, String> {
                     match item {
                         toml::Value::Integer(n) if n > 0 => fence.hl_lines.push(n as usize),
                         toml::Value::String(s) => fence.hl_lines.extend(parse_range(&s)?),
-                        other => return Err(format!("`hl_lines` entries are line numbers or \"a-b\" ranges, not `{other}`")),
+                        other => {
+                            return Err(format!(
+                                "`hl_lines` entries are line numbers or \"a-b\" ranges, not `{other}`"
+                            ));
+                        }
                     }
                 }
             }
-            (k, v) => return Err(format!("unknown or invalid code block option `{k} = {v}`; known: title, linenos, hl_lines")),
+            (k, v) => {
+                return Err(format!(
+                    "unknown or invalid code block option `{k} = {v}`; known: title, linenos, hl_lines"
+                ));
+            }
         }
     }
     Ok(fence)
@@ -56,7 +76,10 @@ pub fn parse_info(info: &str) -> Result<Fence, String> {
 fn parse_range(s: &str) -> Result<Vec<usize>, String> {
     let bad = || format!("`hl_lines` range \"{s}\" must look like \"4-6\"");
     let (a, b) = s.split_once('-').ok_or_else(bad)?;
-    let (a, b): (usize, usize) = (a.trim().parse().map_err(|_| bad())?, b.trim().parse().map_err(|_| bad())?);
+    let (a, b): (usize, usize) = (
+        a.trim().parse().map_err(|_| bad())?,
+        b.trim().parse().map_err(|_| bad())?,
+    );
     if a == 0 || b < a || b - a > 100_000 {
         return Err(bad());
     }
@@ -64,7 +87,12 @@ fn parse_range(s: &str) -> Result<Vec<usize>, String> {
 }
 
 /// Replaces every code block with its highlighted markup.
-pub(super) fn blocks(events: &mut Vec<Spanned>, source: &Source, ctx: &RenderContext, out: &mut RenderedPage) {
+pub(super) fn blocks(
+    events: &mut Vec<Spanned>,
+    source: &Source,
+    ctx: &RenderContext,
+    out: &mut RenderedPage,
+) {
     let mut result = Vec::with_capacity(events.len());
     let mut iter = std::mem::take(events).into_iter();
     while let Some((event, range)) = iter.next() {
@@ -87,14 +115,25 @@ pub(super) fn blocks(events: &mut Vec<Spanned>, source: &Source, ctx: &RenderCon
         let fence = match parse_info(&info) {
             Ok(f) => f,
             Err(message) => {
-                out.diagnostics.push(source.diagnostic(Severity::Warning, range.start, message));
-                let lang = info.split(|c: char| c.is_whitespace() || c == '{' || c == ',').next().unwrap_or("");
-                Fence { lang: lang.to_string(), ..Fence::default() }
+                out.diagnostics
+                    .push(source.diagnostic(Severity::Warning, range.start, message));
+                let lang = info
+                    .split(|c: char| c.is_whitespace() || c == '{' || c == ',')
+                    .next()
+                    .unwrap_or("");
+                Fence {
+                    lang: lang.to_string(),
+                    ..Fence::default()
+                }
             }
         };
         out.has_code = true;
         let highlighted = ctx.highlighter.highlight(&fence.lang, &code);
-        if let Highlighted::Plain { unknown: Some(lang), .. } = &highlighted {
+        if let Highlighted::Plain {
+            unknown: Some(lang),
+            ..
+        } = &highlighted
+        {
             out.unknown_languages.push(lang.clone());
         }
         result.push((Event::Html(markup(&fence, highlighted).into()), range));
@@ -114,9 +153,16 @@ fn markup(fence: &Fence, highlighted: Highlighted) -> String {
     }
     html.push('>');
     if let Some(title) = &fence.title {
-        html.push_str(&format!("<figcaption class=\"code-title\">{}</figcaption>", escape(title)));
+        html.push_str(&format!(
+            "<figcaption class=\"code-title\">{}</figcaption>",
+            escape(title)
+        ));
     }
-    html.push_str(if fence.linenos { "<pre class=\"code linenos\">" } else { "<pre class=\"code\">" });
+    html.push_str(if fence.linenos {
+        "<pre class=\"code linenos\">"
+    } else {
+        "<pre class=\"code\">"
+    });
     if lang.is_empty() {
         html.push_str("<code>");
     } else {
@@ -126,12 +172,18 @@ fn markup(fence: &Fence, highlighted: Highlighted) -> String {
     for (i, line) in lines.iter().enumerate() {
         if per_line {
             let n = i + 1;
-            let class = if fence.hl_lines.contains(&n) { "line line-hl" } else { "line" };
+            let class = if fence.hl_lines.contains(&n) {
+                "line line-hl"
+            } else {
+                "line"
+            };
             let (body, newline) = match line.strip_suffix('\n') {
                 Some(b) => (b, "\n"),
                 None => (line.as_str(), ""),
             };
-            html.push_str(&format!("<span class=\"{class}\" data-line=\"{n}\">{body}</span>{newline}"));
+            html.push_str(&format!(
+                "<span class=\"{class}\" data-line=\"{n}\">{body}</span>{newline}"
+            ));
         } else {
             html.push_str(line);
         }
@@ -146,21 +198,43 @@ mod tests {
 
     #[test]
     fn info_strings() {
-        assert_eq!(parse_info("python").unwrap(), Fence { lang: "python".into(), ..Fence::default() });
-        let f = parse_info("python {title=\"app.py\", linenos=true, hl_lines=[2, \"4-6\"]}").unwrap();
+        assert_eq!(
+            parse_info("python").unwrap(),
+            Fence {
+                lang: "python".into(),
+                ..Fence::default()
+            }
+        );
+        let f =
+            parse_info("python {title=\"app.py\", linenos=true, hl_lines=[2, \"4-6\"]}").unwrap();
         assert_eq!(f.title.as_deref(), Some("app.py"));
         assert!(f.linenos);
         assert_eq!(f.hl_lines, [2, 4, 5, 6]);
         assert_eq!(parse_info("").unwrap().lang, "");
-        assert!(parse_info("py {colour=1}").unwrap_err().contains("unknown or invalid code block option `colour"));
+        assert!(
+            parse_info("py {colour=1}")
+                .unwrap_err()
+                .contains("unknown or invalid code block option `colour")
+        );
         assert!(parse_info("py {hl_lines=[\"6-4\"]}").is_err());
         assert!(parse_info("py linenos").is_err());
     }
 
     #[test]
     fn numbered_lines_markup() {
-        let f = Fence { lang: "txt".into(), linenos: true, hl_lines: vec![2], title: Some("a<b".into()) };
-        let html = markup(&f, Highlighted::Plain { lines: vec!["x\n".into(), "y\n".into()], unknown: None });
+        let f = Fence {
+            lang: "txt".into(),
+            linenos: true,
+            hl_lines: vec![2],
+            title: Some("a<b".into()),
+        };
+        let html = markup(
+            &f,
+            Highlighted::Plain {
+                lines: vec!["x\n".into(), "y\n".into()],
+                unknown: None,
+            },
+        );
         assert!(html.contains("<figcaption class=\"code-title\">a&lt;b</figcaption>"));
         assert!(html.contains("<span class=\"line\" data-line=\"1\">x</span>\n<span class=\"line line-hl\" data-line=\"2\">y</span>"), "{html}");
         assert!(html.contains("<pre class=\"code linenos\">"));

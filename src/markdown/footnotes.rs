@@ -8,7 +8,10 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use super::Spanned;
 use super::highlight::escape;
 
-pub(super) fn github_style<'a>(events: Vec<Spanned<'a>>, ids: &mut std::collections::HashSet<String>) -> Vec<Spanned<'a>> {
+pub(super) fn github_style<'a>(
+    events: Vec<Spanned<'a>>,
+    ids: &mut std::collections::HashSet<String>,
+) -> Vec<Spanned<'a>> {
     let mut definitions: HashMap<String, Vec<Spanned<'a>>> = HashMap::new();
     let mut body = Vec::with_capacity(events.len());
     let mut current: Option<(String, Vec<Spanned<'a>>)> = None;
@@ -29,13 +32,19 @@ pub(super) fn github_style<'a>(events: Vec<Spanned<'a>>, ids: &mut std::collecti
             (_, None) => body.push((event, range)),
         }
     }
-    if definitions.is_empty() && !body.iter().any(|(e, _)| matches!(e, Event::FootnoteReference(_))) {
+    if definitions.is_empty()
+        && !body
+            .iter()
+            .any(|(e, _)| matches!(e, Event::FootnoteReference(_)))
+    {
         return body;
     }
     let mut numbers: HashMap<String, (usize, usize)> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
     for (event, _) in body.iter_mut() {
-        let Event::FootnoteReference(label) = event else { continue };
+        let Event::FootnoteReference(label) = event else {
+            continue;
+        };
         let label = label.to_string();
         if !definitions.contains_key(&label) {
             *event = Event::Text(CowStr::from(format!("[^{label}]")));
@@ -49,7 +58,11 @@ pub(super) fn github_style<'a>(events: Vec<Spanned<'a>>, ids: &mut std::collecti
         entry.1 += 1;
         let (n, uses) = *entry;
         let id = escape(&label);
-        let ref_id = if uses == 1 { format!("fnref-{id}") } else { format!("fnref-{id}-{uses}") };
+        let ref_id = if uses == 1 {
+            format!("fnref-{id}")
+        } else {
+            format!("fnref-{id}-{uses}")
+        };
         ids.insert(ref_id.clone());
         *event = Event::Html(
             format!("<sup class=\"footnote-ref\"><a href=\"#fn-{id}\" id=\"{ref_id}\" data-footnote-ref>{n}</a></sup>").into(),
@@ -59,18 +72,29 @@ pub(super) fn github_style<'a>(events: Vec<Spanned<'a>>, ids: &mut std::collecti
         return body;
     }
     let end = body.last().map(|(_, r)| r.clone()).unwrap_or_default();
-    body.push((Event::Html("<section class=\"footnotes\" data-footnotes>\n<ol>\n".into()), end.clone()));
+    body.push((
+        Event::Html("<section class=\"footnotes\" data-footnotes>\n<ol>\n".into()),
+        end.clone(),
+    ));
     for label in order {
         let id = escape(&label);
         ids.insert(format!("fn-{id}"));
         let n = numbers[&label].0;
         let mut inner = definitions.remove(&label).unwrap_or_default();
-        let backref = format!(" <a href=\"#fnref-{id}\" class=\"footnote-backref\" aria-label=\"Back to reference {n}\">↩</a>");
-        match inner.iter().rposition(|(e, _)| matches!(e, Event::End(TagEnd::Paragraph))) {
+        let backref = format!(
+            " <a href=\"#fnref-{id}\" class=\"footnote-backref\" aria-label=\"Back to reference {n}\">↩</a>"
+        );
+        match inner
+            .iter()
+            .rposition(|(e, _)| matches!(e, Event::End(TagEnd::Paragraph)))
+        {
             Some(p) => inner.insert(p, (Event::Html(backref.into()), end.clone())),
             None => inner.push((Event::Html(backref.into()), end.clone())),
         }
-        body.push((Event::Html(format!("<li id=\"fn-{id}\">\n").into()), end.clone()));
+        body.push((
+            Event::Html(format!("<li id=\"fn-{id}\">\n").into()),
+            end.clone(),
+        ));
         body.extend(inner);
         body.push((Event::Html("</li>\n".into()), end.clone()));
     }

@@ -19,11 +19,19 @@ pub(super) fn render(events: &mut [Spanned], source: &Source, out: &mut Rendered
             Err(message) => {
                 out.diagnostics.push(
                     source
-                        .diagnostic(Severity::Warning, range.start, format!("cannot render math: {message}"))
+                        .diagnostic(
+                            Severity::Warning,
+                            range.start,
+                            format!("cannot render math: {message}"),
+                        )
                         .with_help("check the LaTeX; it is shown as written"),
                 );
                 let escaped = super::highlight::escape(&tex);
-                let html = if display { format!("<pre class=\"math-error\">$${escaped}$$</pre>") } else { format!("<code class=\"math-error\">${escaped}$</code>") };
+                let html = if display {
+                    format!("<pre class=\"math-error\">$${escaped}$$</pre>")
+                } else {
+                    format!("<code class=\"math-error\">${escaped}$</code>")
+                };
                 *event = Event::Html(html.into());
             }
         }
@@ -34,10 +42,19 @@ fn to_mathml(tex: &str, display: bool) -> Result<String, String> {
     let storage = Storage::new();
     let events: Vec<_> = Parser::new(tex, &storage).collect();
     if let Some(Err(e)) = events.iter().find(|e| e.is_err()) {
-        return Err(e.to_string().lines().next().unwrap_or("invalid LaTeX").to_string());
+        return Err(e
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or("invalid LaTeX")
+            .to_string());
     }
     let config = RenderConfig {
-        display_mode: if display { DisplayMode::Block } else { DisplayMode::Inline },
+        display_mode: if display {
+            DisplayMode::Block
+        } else {
+            DisplayMode::Inline
+        },
         annotation: Some(tex),
         ..RenderConfig::default()
     };

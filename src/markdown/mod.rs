@@ -15,7 +15,10 @@ pub mod slug;
 use std::collections::HashSet;
 use std::ops::Range;
 
-use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset};
+use pulldown_cmark::{
+    BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+    TextMergeWithOffset,
+};
 use serde::Serialize;
 
 pub use highlight::Highlighter;
@@ -56,7 +59,7 @@ pub struct LinkRef {
 }
 
 /// A page rendered to HTML, with what later stages need to know about it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct RenderedPage {
     pub html: String,
     pub toc: Vec<TocEntry>,
@@ -158,7 +161,10 @@ fn autolink(events: Vec<Spanned>) -> Vec<Spanned> {
             out.push((event, range));
             continue;
         };
-        if depth_link > 0 || in_code || !(text.contains("://") || text.contains("www.") || text.contains('@')) {
+        if depth_link > 0
+            || in_code
+            || !(text.contains("://") || text.contains("www.") || text.contains('@'))
+        {
             out.push((event, range));
             continue;
         }
@@ -168,7 +174,11 @@ fn autolink(events: Vec<Spanned>) -> Vec<Spanned> {
                 continue;
             }
             let is_email = link.kind() == &linkify::LinkKind::Email;
-            let end = if is_email { link.end() } else { gfm_link_end(text, link.start()) };
+            let end = if is_email {
+                link.end()
+            } else {
+                gfm_link_end(text, link.start())
+            };
             let s = &text[link.start()..end];
             let href = match () {
                 _ if is_email => format!("mailto:{s}"),
@@ -177,9 +187,17 @@ fn autolink(events: Vec<Spanned>) -> Vec<Spanned> {
                 _ => continue,
             };
             if link.start() > last {
-                out.push((Event::Text(CowStr::from(text[last..link.start()].to_string())), range.clone()));
+                out.push((
+                    Event::Text(CowStr::from(text[last..link.start()].to_string())),
+                    range.clone(),
+                ));
             }
-            let tag = Tag::Link { link_type: LinkType::Autolink, dest_url: href.into(), title: "".into(), id: "".into() };
+            let tag = Tag::Link {
+                link_type: LinkType::Autolink,
+                dest_url: href.into(),
+                title: "".into(),
+                id: "".into(),
+            };
             out.push((Event::Start(tag), range.clone()));
             out.push((Event::Text(CowStr::from(s.to_string())), range.clone()));
             out.push((Event::End(TagEnd::Link), range.clone()));
@@ -199,18 +217,31 @@ fn autolink(events: Vec<Spanned>) -> Vec<Spanned> {
 /// and a trailing entity reference.
 fn gfm_link_end(text: &str, start: usize) -> usize {
     let rest = &text[start..];
-    let mut end = start + rest.find(|c: char| c.is_whitespace() || c == '<').unwrap_or(rest.len());
+    let mut end = start
+        + rest
+            .find(|c: char| c.is_whitespace() || c == '<')
+            .unwrap_or(rest.len());
     loop {
         let candidate = &text[start..end];
-        let Some(last) = candidate.chars().last() else { return end };
-        if matches!(last, '?' | '!' | '.' | ',' | ':' | '*' | '_' | '~' | '\'' | '"') {
+        let Some(last) = candidate.chars().last() else {
+            return end;
+        };
+        if matches!(
+            last,
+            '?' | '!' | '.' | ',' | ':' | '*' | '_' | '~' | '\'' | '"'
+        ) {
             end -= last.len_utf8();
         } else if last == ')' && candidate.matches('(').count() < candidate.matches(')').count() {
             end -= 1;
         } else if last == ';' {
             let amp = candidate.rfind('&');
             match amp {
-                Some(a) if candidate[a + 1..candidate.len() - 1].chars().all(|c| c.is_ascii_alphanumeric()) && a + 2 < candidate.len() => {
+                Some(a)
+                    if candidate[a + 1..candidate.len() - 1]
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric())
+                        && a + 2 < candidate.len() =>
+                {
                     end = start + a;
                 }
                 _ => return end,
@@ -222,9 +253,28 @@ fn gfm_link_end(text: &str, start: usize) -> usize {
 }
 
 /// Resolves every Markdown link and image against the index.
-fn rewrite_links(events: &mut [Spanned], source: &Source, ctx: &RenderContext, out: &mut RenderedPage) {
+fn rewrite_links(
+    events: &mut [Spanned],
+    source: &Source,
+    ctx: &RenderContext,
+    out: &mut RenderedPage,
+) {
     for i in 0..events.len() {
-        let (Event::Start(Tag::Link { dest_url, link_type, .. } | Tag::Image { dest_url, link_type, .. }), range) = &mut events[i]
+        let (
+            Event::Start(
+                Tag::Link {
+                    dest_url,
+                    link_type,
+                    ..
+                }
+                | Tag::Image {
+                    dest_url,
+                    link_type,
+                    ..
+                },
+            ),
+            range,
+        ) = &mut events[i]
         else {
             continue;
         };
@@ -236,17 +286,37 @@ fn rewrite_links(events: &mut [Spanned], source: &Source, ctx: &RenderContext, o
             Resolved::External => {}
             Resolved::SamePage { fragment } => {
                 let (line, column) = source.position(start);
-                out.links.push(LinkRef { target: None, fragment: Some(fragment), line, column, text: String::new() });
+                out.links.push(LinkRef {
+                    target: None,
+                    fragment: Some(fragment),
+                    line,
+                    column,
+                    text: String::new(),
+                });
             }
-            Resolved::Page { page, fragment, href } => {
+            Resolved::Page {
+                page,
+                fragment,
+                href,
+            } => {
                 *dest_url = href.into();
                 let (line, column) = source.position(start);
                 let text = link_text(&events[i + 1..]);
-                out.links.push(LinkRef { target: Some(page), fragment, line, column, text });
+                out.links.push(LinkRef {
+                    target: Some(page),
+                    fragment,
+                    line,
+                    column,
+                    text,
+                });
             }
             Resolved::Asset { href } => *dest_url = href.into(),
             Resolved::Broken { message, help } => {
-                out.diagnostics.push(source.diagnostic(ctx.broken, start, message).with_help_opt(help));
+                out.diagnostics.push(
+                    source
+                        .diagnostic(ctx.broken, start, message)
+                        .with_help_opt(help),
+                );
             }
         }
     }
@@ -276,12 +346,18 @@ fn heading_ids(events: &mut Vec<Spanned>, out: &mut RenderedPage) {
     let mut flat = Vec::new();
     let mut i = 0;
     while i < events.len() {
-        let Event::Start(Tag::Heading { level, id, classes, .. }) = &events[i].0 else {
+        let Event::Start(Tag::Heading {
+            level, id, classes, ..
+        }) = &events[i].0
+        else {
             i += 1;
             continue;
         };
         let (level, explicit, classes) = (*level, id.clone(), classes.clone());
-        let end = events[i..].iter().position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_)))).map_or(events.len(), |p| i + p);
+        let end = events[i..]
+            .iter()
+            .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
+            .map_or(events.len(), |p| i + p);
         let text = plain_text(&events[i + 1..end]);
         let id = match explicit {
             Some(id) => id.to_string(),
@@ -291,43 +367,42 @@ fn heading_ids(events: &mut Vec<Spanned>, out: &mut RenderedPage) {
         let class_attr = if classes.is_empty() {
             String::new()
         } else {
-            format!(" class=\"{}\"", highlight::escape(&classes.iter().map(|c| c.as_ref()).collect::<Vec<_>>().join(" ")))
+            format!(
+                " class=\"{}\"",
+                highlight::escape(
+                    &classes
+                        .iter()
+                        .map(|c| c.as_ref())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            )
         };
         let esc = highlight::escape(&id);
         let range = events[i].1.clone();
-        events[i] = (Event::Html(format!("<h{n} id=\"{esc}\"{class_attr}>").into()), range.clone());
-        let close = format!("<a class=\"heading-anchor\" href=\"#{esc}\" aria-label=\"Link to this section\">#</a></h{n}>\n");
+        events[i] = (
+            Event::Html(format!("<h{n} id=\"{esc}\"{class_attr}>").into()),
+            range.clone(),
+        );
+        let close = format!(
+            "<a class=\"heading-anchor\" href=\"#{esc}\" aria-label=\"Link to this section\">#</a></h{n}>\n"
+        );
         if end < events.len() {
             events[end] = (Event::Html(close.into()), range);
         }
         out.ids.insert(id.clone());
         out.headings.push((id.clone(), text.clone()));
         if (2..=4).contains(&n) {
-            flat.push(TocEntry { level: n, id, title: text, children: Vec::new() });
+            flat.push(TocEntry {
+                level: n,
+                id,
+                title: text,
+                children: Vec::new(),
+            });
         }
         i = end + 1;
     }
     out.toc = nest_toc(flat);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::gfm_link_end;
-
-    #[test]
-    fn autolink_ends_like_github() {
-        let cases = [
-            ("see https://x.org/a.pdf} next", "https://x.org/a.pdf}"),
-            ("(https://x.org/a_(b)) and", "https://x.org/a_(b)"),
-            ("https://x.org/a. Next", "https://x.org/a"),
-            ("https://x.org/?q=1&amp; x", "https://x.org/?q=1"),
-            ("www.x.org/path, and", "www.x.org/path"),
-        ];
-        for (text, want) in cases {
-            let start = text.find("http").or_else(|| text.find("www")).unwrap();
-            assert_eq!(&text[start..gfm_link_end(text, start)], want, "{text}");
-        }
-    }
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -369,12 +444,19 @@ fn containers(events: &mut Vec<Spanned>) {
         match &event {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, title) = alert(*kind);
-                let html = format!("<div class=\"markdown-alert markdown-alert-{class}\"><p class=\"markdown-alert-title\">{title}</p>\n");
+                let html = format!(
+                    "<div class=\"markdown-alert markdown-alert-{class}\"><p class=\"markdown-alert-title\">{title}</p>\n"
+                );
                 out.push((Event::Html(html.into()), range));
             }
-            Event::End(TagEnd::BlockQuote(Some(_))) => out.push((Event::Html("</div>\n".into()), range)),
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                out.push((Event::Html("</div>\n".into()), range))
+            }
             Event::Start(Tag::Table(_)) => {
-                out.push((Event::Html("<div class=\"table-wrapper\">".into()), range.clone()));
+                out.push((
+                    Event::Html("<div class=\"table-wrapper\">".into()),
+                    range.clone(),
+                ));
                 out.push((event, range));
             }
             Event::End(TagEnd::Table) => {
@@ -411,4 +493,24 @@ fn collect_text(events: &[Spanned], out: &mut RenderedPage) {
     }
     out.word_count = text.split_whitespace().count();
     out.text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::gfm_link_end;
+
+    #[test]
+    fn autolink_ends_like_github() {
+        let cases = [
+            ("see https://x.org/a.pdf} next", "https://x.org/a.pdf}"),
+            ("(https://x.org/a_(b)) and", "https://x.org/a_(b)"),
+            ("https://x.org/a. Next", "https://x.org/a"),
+            ("https://x.org/?q=1&amp; x", "https://x.org/?q=1"),
+            ("www.x.org/path, and", "www.x.org/path"),
+        ];
+        for (text, want) in cases {
+            let start = text.find("http").or_else(|| text.find("www")).unwrap();
+            assert_eq!(&text[start..gfm_link_end(text, start)], want, "{text}");
+        }
+    }
 }

@@ -6,9 +6,16 @@ use pulldown_cmark::Event;
 use super::{LinkRef, RenderContext, RenderedPage, Source, Spanned};
 use crate::links::{Resolved, resolve};
 
-pub(super) fn rewrite(events: &mut [Spanned], source: &Source, ctx: &RenderContext, out: &mut RenderedPage) {
+pub(super) fn rewrite(
+    events: &mut [Spanned],
+    source: &Source,
+    ctx: &RenderContext,
+    out: &mut RenderedPage,
+) {
     for (event, range) in events.iter_mut() {
-        let (Event::Html(html) | Event::InlineHtml(html)) = event else { continue };
+        let (Event::Html(html) | Event::InlineHtml(html)) = event else {
+            continue;
+        };
         if !html.contains('=') {
             continue;
         }
@@ -23,21 +30,42 @@ pub(super) fn rewrite(events: &mut [Spanned], source: &Source, ctx: &RenderConte
             if !(attr.name.eq_ignore_ascii_case("href") || attr.name.eq_ignore_ascii_case("src")) {
                 continue;
             }
-            let offset = range.start + source_offset(&source.page.body[range.clone()], attr.value).unwrap_or(0);
+            let offset = range.start
+                + source_offset(&source.page.body[range.clone()], attr.value).unwrap_or(0);
             let replacement = match resolve(ctx.index, &source.page.source, &unescape(attr.value)) {
-                Resolved::Page { page, fragment, href } => {
+                Resolved::Page {
+                    page,
+                    fragment,
+                    href,
+                } => {
                     let (line, column) = source.position(offset);
-                    out.links.push(LinkRef { target: Some(page), fragment, line, column, text: String::new() });
+                    out.links.push(LinkRef {
+                        target: Some(page),
+                        fragment,
+                        line,
+                        column,
+                        text: String::new(),
+                    });
                     Some(href)
                 }
                 Resolved::Asset { href } => Some(href),
                 Resolved::SamePage { fragment } => {
                     let (line, column) = source.position(offset);
-                    out.links.push(LinkRef { target: None, fragment: Some(fragment), line, column, text: String::new() });
+                    out.links.push(LinkRef {
+                        target: None,
+                        fragment: Some(fragment),
+                        line,
+                        column,
+                        text: String::new(),
+                    });
                     None
                 }
                 Resolved::Broken { message, help } => {
-                    out.diagnostics.push(source.diagnostic(ctx.broken, offset, message).with_help_opt(help));
+                    out.diagnostics.push(
+                        source
+                            .diagnostic(ctx.broken, offset, message)
+                            .with_help_opt(help),
+                    );
                     None
                 }
                 Resolved::External => None,
@@ -64,7 +92,10 @@ fn source_offset(source: &str, value: &str) -> Option<usize> {
 }
 
 fn unescape(value: &str) -> String {
-    value.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'")
+    value
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
 }
 
 struct Attribute<'a> {
@@ -95,17 +126,23 @@ fn attributes(html: &str) -> Vec<Attribute<'_>> {
         }
         if b == b'=' {
             let name_end = html[..i].trim_end().len();
-            let name_start = html[..name_end].rfind(|c: char| c.is_whitespace() || c == '<').map_or(0, |p| p + 1);
+            let name_start = html[..name_end]
+                .rfind(|c: char| c.is_whitespace() || c == '<')
+                .map_or(0, |p| p + 1);
             let mut j = i + 1;
             while j < bytes.len() && bytes[j].is_ascii_whitespace() {
                 j += 1;
             }
-            if let Some(&q) = bytes.get(j).filter(|q| **q == b'"' || **q == b'\'') {
-                if let Some(len) = html[j + 1..].find(q as char) {
-                    found.push(Attribute { name: &html[name_start..name_end], value: &html[j + 1..j + 1 + len], value_start: j + 1 });
-                    i = j + 2 + len;
-                    continue;
-                }
+            if let Some(&q) = bytes.get(j).filter(|q| **q == b'"' || **q == b'\'')
+                && let Some(len) = html[j + 1..].find(q as char)
+            {
+                found.push(Attribute {
+                    name: &html[name_start..name_end],
+                    value: &html[j + 1..j + 1 + len],
+                    value_start: j + 1,
+                });
+                i = j + 2 + len;
+                continue;
             }
         }
         i += 1;

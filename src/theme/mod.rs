@@ -19,7 +19,13 @@ mod embedded {
 }
 
 /// Templates every theme must have.
-pub const REQUIRED: &[&str] = &["base.html", "page.html", "section.html", "index.html", "404.html"];
+pub const REQUIRED: &[&str] = &[
+    "base.html",
+    "page.html",
+    "section.html",
+    "index.html",
+    "404.html",
+];
 
 /// A file of the theme's or the site's `static/`, to copy to the site root.
 #[derive(Debug, Clone)]
@@ -37,23 +43,43 @@ pub struct Theme {
     pub static_files: BTreeMap<String, StaticSource>,
 }
 
+/// Files of one origin (the theme, or the site), labelled for messages.
+type Origin = (String, Vec<(String, StaticSource)>);
+
 /// Where template and static files come from, in order of precedence (last wins).
-fn sources(root: &Path, config: &Config) -> Result<Vec<(String, Vec<(String, StaticSource)>)>, Diagnostic> {
+fn sources(root: &Path, config: &Config) -> Result<Vec<Origin>, Diagnostic> {
     let theme_dir = root.join("themes").join(&config.theme);
     let theme_files = if theme_dir.is_dir() {
         disk_files(&theme_dir, &format!("themes/{}", config.theme))
     } else if config.theme == "default" {
-        embedded::FILES.iter().map(|(p, b)| (p.to_string(), StaticSource::Embedded(b))).collect()
+        embedded::FILES
+            .iter()
+            .map(|(p, b)| (p.to_string(), StaticSource::Embedded(b)))
+            .collect()
     } else {
-        return Err(Diagnostic::error(crate::config::FILE_NAME, format!("theme `{}` not found: no folder `themes/{}`", config.theme, config.theme))
-            .with_help("set `theme = \"default\"` or create the theme's folder"));
+        return Err(Diagnostic::error(
+            crate::config::FILE_NAME,
+            format!(
+                "theme `{}` not found: no folder `themes/{}`",
+                config.theme, config.theme
+            ),
+        )
+        .with_help("set `theme = \"default\"` or create the theme's folder"));
     };
-    let theme_label = if theme_dir.is_dir() { format!("themes/{}", config.theme) } else { "built-in default theme".into() };
+    let theme_label = if theme_dir.is_dir() {
+        format!("themes/{}", config.theme)
+    } else {
+        "built-in default theme".into()
+    };
     let mut site = disk_files(&root.join("templates"), "templates")
         .into_iter()
         .map(|(p, s)| (format!("templates/{p}"), s))
         .collect::<Vec<_>>();
-    site.extend(disk_files(&root.join("static"), "static").into_iter().map(|(p, s)| (format!("static/{p}"), s)));
+    site.extend(
+        disk_files(&root.join("static"), "static")
+            .into_iter()
+            .map(|(p, s)| (format!("static/{p}"), s)),
+    );
     Ok(vec![(theme_label, theme_files), (String::new(), site)])
 }
 
@@ -62,12 +88,20 @@ fn disk_files(dir: &Path, _label: &str) -> Vec<(String, StaticSource)> {
     if !dir.is_dir() {
         return files;
     }
-    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().flatten() {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
         if let Ok(rel) = entry.path().strip_prefix(dir) {
-            files.push((rel.to_string_lossy().replace('\\', "/"), StaticSource::Disk(entry.path().to_path_buf())));
+            files.push((
+                rel.to_string_lossy().replace('\\', "/"),
+                StaticSource::Disk(entry.path().to_path_buf()),
+            ));
         }
     }
     files
@@ -88,13 +122,20 @@ impl Theme {
         let mut problems = Vec::new();
         for (label, files) in sources(root, config).map_err(|d| vec![d])? {
             for (path, source) in files {
-                let shown = if label.is_empty() { path.clone() } else { format!("{label}/{path}") };
+                let shown = if label.is_empty() {
+                    path.clone()
+                } else {
+                    format!("{label}/{path}")
+                };
                 if let Some(name) = path.strip_prefix("templates/") {
                     match read(&source).map(String::from_utf8) {
                         Ok(Ok(text)) => {
                             templates.insert(name.to_string(), (shown, text));
                         }
-                        _ => problems.push(Diagnostic::error(&shown, "cannot read template as UTF-8 text")),
+                        _ => problems.push(Diagnostic::error(
+                            &shown,
+                            "cannot read template as UTF-8 text",
+                        )),
                     }
                 } else if let Some(rel) = path.strip_prefix("static/") {
                     static_files.insert(rel.to_string(), source);
@@ -104,8 +145,14 @@ impl Theme {
         for name in REQUIRED {
             if !templates.contains_key(*name) {
                 problems.push(
-                    Diagnostic::error(format!("templates/{name}"), format!("the theme has no `{name}` template"))
-                        .with_help(format!("add `templates/{name}`; a theme needs {}", REQUIRED.join(", "))),
+                    Diagnostic::error(
+                        format!("templates/{name}"),
+                        format!("the theme has no `{name}` template"),
+                    )
+                    .with_help(format!(
+                        "add `templates/{name}`; a theme needs {}",
+                        REQUIRED.join(", ")
+                    )),
                 );
             }
         }
@@ -115,11 +162,22 @@ impl Theme {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml", ".htm"]);
         register_helpers(&mut tera, config);
-        let files: BTreeMap<String, String> = templates.iter().map(|(n, (shown, _))| (n.clone(), shown.clone())).collect();
-        if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, (_, text))| (n.as_str(), text.as_str()))) {
+        let files: BTreeMap<String, String> = templates
+            .iter()
+            .map(|(n, (shown, _))| (n.clone(), shown.clone()))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(
+            templates
+                .iter()
+                .map(|(n, (_, text))| (n.as_str(), text.as_str())),
+        ) {
             return Err(vec![template_error(&files, &e, None)]);
         }
-        Ok(Theme { tera, files, static_files })
+        Ok(Theme {
+            tera,
+            files,
+            static_files,
+        })
     }
 
     /// Puts the values every template sees (config, nav) in Tera's global context, once.
@@ -132,13 +190,25 @@ impl Theme {
     }
 
     /// Renders `template`; `page_file` names the page in an error.
-    pub fn render(&self, template: &str, context: &Context, page_file: Option<&str>) -> Result<String, Diagnostic> {
+    pub fn render(
+        &self,
+        template: &str,
+        context: &Context,
+        page_file: Option<&str>,
+    ) -> Result<String, Diagnostic> {
         if !self.tera.contains_template(template) {
             let file = page_file.unwrap_or("templates");
-            return Err(Diagnostic::error(file, format!("template `{template}` does not exist"))
-                .with_help(format!("add `templates/{template}` or remove `template` from the front matter")));
+            return Err(
+                Diagnostic::error(file, format!("template `{template}` does not exist")).with_help(
+                    format!(
+                        "add `templates/{template}` or remove `template` from the front matter"
+                    ),
+                ),
+            );
         }
-        self.tera.render(template, context).map_err(|e| template_error(&self.files, &e, page_file))
+        self.tera
+            .render(template, context)
+            .map_err(|e| template_error(&self.files, &e, page_file))
     }
 
     /// The bytes of a theme or site static file.
@@ -150,32 +220,53 @@ impl Theme {
 fn register_helpers(tera: &mut Tera, config: &Config) {
     let base = config.base_path();
     let base_for_asset = base.clone();
-    tera.register_function("url", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let path: String = kwargs.must_get("path")?;
-        Ok(join_url(&base, &path))
-    });
-    tera.register_function("asset", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let path: String = kwargs.must_get("path")?;
-        Ok(join_url(&base_for_asset, &path))
-    });
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            Ok(join_url(&base, &path))
+        },
+    );
+    tera.register_function(
+        "asset",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            Ok(join_url(&base_for_asset, &path))
+        },
+    );
 }
 
 fn join_url(base: &str, path: &str) -> String {
     if path.contains("://") {
         return path.to_string();
     }
-    format!("{base}{}", crate::links::encode_path(path.trim_start_matches('/')))
+    format!(
+        "{base}{}",
+        crate::links::encode_path(path.trim_start_matches('/'))
+    )
 }
 
 /// Names the template file, line and column of a Tera error.
-fn template_error(files: &BTreeMap<String, String>, e: &tera::Error, page_file: Option<&str>) -> Diagnostic {
-    let rendering = page_file.map(|p| format!(" (while rendering `{p}`)")).unwrap_or_default();
+fn template_error(
+    files: &BTreeMap<String, String>,
+    e: &tera::Error,
+    page_file: Option<&str>,
+) -> Diagnostic {
+    let rendering = page_file
+        .map(|p| format!(" (while rendering `{p}`)"))
+        .unwrap_or_default();
     match e.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
-            let file = files.get(report.filename()).cloned().unwrap_or_else(|| report.filename().to_string());
+            let file = files
+                .get(report.filename())
+                .cloned()
+                .unwrap_or_else(|| report.filename().to_string());
             let span = report.span();
-            Diagnostic::error(file, format!("template error: {}{rendering}", report.message()))
-                .at(span.start_line, span.start_col + 1)
+            Diagnostic::error(
+                file,
+                format!("template error: {}{rendering}", report.message()),
+            )
+            .at(span.start_line, span.start_col + 1)
         }
         other => Diagnostic::error("templates", format!("template error: {other}{rendering}")),
     }

@@ -121,12 +121,20 @@ pub struct PageInput<'a> {
 
 impl<'a> PageInput<'a> {
     fn link(&self, p: PageId) -> LinkView<'a> {
-        LinkView { title: &self.course.pages[p].title, url: &self.index.urls[p] }
+        LinkView {
+            title: &self.course.pages[p].title,
+            url: &self.index.urls[p],
+        }
     }
 
     fn summary(&self, p: PageId) -> PageSummary<'a> {
         let page = &self.course.pages[p];
-        PageSummary { title: &page.title, url: &self.index.urls[p], description: page.front.description.as_deref(), date: page.front.date.as_deref() }
+        PageSummary {
+            title: &page.title,
+            url: &self.index.urls[p],
+            description: page.front.description.as_deref(),
+            date: page.front.date.as_deref(),
+        }
     }
 
     fn section_link(&self, s: SectionId) -> Option<LinkView<'a>> {
@@ -142,25 +150,41 @@ pub fn page_context(input: &PageInput, id: PageId) -> Context {
     let url = &input.index.urls[id];
     let mut ancestors = Vec::new();
     let own_section = page.section;
-    let mut cursor = if page.is_index { course.sections[own_section].parent } else { Some(own_section) };
+    let mut cursor = if page.is_index {
+        course.sections[own_section].parent
+    } else {
+        Some(own_section)
+    };
     while let Some(s) = cursor {
         ancestors.extend(input.section_link(s));
         cursor = course.sections[s].parent;
     }
     ancestors.reverse();
     let section = if page.is_index {
-        course.sections[own_section].parent.and_then(|p| input.section_link(p))
+        course.sections[own_section]
+            .parent
+            .and_then(|p| input.section_link(p))
     } else {
         input.section_link(own_section)
     };
     let edit_url = input.config.repo_url.as_ref().map(|repo| {
-        format!("{}/edit/{}/{}", repo.trim_end_matches('/'), input.config.branch, page.file)
+        format!(
+            "{}/edit/{}/{}",
+            repo.trim_end_matches('/'),
+            input.config.branch,
+            page.file
+        )
     });
     let view = PageView {
         title: &page.title,
         description: page.front.description.as_deref(),
         url,
-        permalink: format!("{}{}", input.config.site_origin_url(), url.strip_prefix(&input.index.base_path).map_or(url.to_string(), |u| format!("/{u}"))),
+        permalink: format!(
+            "{}{}",
+            input.config.site_origin_url(),
+            url.strip_prefix(&input.index.base_path)
+                .map_or(url.to_string(), |u| format!("/{u}"))
+        ),
         content: &rendered.html,
         toc: &rendered.toc,
         date: page.front.date.as_deref(),
@@ -176,7 +200,10 @@ pub fn page_context(input: &PageInput, id: PageId) -> Context {
         ancestors,
         prev: input.graph.prev[id].map(|p| input.link(p)),
         next: input.graph.next[id].map(|p| input.link(p)),
-        backlinks: input.graph.backlinks[id].iter().map(|b| input.link(b.from)).collect(),
+        backlinks: input.graph.backlinks[id]
+            .iter()
+            .map(|b| input.link(b.from))
+            .collect(),
         has_code: rendered.has_code,
         has_math: rendered.has_math,
         is_section: page.is_index,
@@ -208,7 +235,9 @@ fn section_context<'a>(input: &PageInput<'a>, id: SectionId) -> SectionView<'a> 
                 SubsectionView {
                     title: course.section_title(sub),
                     url: ss.index.map_or("", |p| &input.index.urls[p]),
-                    description: ss.index.and_then(|p| course.pages[p].front.description.as_deref()),
+                    description: ss
+                        .index
+                        .and_then(|p| course.pages[p].front.description.as_deref()),
                     pages: ss.pages.iter().map(|&p| input.summary(p)).collect(),
                 }
             })

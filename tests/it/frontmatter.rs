@@ -11,17 +11,24 @@ fn toml_yaml_and_none() {
         .file("content/n.md", "# No front matter\nBody\n");
     site.build_ok();
     let t = site.read("public/t/index.html");
-    assert!(t.contains("<title>Toml title") && t.contains("About TOML"), "{t}");
+    assert!(
+        t.contains("<title>Toml title") && t.contains("About TOML"),
+        "{t}"
+    );
     assert!(t.contains("2025-02-03"));
     let y = site.read("public/y/index.html");
     assert!(y.contains("<title>Yaml title") && y.contains("About YAML"));
-    assert!(site.read("public/n/index.html").contains("<title>No front matter"));
+    assert!(
+        site.read("public/n/index.html")
+            .contains("<title>No front matter")
+    );
 }
 
 #[test]
 fn malformed_toml_names_file_and_line() {
     let site = Site::new();
-    site.file("content/index.md", "# Home\n").file("content/bad.md", "+++\ntitle = \"ok\"\nweight = = 3\n+++\n");
+    site.file("content/index.md", "# Home\n")
+        .file("content/bad.md", "+++\ntitle = \"ok\"\nweight = = 3\n+++\n");
     let err = site.build().fails();
     assert!(err.contains("error: invalid TOML front matter"), "{err}");
     assert!(err.contains("--> content/bad.md:3:"), "{err}");
@@ -30,7 +37,8 @@ fn malformed_toml_names_file_and_line() {
 #[test]
 fn malformed_yaml_names_file_and_line() {
     let site = Site::new();
-    site.file("content/index.md", "# Home\n").file("content/bad.md", "---\ntitle: ok\ntags: [a, b\n---\n");
+    site.file("content/index.md", "# Home\n")
+        .file("content/bad.md", "---\ntitle: ok\ntags: [a, b\n---\n");
     let err = site.build().fails();
     assert!(err.contains("error: invalid YAML front matter"), "{err}");
     assert!(err.contains("--> content/bad.md:"), "{err}");
@@ -41,16 +49,25 @@ fn unclosed_front_matter_is_an_error() {
     let site = Site::new();
     site.file("content/index.md", "+++\ntitle = \"x\"\n\n# Body\n");
     let err = site.build().fails();
-    assert!(err.contains("front matter opened with `+++` is never closed"), "{err}");
+    assert!(
+        err.contains("front matter opened with `+++` is never closed"),
+        "{err}"
+    );
     assert!(err.contains("--> content/index.md:1:1"), "{err}");
 }
 
 #[test]
 fn wrong_type_is_an_error_at_its_line() {
     let site = Site::new();
-    site.file("content/index.md", "+++\ntitle = \"x\"\nweight = \"first\"\n+++\n");
+    site.file(
+        "content/index.md",
+        "+++\ntitle = \"x\"\nweight = \"first\"\n+++\n",
+    );
     let err = site.build().fails();
-    assert!(err.contains("front matter `weight` must be a whole number"), "{err}");
+    assert!(
+        err.contains("front matter `weight` must be a whole number"),
+        "{err}"
+    );
     assert!(err.contains("--> content/index.md:3:1"), "{err}");
 }
 
@@ -59,16 +76,32 @@ fn unknown_key_warns_with_the_closest_known_key() {
     let site = Site::new();
     site.file("content/index.md", "---\ntitle: x\ndescripton: typo\n---\n");
     let run = site.build_ok();
-    assert!(run.stderr.contains("warning: unknown front matter key `descripton`"), "{}", run.stderr);
-    assert!(run.stderr.contains("--> content/index.md:3:1"), "{}", run.stderr);
-    assert!(run.stderr.contains("did you mean `description`?"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("warning: unknown front matter key `descripton`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("--> content/index.md:3:1"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `description`?"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn bom_and_crlf_are_accepted() {
     let site = Site::new();
     site.file("content/index.md", "# Home\n");
-    site.file("content/win.md", "\u{feff}+++\r\ntitle = \"Windows file\"\r\n+++\r\n\r\nSome *text*.\r\n");
+    site.file(
+        "content/win.md",
+        "\u{feff}+++\r\ntitle = \"Windows file\"\r\n+++\r\n\r\nSome *text*.\r\n",
+    );
     site.build_ok();
     let html = site.read("public/win/index.html");
     assert!(html.contains("<title>Windows file"), "{html}");

@@ -10,13 +10,20 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .into_iter()
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect()
 }
 
 fn course() -> Site {
     let site = Site::new();
-    site.file("content/index.md", "# Home\n").file("content/a.md", "# A\n").file("static/logo.svg", "<svg/>");
+    site.file("content/index.md", "# Home\n")
+        .file("content/a.md", "# A\n")
+        .file("static/logo.svg", "<svg/>");
     site
 }
 
@@ -42,7 +49,11 @@ fn dangerous_output_folders_are_refused() {
         assert!(err.contains("refusing to write the site"), "{out}: {err}");
         assert!(err.contains(why), "{out}: {err}");
     }
-    assert_eq!(before, snapshot(site.path()), "a refused build touched the sources");
+    assert_eq!(
+        before,
+        snapshot(site.path()),
+        "a refused build touched the sources"
+    );
 }
 
 #[test]
@@ -50,7 +61,14 @@ fn home_folder_is_refused() {
     let site = course();
     let home = tempfile::tempdir().unwrap();
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("syllabus"));
-    let out = cmd.env("HOME", home.path()).args(["build", "--output"]).arg(home.path()).arg("--root").arg(site.path()).output().unwrap();
+    let out = cmd
+        .env("HOME", home.path())
+        .args(["build", "--output"])
+        .arg(home.path())
+        .arg("--root")
+        .arg(site.path())
+        .output()
+        .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("your home folder"), "{err}");
@@ -90,10 +108,16 @@ fn a_failed_build_leaves_the_previous_site_intact() {
     assert_eq!(before, snapshot(&site.path().join("public")));
     // A template error fails it half-way through writing pages.
     site.file("content/b.md", "# B\n");
-    site.file("templates/page.html", "{% if page.title == \"B\" %}{{ page.nope.x }}{% endif %}{{ page.title }}");
+    site.file(
+        "templates/page.html",
+        "{% if page.title == \"B\" %}{{ page.nope.x }}{% endif %}{{ page.title }}",
+    );
     site.build().fails();
     assert_eq!(before, snapshot(&site.path().join("public")));
-    assert!(!site.exists(".public.staging"), "staging folder left behind");
+    assert!(
+        !site.exists(".public.staging"),
+        "staging folder left behind"
+    );
     // And the next good build replaces it.
     std::fs::remove_file(site.path().join("templates/page.html")).unwrap();
     site.build_ok();
@@ -104,8 +128,15 @@ fn a_failed_build_leaves_the_previous_site_intact() {
 fn a_site_left_aside_by_a_killed_swap_is_restored() {
     let site = course();
     site.build_ok();
-    std::fs::rename(site.path().join("public"), site.path().join(".public.previous")).unwrap();
+    std::fs::rename(
+        site.path().join("public"),
+        site.path().join(".public.previous"),
+    )
+    .unwrap();
     site.file("content/a.md", "# A\n[broken](x.md)\n");
     let _ = site.build();
-    assert!(site.exists("public/a/index.html"), "previous site not restored");
+    assert!(
+        site.exists("public/a/index.html"),
+        "previous site not restored"
+    );
 }

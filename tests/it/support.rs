@@ -14,27 +14,37 @@ pub struct Site {
 impl Site {
     /// An empty course with a minimal `syllabus.toml`.
     pub fn new() -> Site {
-        let site = Site { dir: tempfile::tempdir().expect("temp dir") };
+        let site = Site {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
         site.file("syllabus.toml", "title = \"Test course\"\n");
         site
     }
 
     /// A copy of `tests/fixtures/<name>`.
     pub fn fixture(name: &str) -> Site {
-        let site = Site { dir: tempfile::tempdir().expect("temp dir") };
+        let site = Site {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
         copy_dir(&repo().join("tests/fixtures").join(name), site.path());
         site
     }
 
     /// A copy of this repository's own course (content, themes, static, config).
     pub fn demo() -> Site {
-        let site = Site { dir: tempfile::tempdir().expect("temp dir") };
+        let site = Site {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
         for dir in ["content", "themes", "static"] {
             if repo().join(dir).exists() {
                 copy_dir(&repo().join(dir), &site.path().join(dir));
             }
         }
-        std::fs::copy(repo().join("syllabus.toml"), site.path().join("syllabus.toml")).expect("copy config");
+        std::fs::copy(
+            repo().join("syllabus.toml"),
+            site.path().join("syllabus.toml"),
+        )
+        .expect("copy config");
         site
     }
 
@@ -51,7 +61,8 @@ impl Site {
     }
 
     pub fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
+        std::fs::read_to_string(self.path().join(rel))
+            .unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
     }
 
     pub fn exists(&self, rel: &str) -> bool {
@@ -61,7 +72,10 @@ impl Site {
     /// `syllabus <args> --root <site>`.
     pub fn run(&self, args: &[&str]) -> Run {
         let mut cmd = Command::cargo_bin("syllabus").expect("binary");
-        cmd.args(args).arg("--root").arg(self.path()).env_remove("GITHUB_ACTIONS");
+        cmd.args(args)
+            .arg("--root")
+            .arg(self.path())
+            .env_remove("GITHUB_ACTIONS");
         let out = cmd.output().expect("run syllabus");
         Run {
             code: out.status.code(),
@@ -77,14 +91,22 @@ impl Site {
     /// Builds and fails the test unless the build succeeds.
     pub fn build_ok(&self) -> Run {
         let run = self.build();
-        assert_eq!(run.code, Some(0), "build failed:\n{}\n{}", run.stdout, run.stderr);
+        assert_eq!(
+            run.code,
+            Some(0),
+            "build failed:\n{}\n{}",
+            run.stdout,
+            run.stderr
+        );
         run
     }
 
     /// The `<main>` … `</main>` part of a built page, where the page's content is.
     pub fn main_of(&self, rel: &str) -> String {
         let html = self.read(rel);
-        let start = html.find("<main").unwrap_or_else(|| panic!("no <main> in {rel}"));
+        let start = html
+            .find("<main")
+            .unwrap_or_else(|| panic!("no <main> in {rel}"));
         let end = html.rfind("</main>").map_or(html.len(), |e| e + 7);
         html[start..end].to_string()
     }
@@ -139,7 +161,10 @@ pub fn skip(what: &str) {
 
 /// Whether `program --version` (or the given probe) runs.
 pub fn have(program: &str, probe: &[&str]) -> bool {
-    Command::new(program).args(probe).output().is_ok_and(|o| o.status.success())
+    Command::new(program)
+        .args(probe)
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 pub fn copy_dir(from: &Path, to: &Path) {

@@ -7,7 +7,10 @@ fn site_templates_override_the_theme() {
     let site = Site::new();
     site.file("content/index.md", "# Home\n")
         .file("content/a.md", "# Page A\nHello.\n")
-        .file("templates/page.html", "<main>OVERRIDE {{ page.title }} {{ config.title }} {{ page.content | safe }}</main>");
+        .file(
+            "templates/page.html",
+            "<main>OVERRIDE {{ page.title }} {{ config.title }} {{ page.content | safe }}</main>",
+        );
     site.build_ok();
     let a = site.read("public/a/index.html");
     assert!(a.starts_with("<main>OVERRIDE Page A Test course"), "{a}");
@@ -19,17 +22,26 @@ fn site_templates_override_the_theme() {
 #[test]
 fn autoescaping_is_on() {
     let site = Site::new();
-    site.file("content/index.md", "+++\ntitle = \"<script>alert(1)</script>\"\n+++\n")
-        .file("templates/index.html", "<main>{{ page.title }}</main>");
+    site.file(
+        "content/index.md",
+        "+++\ntitle = \"<script>alert(1)</script>\"\n+++\n",
+    )
+    .file("templates/index.html", "<main>{{ page.title }}</main>");
     site.build_ok();
-    assert_eq!(site.read("public/index.html"), "<main>&lt;script&gt;alert(1)&lt;/script&gt;</main>");
+    assert_eq!(
+        site.read("public/index.html"),
+        "<main>&lt;script&gt;alert(1)&lt;/script&gt;</main>"
+    );
 }
 
 #[test]
 fn front_matter_template_selects_a_template() {
     let site = Site::new();
     site.file("content/index.md", "# Home\n")
-        .file("content/a.md", "+++\ntemplate = \"special.html\"\n+++\n# A\n")
+        .file(
+            "content/a.md",
+            "+++\ntemplate = \"special.html\"\n+++\n# A\n",
+        )
         .file("content/b.md", "+++\ntemplate = \"nope.html\"\n+++\n# B\n")
         .file("templates/special.html", "SPECIAL {{ page.title }}");
     let err = site.build().fails();
@@ -43,7 +55,8 @@ fn front_matter_template_selects_a_template() {
 #[test]
 fn syntax_error_names_template_line_and_column() {
     let site = Site::new();
-    site.file("content/index.md", "# Home\n").file("templates/page.html", "<main>\n{{ page.title }\n</main>\n");
+    site.file("content/index.md", "# Home\n")
+        .file("templates/page.html", "<main>\n{{ page.title }\n</main>\n");
     let err = site.build().fails();
     assert!(err.contains("template error"), "{err}");
     assert!(err.contains("--> templates/page.html:2:"), "{err}");
@@ -54,7 +67,10 @@ fn render_error_names_template_line_and_page() {
     let site = Site::new();
     site.file("content/index.md", "# Home\n")
         .file("content/a.md", "# A\n")
-        .file("templates/page.html", "<main>\nok\n{{ page.no_such_field.x }}\n</main>\n");
+        .file(
+            "templates/page.html",
+            "<main>\nok\n{{ page.no_such_field.x }}\n</main>\n",
+        );
     let err = site.build().fails();
     assert!(err.contains("--> templates/page.html:3:"), "{err}");
     assert!(err.contains("while rendering `content/a.md`"), "{err}");
@@ -63,7 +79,8 @@ fn render_error_names_template_line_and_page() {
 #[test]
 fn unknown_theme_is_an_error() {
     let site = Site::new();
-    site.file("syllabus.toml", "title = \"T\"\ntheme = \"fancy\"\n").file("content/index.md", "# Home\n");
+    site.file("syllabus.toml", "title = \"T\"\ntheme = \"fancy\"\n")
+        .file("content/index.md", "# Home\n");
     let err = site.build().fails();
     assert!(err.contains("theme `fancy` not found"), "{err}");
 }
@@ -75,7 +92,10 @@ fn a_theme_folder_is_used_and_must_be_complete() {
         .file("content/index.md", "# Home\n")
         .file("themes/mine/templates/index.html", "MINE");
     let err = site.build().fails();
-    assert!(err.contains("the theme has no `page.html` template"), "{err}");
+    assert!(
+        err.contains("the theme has no `page.html` template"),
+        "{err}"
+    );
     for t in ["base.html", "page.html", "section.html", "404.html"] {
         site.file(&format!("themes/mine/templates/{t}"), "x");
     }

@@ -1,0 +1,99 @@
+//! `[azure]` in `syllabus.toml`: what goes into `staticwebapp.config.json`
+//! and which Static Web Apps plan the site's size is checked against.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Keys of `[azure]`, for the unknown-key check of `syllabus.toml`.
+pub const KEYS: &[&str] =
+    &["plan", "max_files", "max_size_mb", "trailing_slash", "headers", "csp", "mime_types", "routes", "immutable"];
+
+/// The `[azure]` table, every key optional.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct AzureConfig {
+    /// The Static Web Apps plan whose quotas the built site must fit.
+    pub plan: Plan,
+    /// Overrides the plan's limit on files per deployment.
+    pub max_files: Option<u64>,
+    /// Overrides the plan's limit on the size of a deployment, in MB (1 MB = 1,000,000 bytes).
+    pub max_size_mb: Option<u64>,
+    pub trailing_slash: TrailingSlash,
+    /// Response headers merged over the defaults; an empty value removes a default header.
+    pub headers: BTreeMap<String, String>,
+    /// Sources added to directives of the Content-Security-Policy (`img-src = ["https:"]`).
+    pub csp: BTreeMap<String, Vec<String>>,
+    /// File extension (`.ext`) → MIME type, merged over the defaults; an empty value removes one.
+    pub mime_types: BTreeMap<String, String>,
+    /// Route rules published after the alias redirects, in order (Azure's own keys).
+    pub routes: Vec<Route>,
+    /// Route patterns of content-hashed files, served with a one-year immutable `cache-control`.
+    pub immutable: Vec<String>,
+}
+
+/// A Static Web Apps hosting plan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Plan {
+    #[default]
+    Free,
+    Standard,
+}
+
+impl Plan {
+    pub fn name(self) -> &'static str {
+        match self {
+            Plan::Free => "free",
+            Plan::Standard => "standard",
+        }
+    }
+}
+
+/// `trailingSlash` of `staticwebapp.config.json`; `auto` suits folder-style pretty URLs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TrailingSlash {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// One route rule, written with the keys Azure documents (`allowedRoles`, `statusCode`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Route {
+    pub route: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub methods: Option<Vec<String>>,
+    #[serde(default, alias = "allowed_roles", skip_serializing_if = "Option::is_none")]
+    pub allowed_roles: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rewrite: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<String>,
+    #[serde(default, alias = "status_code", skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<BTreeMap<String, String>>,
+}
+
+/// Files per deployment on both plans.
+pub const MAX_FILES: u64 = 15_000;
+
+impl AzureConfig {
+    /// The most files one deployment may hold.
+    pub fn max_files(&self) -> u64 {
+        self.max_files.unwrap_or(MAX_FILES)
+    }
+
+    /// The most bytes one deployment may hold.
+    pub fn max_bytes(&self) -> u64 {
+        let mb = self.max_size_mb.unwrap_or(match self.plan {
+            Plan::Free => 250,
+            Plan::Standard => 500,
+        });
+        mb.saturating_mul(1_000_000)
+    }
+}

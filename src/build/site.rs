@@ -1,0 +1,342 @@
+//! The site in memory: the results of stages 1–4, and the rendering of each
+//! document from them. `build` renders everything once; `serve` keeps a
+//! [`Site`] and a [`RenderCache`] between rebuilds and re-renders only the
+//! pages whose [`Site::page_fingerprint`] changed.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use super::{BuildOptions, load_config};
+use crate::config::{BrokenLinks, Config};
+use crate::content::{self, Course, LoadOptions, PageId};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::links::{LinkGraph, UrlIndex, build_graph};
+use crate::markdown::{self, Highlighter, RenderContext, RenderedPage};
+use crate::site_files::{self, Redirect};
+use crate::theme::{self, PageInput, Theme};
+
+/// Everything known about the site before templates run.
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub theme: Theme,
+    pub course: Course,
+    pub index: UrlIndex,
+    /// `rendered[i]` is the Markdown of `course.pages[i]`.
+    pub rendered: Vec<RenderedPage>,
+    pub graph: LinkGraph,
+    pub redirects: Vec<Redirect>,
+    highlighter: Highlighter,
+}
+
+/// Rendered Markdown kept between rebuilds, valid while the URL index and options stay the same.
+#[derive(Default)]
+pub struct RenderCache {
+    key: u64,
+    pages: HashMap<String, (u64, RenderedPage)>,
+}
+
+fn hash_of(value: impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+impl Site {
+    /// Runs stages 1–4. `Err` holds every problem when any is an error; `Ok` the site and its warnings.
+    pub fn load(
+        options: &BuildOptions,
+        cache: Option<&mut RenderCache>,
+    ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let config = load_config(options)?;
+        let content_name = config.content_dir.to_string_lossy().replace('\\', "/");
+        let load_options = LoadOptions {
+            include_drafts: options.drafts,
+        };
+        let (course, mut diags) = content::load(
+            &options.root.join(&config.content_dir),
+            &content_name,
+            &load_options,
+        );
+        let mut theme = match Theme::load(&options.root, &config) {
+            Ok(t) => t,
+            Err(d) => return Err(diags.into_iter().chain(d).collect()),
+        };
+        if diags.iter().any(Diagnostic::is_error) {
+            return Err(diags);
+        }
+        let index = UrlIndex::new(
+            &course,
+            &config.base_path(),
+            theme.static_files.keys().cloned().collect(),
+        );
+        let highlighter = Highlighter::new(&config.highlight);
+        let severity = match config.links.broken {
+            BrokenLinks::Error => Severity::Error,
+            BrokenLinks::Warn => Severity::Warning,
+        };
+        let rendered = render_markdown(&course, &index, &config, &highlighter, severity, cache);
+        diags.extend(unknown_language_warnings(&course, &rendered));
+        for r in &rendered {
+            diags.extend(r.diagnostics.iter().cloned());
+        }
+        let (graph, link_diags) = build_graph(&course, &rendered, severity);
+        diags.extend(link_diags);
+        let (redirects, alias_diags) = site_files::aliases(&course, &index);
+        diags.extend(alias_diags);
+        if diags.iter().any(Diagnostic::is_error) {
+            return Err(diags);
+        }
+        theme.set_globals(globals(&config, &course, &index));
+        let site = Site {
+            root: options.root.clone(),
+            config,
+            theme,
+            course,
+            index,
+            rendered,
+            graph,
+            redirects,
+            highlighter,
+        };
+        Ok((site, diags))
+    }
+
+    pub fn page_input(&self) -> PageInput<'_> {
+        PageInput {
+            config: &self.config,
+            course: &self.course,
+            index: &self.index,
+            rendered: &self.rendered,
+            graph: &self.graph,
+        }
+    }
+
+    /// The template a page is rendered with.
+    pub fn template_for(&self, id: PageId) -> &str {
+        let page = &self.course.pages[id];
+        match &page.front.template {
+            Some(t) => t,
+            None if page.is_index && page.section == 0 => "index.html",
+            None if page.is_index => "section.html",
+            None => "page.html",
+        }
+    }
+
+    /// Where a page's document goes, relative to the output root.
+    pub fn page_path(&self, id: PageId) -> String {
+        format!("{}index.html", self.course.pages[id].url_path)
+    }
+
+    /// One page through its template.
+    pub fn render_page(&self, id: PageId) -> Result<String, Diagnostic> {
+        let context = theme::page_context(&self.page_input(), id);
+        self.theme.render(
+            self.template_for(id),
+            &context,
+            Some(&self.course.pages[id].file),
+        )
+    }
+
+    pub fn render_not_found(&self) -> Result<String, Diagnostic> {
+        self.theme.render("404.html", &tera::Context::new(), None)
+    }
+
+    /// Generated files besides pages: redirects, the highlight stylesheet, the search index.
+    pub fn generated_files(&self) -> Result<Vec<(String, Vec<u8>)>, String> {
+        let mut files = Vec::new();
+        for r in &self.redirects {
+            let path = if r.path.ends_with(".html") {
+                r.path.clone()
+            } else {
+                format!("{}index.html", r.path)
+            };
+            files.push((path, site_files::redirect_html(&r.to).into_bytes()));
+        }
+        if self.rendered.iter().any(|r| r.has_code) {
+            let css = Highlighter::stylesheet(&self.config.highlight).map_err(|e| {
+                format!(
+                    "{e}\n  help: set `[highlight] light_theme` and `dark_theme` in syllabus.toml"
+                )
+            })?;
+            files.push(("assets/highlight.css".into(), css.into_bytes()));
+        }
+        if self.config.search.enabled {
+            files.push((
+                "search-index.json".into(),
+                site_files::search_index(&self.course, &self.rendered, &self.index),
+            ));
+        }
+        Ok(files)
+    }
+
+    /// A hash of what a page's document shows besides the site-wide values:
+    /// its own content and metadata, its neighbours, backlinks and breadcrumbs.
+    pub fn page_fingerprint(&self, id: PageId) -> u64 {
+        let c = &self.course;
+        let page = &c.pages[id];
+        let title = |p: Option<PageId>| p.map(|p| (&c.pages[p].title, &self.index.urls[p]));
+        let mut h = DefaultHasher::new();
+        self.rendered[id].html.hash(&mut h);
+        (
+            &page.title,
+            &page.front.description,
+            &page.front.date,
+            &page.front.template,
+            &page.front.weight,
+        )
+            .hash(&mut h);
+        (title(self.graph.prev[id]), title(self.graph.next[id])).hash(&mut h);
+        for b in &self.graph.backlinks[id] {
+            title(Some(b.from)).hash(&mut h);
+        }
+        let mut section = Some(page.section);
+        while let Some(s) = section {
+            title(c.sections[s].index).hash(&mut h);
+            if page.is_index {
+                for &p in &c.sections[s].pages {
+                    (title(Some(p)), &c.pages[p].front.description).hash(&mut h);
+                }
+            }
+            section = c.sections[s].parent;
+        }
+        h.finish()
+    }
+
+    /// A hash of the values every page shows: the navigation tree and the config.
+    pub fn site_fingerprint(&self) -> u64 {
+        let nav = theme::nav_tree(&self.course, &self.index);
+        hash_of((
+            serde_json::to_string(&nav).unwrap_or_default(),
+            toml::to_string(&self.config).unwrap_or_default(),
+        ))
+    }
+
+    /// The highlighter, shared with incremental re-renders.
+    pub fn highlighter(&self) -> &Highlighter {
+        &self.highlighter
+    }
+}
+
+fn render_markdown(
+    course: &Course,
+    index: &UrlIndex,
+    config: &Config,
+    highlighter: &Highlighter,
+    severity: Severity,
+    cache: Option<&mut RenderCache>,
+) -> Vec<RenderedPage> {
+    let ctx = RenderContext {
+        index,
+        highlighter,
+        options: &config.markdown,
+        broken: severity,
+    };
+    let Some(cache) = cache else {
+        return course
+            .pages
+            .par_iter()
+            .map(|p| markdown::render(p, &ctx))
+            .collect();
+    };
+    let mut sources: Vec<(&String, &PageId)> = index.by_source.iter().collect();
+    sources.sort();
+    let mut assets: Vec<&String> = index
+        .assets
+        .iter()
+        .chain(index.static_files.iter())
+        .collect();
+    assets.sort();
+    let key = hash_of((
+        sources,
+        assets,
+        &index.base_path,
+        toml::to_string(config).unwrap_or_default(),
+    ));
+    if key != cache.key {
+        cache.pages.clear();
+        cache.key = key;
+    }
+    let rendered: Vec<RenderedPage> = course
+        .pages
+        .par_iter()
+        .map(|p| {
+            let body = hash_of((&p.body, p.body_line_offset));
+            match cache.pages.get(&p.source) {
+                Some((h, r)) if *h == body => r.clone(),
+                _ => markdown::render(p, &ctx),
+            }
+        })
+        .collect();
+    cache.pages = course
+        .pages
+        .iter()
+        .zip(&rendered)
+        .map(|(p, r)| {
+            (
+                p.source.clone(),
+                (hash_of((&p.body, p.body_line_offset)), r.clone()),
+            )
+        })
+        .collect();
+    rendered
+}
+
+/// Site-wide template values, serialised once for all pages.
+fn globals(config: &Config, course: &Course, index: &UrlIndex) -> tera::Context {
+    #[derive(serde::Serialize)]
+    struct ConfigView<'a> {
+        title: &'a str,
+        description: &'a str,
+        base_url: String,
+        base_path: String,
+        repo_url: Option<&'a str>,
+        branch: &'a str,
+        language: &'a str,
+        extra: &'a toml::Table,
+        search: bool,
+    }
+    let mut ctx = tera::Context::new();
+    ctx.insert(
+        "config",
+        &ConfigView {
+            title: &config.title,
+            description: &config.description,
+            base_url: config.site_origin_url(),
+            base_path: config.base_path(),
+            repo_url: config.repo_url.as_deref(),
+            branch: &config.branch,
+            language: &config.language,
+            extra: &config.extra,
+            search: config.search.enabled,
+        },
+    );
+    ctx.insert("nav", &theme::nav_tree(course, index));
+    ctx.insert(
+        "generator",
+        &format!("syllabus {}", env!("CARGO_PKG_VERSION")),
+    );
+    ctx
+}
+
+/// One warning per unknown code language, at its first use.
+fn unknown_language_warnings(course: &Course, rendered: &[RenderedPage]) -> Vec<Diagnostic> {
+    let mut seen: HashMap<&str, (usize, &str)> = HashMap::new();
+    for &p in &course.order {
+        for lang in &rendered[p].unknown_languages {
+            seen.entry(lang).or_insert((0, &course.pages[p].file)).0 += 1;
+        }
+    }
+    let mut out: Vec<Diagnostic> = seen
+        .into_iter()
+        .map(|(lang, (count, file))| {
+            Diagnostic::warning(file, format!("no syntax highlighting for language `{lang}` ({count} block(s)); shown as plain text"))
+                .with_help("check the spelling after the opening ```, or leave it empty for plain text")
+        })
+        .collect();
+    out.sort_by(|a, b| a.message.cmp(&b.message));
+    out
+}
