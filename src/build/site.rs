@@ -314,7 +314,9 @@ fn globals(config: &Config, course: &Course, index: &UrlIndex) -> tera::Context 
             search: config.search.enabled,
         },
     );
-    ctx.insert("nav", &theme::nav_tree(course, index));
+    let nav = theme::nav_tree(course, index);
+    ctx.insert("nav_size", &theme::nav_size(&nav));
+    ctx.insert("nav", &nav);
     ctx.insert(
         "generator",
         &format!("syllabus {}", env!("CARGO_PKG_VERSION")),

@@ -1,18 +1,24 @@
-//! Fenced code → HTML with syntect CSS classes, and the stylesheet for them.
+//! Fenced code → HTML with CSS classes, and the stylesheet for them.
 //!
-//! The syntax set is deserialised from its precompiled dump on first use only,
-//! so a site without code never pays for it.
+//! syntect parses each line once; the light and the dark theme each give every
+//! token a style, and a token's span carries one short class per theme
+//! (`hl-d73a49 hd-ff7b72`, plus `hl-b`/`hl-i`/`hl-u` for font styles). The
+//! stylesheet maps those classes to colours, the dark ones under
+//! `[data-theme=dark]` and `prefers-color-scheme: dark`. This keeps pages
+//! several times smaller than one span per syntax scope.
+//!
+//! The syntax set and themes are deserialised from their precompiled dumps on
+//! first use only, so a site without code never pays for them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
 use std::sync::OnceLock;
 
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::highlighting::{Color, FontStyle, HighlightState, RangedHighlightIterator, Style, Theme};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 use crate::config::HighlightConfig;
-
-const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "sy-" };
 
 /// Aliases authors write that the syntax set does not know by that token.
 const ALIASES: &[(&str, &str)] = &[
@@ -48,8 +54,9 @@ const ALIASES: &[(&str, &str)] = &[
 /// Highlights code blocks; shared by all rendering threads.
 #[derive(Debug)]
 pub struct Highlighter {
-    enabled: bool,
+    config: HighlightConfig,
     syntaxes: OnceLock<SyntaxSet>,
+    themes: OnceLock<Result<(Theme, Theme), String>>,
 }
 
 /// A block's highlighted lines, or why it stayed plain.
@@ -57,31 +64,35 @@ pub enum Highlighted {
     /// One HTML fragment per source line, every span closed within its line.
     Lines(Vec<String>),
     /// Plain, escaped lines; `unknown` names a language nobody could highlight.
-    Plain {
-        lines: Vec<String>,
-        unknown: Option<String>,
-    },
+    Plain { lines: Vec<String>, unknown: Option<String> },
+}
+
+fn find_theme(name: &str) -> Result<Theme, String> {
+    let names = two_face::theme::EmbeddedLazyThemeSet::theme_names();
+    let found = names.iter().find(|t| t.as_name().eq_ignore_ascii_case(name)).ok_or_else(|| {
+        let all: Vec<&str> = names.iter().map(|t| t.as_name()).collect();
+        format!("unknown highlight theme `{name}`; known themes: {}", all.join(", "))
+    })?;
+    Ok(two_face::theme::extra().get(*found).clone())
 }
 
 impl Highlighter {
     pub fn new(config: &HighlightConfig) -> Highlighter {
-        Highlighter {
-            enabled: config.enabled,
-            syntaxes: OnceLock::new(),
-        }
+        Highlighter { config: config.clone(), syntaxes: OnceLock::new(), themes: OnceLock::new() }
     }
 
     fn syntaxes(&self) -> &SyntaxSet {
         self.syntaxes.get_or_init(two_face::syntax::extra_newlines)
     }
 
+    fn themes(&self) -> &Result<(Theme, Theme), String> {
+        self.themes.get_or_init(|| Ok((find_theme(&self.config.light_theme)?, find_theme(&self.config.dark_theme)?)))
+    }
+
     fn find(&self, lang: &str) -> Option<&SyntaxReference> {
         let ss = self.syntaxes();
         let lower = lang.to_ascii_lowercase();
-        let token = ALIASES
-            .iter()
-            .find(|(a, _)| *a == lower)
-            .map_or(lang, |(_, t)| *t);
+        let token = ALIASES.iter().find(|(a, _)| *a == lower).map_or(lang, |(_, t)| *t);
         ss.find_syntax_by_token(token)
             .or_else(|| ss.find_syntax_by_name(token))
             .or_else(|| ss.find_syntax_by_token(&lower))
@@ -93,62 +104,160 @@ impl Highlighter {
             lines: LinesWithEndings::from(code).map(escape).collect(),
             unknown,
         };
-        if lang.is_empty() {
-            return plain(None);
-        }
-        if !self.enabled {
+        if lang.is_empty() || !self.config.enabled {
             return plain(None);
         }
         let Some(syntax) = self.find(lang) else {
             return plain(Some(lang.to_string()));
         };
-        let mut generator =
-            ClassedHTMLGenerator::new_with_class_style(syntax, self.syntaxes(), CLASS_STYLE);
-        for line in LinesWithEndings::from(code) {
-            if generator
-                .parse_html_for_line_which_includes_newline(line)
-                .is_err()
-            {
-                return plain(None);
-            }
+        let Ok((light, dark)) = self.themes() else {
+            return plain(None);
+        };
+        match highlight_lines(self.syntaxes(), syntax, light, dark, code) {
+            Some(lines) => Highlighted::Lines(lines),
+            None => plain(None),
         }
-        Highlighted::Lines(split_lines(&generator.finalize()))
     }
 
-    /// The stylesheet: the light theme, and the dark one under `[data-theme=dark]`
-    /// and `prefers-color-scheme: dark` (unless the reader chose light).
+    /// The stylesheet for the classes [`Highlighter::highlight`] emits.
     pub fn stylesheet(config: &HighlightConfig) -> Result<String, String> {
-        let themes = two_face::theme::extra();
-        let find = |name: &str| {
-            two_face::theme::EmbeddedLazyThemeSet::theme_names()
-                .iter()
-                .find(|t| t.as_name().eq_ignore_ascii_case(name))
-                .map(|t| themes.get(*t))
-                .ok_or_else(|| {
-                    let names: Vec<&str> = two_face::theme::EmbeddedLazyThemeSet::theme_names()
-                        .iter()
-                        .map(|t| t.as_name())
-                        .collect();
-                    format!(
-                        "unknown highlight theme `{name}`; known themes: {}",
-                        names.join(", ")
-                    )
-                })
-        };
-        let light = css_for_theme_with_class_style(find(&config.light_theme)?, CLASS_STYLE)
-            .map_err(|e| e.to_string())?;
-        let dark = css_for_theme_with_class_style(find(&config.dark_theme)?, CLASS_STYLE)
-            .map_err(|e| e.to_string())?;
-        let mut css = String::from(
-            "/* Generated by syllabus from the highlight themes in syllabus.toml. */\n",
-        );
-        css.push_str(&light);
-        css.push_str("\n/* dark */\n");
-        css.push_str(&scope_css(&dark, "[data-theme=dark]"));
-        css.push_str("\n@media (prefers-color-scheme: dark) {\n");
-        css.push_str(&scope_css(&dark, ":root:not([data-theme=light])"));
+        let (light, dark) = (find_theme(&config.light_theme)?, find_theme(&config.dark_theme)?);
+        let mut css = String::from("/* Generated by syllabus from the highlight themes in syllabus.toml. */\n");
+        for (class, color) in theme_colors(&light) {
+            let _ = writeln!(css, ".hl-{class} {{ color: {color}; }}");
+        }
+        css.push_str(".hl-b { font-weight: bold; }\n.hl-i { font-style: italic; }\n.hl-u { text-decoration: underline; }\n");
+        let dark_rules = dark_rules(&dark);
+        css.push_str("/* dark: chosen with the theme toggle, or by the system when none was chosen */\n");
+        css.push_str(&scope_css(&dark_rules, "[data-theme=dark]"));
+        css.push_str("@media (prefers-color-scheme: dark) {\n");
+        css.push_str(&scope_css(&dark_rules, ":root:not([data-theme=light])"));
         css.push_str("}\n");
         Ok(css)
+    }
+}
+
+/// Rules for the dark classes; light font styles are reset first.
+fn dark_rules(dark: &Theme) -> String {
+    let mut css = String::from(
+        ".hl-b {\n font-weight: inherit; }\n.hl-i {\n font-style: inherit; }\n.hl-u {\n text-decoration: inherit; }\n.hd-0 {\n color: inherit; }\n",
+    );
+    for (class, color) in theme_colors(dark) {
+        let _ = writeln!(css, ".hd-{class} {{\n color: {color}; }}");
+    }
+    css.push_str(".hd-b {\n font-weight: bold; }\n.hd-i {\n font-style: italic; }\n.hd-u {\n text-decoration: underline; }\n");
+    css
+}
+
+/// Every foreground colour a theme's rules can give, as (class, CSS colour).
+fn theme_colors(theme: &Theme) -> BTreeSet<(String, String)> {
+    theme
+        .scopes
+        .iter()
+        .filter_map(|item| item.style.foreground)
+        .chain(theme.settings.foreground)
+        .map(|c| (color_class(c), css_color(c)))
+        .collect()
+}
+
+fn color_class(c: Color) -> String {
+    if c.a == 0xFF { format!("{:02x}{:02x}{:02x}", c.r, c.g, c.b) } else { format!("{:02x}{:02x}{:02x}{:02x}", c.r, c.g, c.b, c.a) }
+}
+
+fn css_color(c: Color) -> String {
+    format!("#{}", color_class(c))
+}
+
+/// The classes of one token: the light theme's and the dark theme's.
+fn token_classes(light: Style, light_default: Color, dark: Style, dark_default: Color) -> String {
+    let mut classes = String::new();
+    let mut push = |prefix: &str, style: Style, default: Color| {
+        if style.foreground != default {
+            let _ = write!(classes, "{prefix}-{} ", color_class(style.foreground));
+        } else if prefix == "hd" {
+            classes.push_str("hd-0 ");
+        }
+        for (flag, name) in [(FontStyle::BOLD, "b"), (FontStyle::ITALIC, "i"), (FontStyle::UNDERLINE, "u")] {
+            if style.font_style.contains(flag) {
+                let _ = write!(classes, "{prefix}-{name} ");
+            }
+        }
+    };
+    push("hl", light, light_default);
+    push("hd", dark, dark_default);
+    let trimmed = classes.trim_end();
+    if trimmed == "hd-0" { String::new() } else { trimmed.to_string() }
+}
+
+fn highlight_lines(ss: &SyntaxSet, syntax: &SyntaxReference, light: &Theme, dark: &Theme, code: &str) -> Option<Vec<String>> {
+    let (hl_light, hl_dark) = (syntect::highlighting::Highlighter::new(light), syntect::highlighting::Highlighter::new(dark));
+    let light_default = light.settings.foreground.unwrap_or(Color::BLACK);
+    let dark_default = dark.settings.foreground.unwrap_or(Color::WHITE);
+    let mut parse = ParseState::new(syntax);
+    let mut state_light = HighlightState::new(&hl_light, ScopeStack::new());
+    let mut state_dark = HighlightState::new(&hl_dark, ScopeStack::new());
+    let mut lines = Vec::new();
+    let mut classes_cache: HashMap<(Style, Style), String> = HashMap::new();
+    for line in LinesWithEndings::from(code) {
+        let ops = parse.parse_line(line, ss).ok()?;
+        let l: Vec<_> = RangedHighlightIterator::new(&mut state_light, &ops, line, &hl_light).map(|(s, _, r)| (s, r)).collect();
+        let d: Vec<_> = RangedHighlightIterator::new(&mut state_dark, &ops, line, &hl_dark).map(|(s, _, r)| (s, r)).collect();
+        let mut html = String::with_capacity(line.len() * 2);
+        let (mut i, mut j, mut pos) = (0, 0, 0);
+        let mut open: Option<String> = None;
+        while i < l.len() && j < d.len() {
+            let end = l[i].1.end.min(d[j].1.end);
+            let classes = classes_cache
+                .entry((l[i].0, d[j].0))
+                .or_insert_with(|| token_classes(l[i].0, light_default, d[j].0, dark_default));
+            if open.as_deref() != Some(classes.as_str()) {
+                if open.is_some() {
+                    html.push_str("</span>");
+                }
+                if classes.is_empty() {
+                    open = None;
+                } else {
+                    let _ = write!(html, "<span class=\"{classes}\">");
+                    open = Some(classes.clone());
+                }
+            }
+            let text = &line[pos..end];
+            let (body, newline) = match text.strip_suffix('\n') {
+                Some(b) if end == line.len() => (b, true),
+                _ => (text, false),
+            };
+            push_escaped(&mut html, body);
+            if newline {
+                if open.take().is_some() {
+                    html.push_str("</span>");
+                }
+                html.push('\n');
+            }
+            pos = end;
+            if l[i].1.end == end {
+                i += 1;
+            }
+            if d[j].1.end == end {
+                j += 1;
+            }
+        }
+        if open.is_some() {
+            html.push_str("</span>");
+        }
+        lines.push(html);
+    }
+    Some(lines)
+}
+
+fn push_escaped(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
     }
 }
 
@@ -166,13 +275,7 @@ fn scope_css(css: &str, scope: &str) -> String {
                 .split(',')
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
-                .map(|s| {
-                    if s == ".sy-code" {
-                        format!("{scope} .sy-code")
-                    } else {
-                        format!("{scope} {s}")
-                    }
-                })
+                .map(|s| format!("{scope} {s}"))
                 .collect();
             out.push_str(&scoped.join(", "));
             out.push_str(" {");
@@ -184,96 +287,17 @@ fn scope_css(css: &str, scope: &str) -> String {
     out
 }
 
-/// Splits highlighted HTML at newlines, closing open spans at each line end
-/// and reopening them on the next line, so each line stands alone.
-fn split_lines(html: &str) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut open: Vec<&str> = Vec::new();
-    let mut current = String::new();
-    let mut rest = html;
-    while !rest.is_empty() {
-        if rest.starts_with("<span") {
-            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
-            open.push(&rest[..end]);
-            current.push_str(&rest[..end]);
-            rest = &rest[end..];
-        } else if let Some(r) = rest.strip_prefix("</span>") {
-            open.pop();
-            current.push_str("</span>");
-            rest = r;
-        } else if let Some(r) = rest.strip_prefix('\n') {
-            for _ in &open {
-                current.push_str("</span>");
-            }
-            current.push('\n');
-            lines.push(std::mem::take(&mut current));
-            for tag in &open {
-                current.push_str(tag);
-            }
-            rest = r;
-        } else {
-            let next = rest.find(['<', '\n']).unwrap_or(rest.len()).max(1);
-            let next = (1..=next)
-                .rev()
-                .find(|&i| rest.is_char_boundary(i))
-                .unwrap_or(next);
-            current.push_str(&rest[..next]);
-            rest = &rest[next..];
-        }
-    }
-    if has_text(&current) {
-        lines.push(current);
-    }
-    lines
-}
-
-fn has_text(html: &str) -> bool {
-    let mut in_tag = false;
-    html.chars().any(|c| {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            _ if !in_tag => return true,
-            _ => {}
-        }
-        false
-    })
-}
-
-/// HTML-escapes text for element content.
+/// HTML-escapes text for element content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
+    push_escaped(&mut out, text);
     out
 }
 
-/// Warnings are given once per language per build; this counts blocks by language.
-pub type UnknownLanguages = HashMap<String, usize>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lines_stand_alone() {
-        let lines = split_lines("<span class=\"a\">x\ny</span>\n<span class=\"b\">z</span>\n");
-        assert_eq!(
-            lines,
-            [
-                "<span class=\"a\">x</span>\n",
-                "<span class=\"a\">y</span>\n",
-                "<span class=\"b\">z</span>\n"
-            ]
-        );
-    }
 
     #[test]
     fn highlights_and_escapes() {
@@ -282,7 +306,7 @@ mod tests {
             panic!("python not found")
         };
         let html = lines.concat();
-        assert!(html.contains("<span class=\"sy-"), "{html}");
+        assert!(html.contains("<span class=\"hl-"), "{html}");
         assert!(
             html.contains("&lt;") && html.contains("&amp;") && !html.contains(" < "),
             "{html}"
@@ -336,7 +360,7 @@ mod tests {
             match h.highlight(lang, code) {
                 Highlighted::Lines(lines) => {
                     let html = lines.concat();
-                    assert!(html.contains("<span class=\"sy-"), "{lang}: {html}");
+                    assert!(html.contains("<span class=\"hl-") || html.contains("<span class=\"hd-"), "{lang}: {html}");
                     assert!(
                         !html.contains("<p class") && !html.contains("x <- "),
                         "{lang} not escaped: {html}"
@@ -350,8 +374,9 @@ mod tests {
     #[test]
     fn stylesheet_has_both_themes() {
         let css = Highlighter::stylesheet(&HighlightConfig::default()).unwrap();
-        assert!(css.contains("[data-theme=dark] .sy-"), "{css}");
-        assert!(css.contains(":root:not([data-theme=light]) .sy-"));
+        assert!(css.contains("\n.hl-"), "{css}");
+        assert!(css.contains("[data-theme=dark] .hd-"), "{css}");
+        assert!(css.contains(":root:not([data-theme=light]) .hd-"));
         let bad = HighlightConfig {
             dark_theme: "nope".into(),
             ..HighlightConfig::default()

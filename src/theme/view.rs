@@ -31,6 +31,11 @@ pub fn nav_tree(course: &Course, index: &UrlIndex) -> Vec<NavItem> {
     section_children(course, index, 0)
 }
 
+/// How many entries the navigation tree has at all levels.
+pub fn nav_size(nav: &[NavItem]) -> usize {
+    nav.iter().map(|i| 1 + nav_size(&i.children)).sum()
+}
+
 fn section_children(course: &Course, index: &UrlIndex, id: SectionId) -> Vec<NavItem> {
     let s = &course.sections[id];
     let mut items: Vec<NavItem> = s
