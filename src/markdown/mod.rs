@@ -138,8 +138,19 @@ pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
     let events = footnotes::github_style(events, &mut out.ids);
     let mut html = String::with_capacity(page.body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
-    out.html = html;
+    out.html = align_attributes(html);
     out
+}
+
+/// Table cell alignment as `align` attributes, as GitHub writes it: pulldown-cmark
+/// writes `style` attributes, which a strict Content-Security-Policy blocks.
+fn align_attributes(html: String) -> String {
+    if !html.contains(" style=\"text-align: ") {
+        return html;
+    }
+    html.replace(" style=\"text-align: left\"", " align=\"left\"")
+        .replace(" style=\"text-align: center\"", " align=\"center\"")
+        .replace(" style=\"text-align: right\"", " align=\"right\"")
 }
 
 /// Bare URLs and `www.` addresses in text become links, as GitHub does.
