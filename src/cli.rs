@@ -23,6 +23,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Validate everything `build` does (config, front matter, templates, links) and write nothing.
     Check(CheckArgs),
+    /// Create a new course: config, a sample session, the default theme and the Azure Static Web Apps workflow.
+    Init(crate::init::InitArgs),
 }
 
 #[derive(Debug, Args)]
@@ -145,5 +147,6 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 Outcome::Success
             })
         }
+        Command::Init(args) => crate::init::run(&args).map(|()| Outcome::Success),
     }
 }

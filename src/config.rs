@@ -29,7 +29,8 @@ pub struct Config {
     pub highlight: HighlightConfig,
     pub links: LinksConfig,
     pub search: SearchConfig,
-    pub azure: toml::Table,
+    /// `[azure]`: `staticwebapp.config.json` settings and the quotas to check.
+    pub azure: crate::azure::AzureConfig,
     pub extra: toml::Table,
 }
 
@@ -49,7 +50,7 @@ impl Default for Config {
             highlight: HighlightConfig::default(),
             links: LinksConfig::default(),
             search: SearchConfig::default(),
-            azure: toml::Table::new(),
+            azure: crate::azure::AzureConfig::default(),
             extra: toml::Table::new(),
         }
     }
@@ -156,6 +157,7 @@ const TABLE_KEYS: &[(&str, &[&str])] = &[
     ("highlight", &["enabled", "light_theme", "dark_theme"]),
     ("links", &["broken"]),
     ("search", &["enabled"]),
+    ("azure", crate::azure::settings::KEYS),
 ];
 
 impl Config {

@@ -14,11 +14,13 @@
 //! Problems in the user's content are [`diagnostics::Diagnostic`] values,
 //! collected across the whole site and reported together.
 
+pub mod azure;
 pub mod build;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod init;
 pub mod links;
 pub mod markdown;
 pub mod site_files;

@@ -40,17 +40,12 @@ pub fn search_index(course: &Course, rendered: &[RenderedPage], index: &UrlIndex
             } else {
                 course.section_title(page.section)
             };
-            let words: Vec<&str> = rendered[p]
-                .text
-                .split(' ')
-                .take(SEARCH_TEXT_WORDS)
-                .collect();
             SearchEntry {
                 t: &page.title,
                 u: &index.urls[p],
                 s: section,
                 h: &rendered[p].headings,
-                x: words.join(" "),
+                x: search_words(&rendered[p].text),
             }
         })
         .collect();

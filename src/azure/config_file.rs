@@ -50,7 +50,10 @@ pub fn default_headers() -> Vec<(&'static str, String)> {
         ("Content-Security-Policy", default_csp()),
         ("X-Content-Type-Options", "nosniff".into()),
         ("Referrer-Policy", "strict-origin-when-cross-origin".into()),
-        ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()".into()),
+        (
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=()".into(),
+        ),
     ]
 }
 
@@ -105,18 +108,30 @@ pub fn render(azure: &AzureConfig, redirects: &[Redirect]) -> String {
         schema: SCHEMA_URL,
         trailing_slash: azure.trailing_slash,
         // A rewrite keeps the 404 status; `navigationFallback` would answer 200 for every missing page.
-        response_overrides: BTreeMap::from([("404", Rewrite { rewrite: "/404.html" })]),
+        response_overrides: BTreeMap::from([(
+            "404",
+            Rewrite {
+                rewrite: "/404.html",
+            },
+        )]),
         global_headers: global_headers(azure),
         mime_types: mime_types(azure),
         routes: routes(azure, redirects),
     };
     let pretty = serde_json::to_string_pretty(&config).unwrap_or_default() + "\n";
-    if pretty.len() <= MAX_BYTES { pretty } else { serde_json::to_string(&config).unwrap_or_default() }
+    if pretty.len() <= MAX_BYTES {
+        pretty
+    } else {
+        serde_json::to_string(&config).unwrap_or_default()
+    }
 }
 
 /// Defaults, then `[azure.headers]` (matched case-insensitively; empty removes), then `[azure.csp]`.
 pub fn global_headers(azure: &AzureConfig) -> BTreeMap<String, String> {
-    let mut headers: Vec<(String, String)> = default_headers().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let mut headers: Vec<(String, String)> = default_headers()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
     for (name, value) in &azure.headers {
         headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
         if !value.trim().is_empty() {
@@ -124,7 +139,10 @@ pub fn global_headers(azure: &AzureConfig) -> BTreeMap<String, String> {
         }
     }
     if !azure.csp.is_empty() {
-        match headers.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case("Content-Security-Policy")) {
+        match headers
+            .iter_mut()
+            .find(|(k, _)| k.eq_ignore_ascii_case("Content-Security-Policy"))
+        {
             Some((_, policy)) => *policy = extend_csp(policy, &azure.csp),
             None => headers.push(("Content-Security-Policy".into(), extend_csp("", &azure.csp))),
         }
@@ -141,7 +159,10 @@ pub fn extend_csp(policy: &str, additions: &BTreeMap<String, Vec<String>>) -> St
         .collect();
     for (name, sources) in additions {
         let name = name.trim().to_ascii_lowercase();
-        match directives.iter_mut().find(|d| d[0].eq_ignore_ascii_case(&name)) {
+        match directives
+            .iter_mut()
+            .find(|d| d[0].eq_ignore_ascii_case(&name))
+        {
             Some(d) => {
                 // `'none'` cannot be combined with sources.
                 d.retain(|s| s != "'none'");
@@ -151,14 +172,25 @@ pub fn extend_csp(policy: &str, additions: &BTreeMap<String, Vec<String>>) -> St
                     }
                 }
             }
-            None => directives.push(std::iter::once(name).chain(sources.iter().cloned()).collect()),
+            None => directives.push(
+                std::iter::once(name)
+                    .chain(sources.iter().cloned())
+                    .collect(),
+            ),
         }
     }
-    directives.iter().map(|d| d.join(" ")).collect::<Vec<_>>().join("; ")
+    directives
+        .iter()
+        .map(|d| d.join(" "))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn mime_types(azure: &AzureConfig) -> BTreeMap<String, String> {
-    let mut types: BTreeMap<String, String> = DEFAULT_MIME_TYPES.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let mut types: BTreeMap<String, String> = DEFAULT_MIME_TYPES
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     for (ext, mime) in &azure.mime_types {
         if mime.trim().is_empty() {
             types.remove(ext);
@@ -178,10 +210,16 @@ fn routes(azure: &AzureConfig, redirects: &[Redirect]) -> Vec<Route> {
     });
     let immutable = azure.immutable.iter().map(|pattern| Route {
         route: pattern.clone(),
-        headers: Some(BTreeMap::from([("Cache-Control".to_string(), IMMUTABLE_CACHE.to_string())])),
+        headers: Some(BTreeMap::from([(
+            "Cache-Control".to_string(),
+            IMMUTABLE_CACHE.to_string(),
+        )])),
         ..Route::default()
     });
-    aliases.chain(immutable).chain(azure.routes.iter().cloned()).collect()
+    aliases
+        .chain(immutable)
+        .chain(azure.routes.iter().cloned())
+        .collect()
 }
 
 /// The route that matches an alias. A folder alias names its `index.html`: Azure
@@ -189,7 +227,11 @@ fn routes(azure: &AzureConfig, redirects: &[Redirect]) -> Vec<Route> {
 /// rule for `/old/` would miss `/old/index.html`. `*` is escaped: it is a wildcard in routes.
 pub fn alias_route(path: &str) -> String {
     let encoded = crate::links::encode_path(path).replace('*', "%2A");
-    if encoded.ends_with('/') { format!("/{encoded}index.html") } else { format!("/{encoded}") }
+    if encoded.ends_with('/') {
+        format!("/{encoded}index.html")
+    } else {
+        format!("/{encoded}")
+    }
 }
 
 #[cfg(test)]
@@ -209,7 +251,9 @@ mod tests {
         assert!(json["responseOverrides"]["404"].get("statusCode").is_none());
         assert!(json.get("navigationFallback").is_none());
         assert_eq!(json["globalHeaders"]["X-Content-Type-Options"], "nosniff");
-        let csp = json["globalHeaders"]["Content-Security-Policy"].as_str().unwrap();
+        let csp = json["globalHeaders"]["Content-Security-Policy"]
+            .as_str()
+            .unwrap();
         assert!(csp.contains("script-src 'self';"), "{csp}");
         assert!(!csp.contains("unsafe-inline"), "{csp}");
         assert_eq!(json["mimeTypes"][".ipynb"], "application/x-ipynb+json");
@@ -219,22 +263,41 @@ mod tests {
     #[test]
     fn aliases_become_301_routes_first() {
         let azure = AzureConfig {
-            routes: vec![Route { route: "/private/*".into(), allowed_roles: Some(vec!["authenticated".into()]), ..Route::default() }],
+            routes: vec![Route {
+                route: "/private/*".into(),
+                allowed_roles: Some(vec!["authenticated".into()]),
+                ..Route::default()
+            }],
             immutable: vec!["/assets/*.{css,js}".into()],
             ..AzureConfig::default()
         };
         let redirects = [
-            Redirect { path: "old/intro/".into(), to: "/course/session_1/".into() },
-            Redirect { path: "legacy.html".into(), to: "/course/".into() },
-            Redirect { path: "a b*/".into(), to: "/course/x/".into() },
+            Redirect {
+                path: "old/intro/".into(),
+                to: "/course/session_1/".into(),
+            },
+            Redirect {
+                path: "legacy.html".into(),
+                to: "/course/".into(),
+            },
+            Redirect {
+                path: "a b*/".into(),
+                to: "/course/x/".into(),
+            },
         ];
         let json = parse(&render(&azure, &redirects));
         let routes = json["routes"].as_array().unwrap();
-        assert_eq!(routes[0], serde_json::json!({"route": "/old/intro/index.html", "redirect": "/course/session_1/", "statusCode": 301}));
+        assert_eq!(
+            routes[0],
+            serde_json::json!({"route": "/old/intro/index.html", "redirect": "/course/session_1/", "statusCode": 301})
+        );
         assert_eq!(routes[1]["route"], "/legacy.html");
         assert_eq!(routes[2]["route"], "/a%20b%2A/index.html");
         assert_eq!(routes[3]["headers"]["Cache-Control"], IMMUTABLE_CACHE);
-        assert_eq!(routes[4], serde_json::json!({"route": "/private/*", "allowedRoles": ["authenticated"]}));
+        assert_eq!(
+            routes[4],
+            serde_json::json!({"route": "/private/*", "allowedRoles": ["authenticated"]})
+        );
     }
 
     #[test]
@@ -247,26 +310,39 @@ mod tests {
             ]),
             csp: BTreeMap::from([
                 ("img-src".to_string(), vec!["https:".to_string()]),
-                ("frame-src".to_string(), vec!["https://www.youtube-nocookie.com".to_string()]),
+                (
+                    "frame-src".to_string(),
+                    vec!["https://www.youtube-nocookie.com".to_string()],
+                ),
                 ("object-src".to_string(), vec!["'self'".to_string()]),
             ]),
             ..AzureConfig::default()
         };
         let headers = global_headers(&azure);
-        assert_eq!(headers.get("referrer-policy").map(String::as_str), Some("no-referrer"));
+        assert_eq!(
+            headers.get("referrer-policy").map(String::as_str),
+            Some("no-referrer")
+        );
         assert!(!headers.contains_key("Referrer-Policy"));
         assert!(!headers.contains_key("Permissions-Policy"));
         assert_eq!(headers["X-Robots-Tag"], "noindex");
         let csp = &headers["Content-Security-Policy"];
         assert!(csp.contains("img-src 'self' data: https:;"), "{csp}");
         assert!(csp.contains("object-src 'self';"), "{csp}");
-        assert!(csp.ends_with("; frame-src https://www.youtube-nocookie.com"), "{csp}");
+        assert!(
+            csp.ends_with("; frame-src https://www.youtube-nocookie.com"),
+            "{csp}"
+        );
     }
 
     #[test]
     fn mime_types_override_and_remove() {
         let azure = AzureConfig {
-            mime_types: BTreeMap::from([(".py".to_string(), "text/x-python".to_string()), (".md".to_string(), String::new()), (".nc".to_string(), "application/x-netcdf".to_string())]),
+            mime_types: BTreeMap::from([
+                (".py".to_string(), "text/x-python".to_string()),
+                (".md".to_string(), String::new()),
+                (".nc".to_string(), "application/x-netcdf".to_string()),
+            ]),
             ..AzureConfig::default()
         };
         let types = mime_types(&azure);
@@ -277,10 +353,17 @@ mod tests {
 
     #[test]
     fn large_files_are_written_compact() {
-        let redirects: Vec<Redirect> =
-            (0..400).map(|i| Redirect { path: format!("old/page_{i}/"), to: format!("/session/page_{i}/") }).collect();
+        let redirects: Vec<Redirect> = (0..400)
+            .map(|i| Redirect {
+                path: format!("old/page_{i}/"),
+                to: format!("/session/page_{i}/"),
+            })
+            .collect();
         let text = render(&AzureConfig::default(), &redirects);
-        assert!(!text.contains('\n'), "pretty output would not fit, so it is compact");
+        assert!(
+            !text.contains('\n'),
+            "pretty output would not fit, so it is compact"
+        );
         assert_eq!(parse(&text)["routes"].as_array().unwrap().len(), 400);
     }
 }

@@ -6,8 +6,17 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// Keys of `[azure]`, for the unknown-key check of `syllabus.toml`.
-pub const KEYS: &[&str] =
-    &["plan", "max_files", "max_size_mb", "trailing_slash", "headers", "csp", "mime_types", "routes", "immutable"];
+pub const KEYS: &[&str] = &[
+    "plan",
+    "max_files",
+    "max_size_mb",
+    "trailing_slash",
+    "headers",
+    "csp",
+    "mime_types",
+    "routes",
+    "immutable",
+];
 
 /// The `[azure]` table, every key optional.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -67,13 +76,21 @@ pub struct Route {
     pub route: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub methods: Option<Vec<String>>,
-    #[serde(default, alias = "allowed_roles", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        alias = "allowed_roles",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub allowed_roles: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rewrite: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect: Option<String>,
-    #[serde(default, alias = "status_code", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        alias = "status_code",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_code: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, String>>,
@@ -95,5 +112,45 @@ impl AzureConfig {
             Plan::Standard => 500,
         });
         mb.saturating_mul(1_000_000)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_azure_keys_and_serialises_back() {
+        let text = r#"
+            title = "T"
+            [azure]
+            plan = "standard"
+            max_files = 20000
+            [azure.headers]
+            X-Robots-Tag = "noindex"
+            [[azure.routes]]
+            route = "/private/*"
+            allowedRoles = ["authenticated"]
+            [[azure.routes]]
+            route = "/old"
+            redirect = "/new/"
+            status_code = 301
+        "#;
+        let config = crate::config::Config::parse(text).unwrap();
+        let azure = &config.azure;
+        assert_eq!(azure.plan, Plan::Standard);
+        assert_eq!(azure.max_files(), 20_000);
+        assert_eq!(azure.max_bytes(), 500_000_000);
+        assert_eq!(
+            azure.routes[0].allowed_roles.as_deref(),
+            Some(&["authenticated".to_string()][..])
+        );
+        assert_eq!(azure.routes[1].status_code, Some(301));
+        // The whole config is hashed as TOML by `serve` to notice changes.
+        let back = toml::to_string(&config).unwrap();
+        assert_eq!(
+            crate::config::Config::parse(&back).unwrap().azure,
+            config.azure
+        );
     }
 }

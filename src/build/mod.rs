@@ -102,6 +102,7 @@ pub fn run(options: &BuildOptions, mode: Mode) -> Result<Report> {
         Ok(loaded) => loaded,
         Err(d) => return Ok(Report::stop(d, vec![])),
     };
+    diags.extend(crate::azure::check(&site.config, &site.redirects));
     let staging = match &output {
         Some(o) => Some(o.start()?.to_path_buf()),
         None => None,
@@ -117,6 +118,9 @@ pub fn run(options: &BuildOptions, mode: Mode) -> Result<Report> {
         }
     };
     diags.extend(template_diags);
+    if let Some(dir) = &staging {
+        diags.extend(crate::azure::check_quota(&site.config.azure, dir));
+    }
     if diags.iter().any(Diagnostic::is_error) {
         if let Some(o) = &output {
             o.abandon();
@@ -198,6 +202,8 @@ fn write_site(
     for (path, bytes) in site.generated_files().map_err(anyhow::Error::msg)? {
         write_file(&out.join(path), &bytes)?;
     }
+    let azure_config = crate::azure::config_json(&site.config, &site.redirects);
+    write_file(&out.join(crate::azure::CONFIG_FILE), azure_config.as_bytes())?;
     copy_static(&site.theme, out)?;
     copy_assets(course, out)?;
     Ok(problems)

@@ -2,9 +2,11 @@
 
 mod support;
 
+mod azure;
 mod build;
 mod frontmatter;
 mod gfm;
+mod init;
 mod links;
 mod output;
 mod templates;

@@ -1,0 +1,455 @@
+//! Azure Static Web Apps: `staticwebapp.config.json` against the official
+//! schema, the checks the schema does not make, quotas, the workflows (zizmor
+//! and their inputs, in `workflows`), and the built demo course served by
+//! Azure's emulator (in `emulator`).
+
+mod emulator;
+mod workflows;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::support::{self, Site};
+use emulator::swa_package;
+
+const CONFIG: &str = "public/staticwebapp.config.json";
+
+fn config_of(site: &Site) -> Value {
+    serde_json::from_str(&site.read(CONFIG)).expect("staticwebapp.config.json is JSON")
+}
+
+/// The SchemaStore schema beside the repository and, when installed, the copy the emulator's npm package ships.
+fn schemas() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Some(shared) = support::shared() {
+        out.push(shared.join("azure/staticwebapp.config.schema.json"));
+    }
+    let npm = swa_package().join("schema/staticwebapp.config.json");
+    if npm.is_file() {
+        out.push(npm);
+    }
+    out
+}
+
+/// Validates a JSON file against a draft-04 schema with Python's `jsonschema`; `None` when it is missing.
+fn schema_errors(schema: &Path, file: &Path) -> Option<Vec<String>> {
+    const SCRIPT: &str = "import json, sys\nfrom jsonschema import Draft4Validator\n\
+        schema = json.load(open(sys.argv[1]))\ndoc = json.load(open(sys.argv[2]))\n\
+        for e in sorted(Draft4Validator(schema).iter_errors(doc), key=str):\n    print(list(e.absolute_path), e.message)\n";
+    if !support::have("python3", &["-c", "import jsonschema"]) {
+        support::skip("python3 with the jsonschema package (pip install jsonschema)");
+        return None;
+    }
+    let out = Command::new("python3")
+        .args(["-c", SCRIPT])
+        .arg(schema)
+        .arg(file)
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "validator failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+fn assert_valid(site: &Site) {
+    for schema in schemas() {
+        if let Some(errors) = schema_errors(&schema, &site.path().join(CONFIG)) {
+            assert!(
+                errors.is_empty(),
+                "{} against {}:\n{}",
+                CONFIG,
+                schema.display(),
+                errors.join("\n")
+            );
+        }
+    }
+}
+
+#[test]
+fn demo_config_validates_against_the_schema() {
+    let site = Site::demo();
+    site.build_ok();
+    let json = config_of(&site);
+    assert_eq!(json["responseOverrides"]["404"]["rewrite"], "/404.html");
+    assert!(
+        json.get("navigationFallback").is_none(),
+        "a static site must not answer 200 for missing pages"
+    );
+    assert_eq!(json["trailingSlash"], "auto");
+    assert_valid(&site);
+    let size = site.read(CONFIG).len();
+    eprintln!("demo staticwebapp.config.json: {size} bytes");
+}
+
+#[test]
+fn the_validator_rejects_an_invalid_config() {
+    // Guards against a validator that passes everything.
+    let site = Site::new();
+    site.file(
+        CONFIG,
+        r#"{"trailingSlash": "sometimes", "routes": [{"route": "/a", "allowedroles": ["x"]}]}"#,
+    );
+    for schema in schemas() {
+        if let Some(errors) = schema_errors(&schema, &site.path().join(CONFIG)) {
+            assert_eq!(errors.len(), 2, "{errors:?}");
+        }
+    }
+}
+
+fn routes_site() -> Site {
+    let site = Site::new();
+    site.file(
+        "syllabus.toml",
+        r#"title = "Routes"
+base_url = "https://example.org/course/"
+
+[azure]
+plan = "standard"
+immutable = ["/assets/*.{css,js}"]
+
+[azure.headers]
+Referrer-Policy = "no-referrer"
+X-Robots-Tag = "noindex"
+Permissions-Policy = ""
+
+[azure.csp]
+img-src = ["https:"]
+frame-src = ["https://www.youtube-nocookie.com"]
+
+[azure.mime_types]
+".nc" = "application/x-netcdf"
+
+[[azure.routes]]
+route = "/private/*"
+allowedRoles = ["authenticated", "teaching_team"]
+
+[[azure.routes]]
+route = "/old-syllabus.pdf"
+redirect = "https://example.org/archive/syllabus.pdf"
+statusCode = 302
+"#,
+    );
+    site.file("content/index.md", "# Home\n")
+        .file(
+            "content/session_1/index.md",
+            "+++\naliases = [\"/course/week1/\", \"/intro.html\"]\n+++\n# Session 1\n",
+        )
+        .file(
+            "content/private/answers.md",
+            "+++\naliases = [\"/answers/\"]\n+++\n# Answers\n",
+        );
+    site
+}
+
+#[test]
+fn aliases_and_custom_routes_are_mapped_and_valid() {
+    let site = routes_site();
+    site.build_ok();
+    let json = config_of(&site);
+    let routes = json["routes"].as_array().expect("routes");
+    let expected = serde_json::json!([
+        {"route": "/week1/index.html", "redirect": "/course/session_1/", "statusCode": 301},
+        {"route": "/intro.html", "redirect": "/course/session_1/", "statusCode": 301},
+        {"route": "/answers/index.html", "redirect": "/course/private/answers/", "statusCode": 301},
+        {"route": "/assets/*.{css,js}", "headers": {"Cache-Control": "public, max-age=31536000, immutable"}},
+        {"route": "/private/*", "allowedRoles": ["authenticated", "teaching_team"]},
+        {"route": "/old-syllabus.pdf", "redirect": "https://example.org/archive/syllabus.pdf", "statusCode": 302},
+    ]);
+    let mut sorted_aliases: Vec<&Value> = routes[..3].iter().collect();
+    sorted_aliases.sort_by_key(|r| r["route"].as_str().unwrap_or("").to_string());
+    let mut expected_aliases: Vec<&Value> = expected.as_array().unwrap()[..3].iter().collect();
+    expected_aliases.sort_by_key(|r| r["route"].as_str().unwrap_or("").to_string());
+    assert_eq!(
+        sorted_aliases, expected_aliases,
+        "alias redirects come first"
+    );
+    assert_eq!(
+        &routes[3..],
+        &expected.as_array().unwrap()[3..],
+        "then cache rules, then the user's routes in order"
+    );
+    let headers = &json["globalHeaders"];
+    assert_eq!(headers["Referrer-Policy"], "no-referrer");
+    assert_eq!(headers["X-Robots-Tag"], "noindex");
+    assert!(
+        headers.get("Permissions-Policy").is_none(),
+        "an empty value removes a default header"
+    );
+    let csp = headers["Content-Security-Policy"].as_str().unwrap();
+    assert!(csp.contains("img-src 'self' data: https:;"), "{csp}");
+    assert!(
+        csp.ends_with("frame-src https://www.youtube-nocookie.com"),
+        "{csp}"
+    );
+    assert_eq!(json["mimeTypes"][".nc"], "application/x-netcdf");
+    assert_eq!(json["mimeTypes"][".ipynb"], "application/x-ipynb+json");
+    assert_valid(&site);
+}
+
+/// A site whose `[azure]` table is `azure`; returns everything `build` printed (it must fail).
+fn failing_build(azure: &str) -> String {
+    let site = Site::new();
+    site.file(
+        "syllabus.toml",
+        &format!("title = \"T\"\n\n[azure]\n{azure}\n"),
+    )
+    .file("content/index.md", "# Home\n");
+    let out = site.build().fails();
+    assert!(
+        !site.exists("public/index.html"),
+        "a failed build writes no site"
+    );
+    let check = site.run(&["check"]).fails();
+    assert!(
+        check.contains("--> syllabus.toml"),
+        "check reports it too:\n{check}"
+    );
+    out
+}
+
+#[test]
+fn each_extra_rule_fails_with_its_message() {
+    let cases = [
+        (
+            "[[azure.routes]]\nroute = \"/private/*/notes\"\nallowedRoles = [\"authenticated\"]",
+            "error: `[azure] routes` rule 1 (`/private/*/notes`) has a wildcard `*` that is not at the end",
+            "allows one `*`, only at the end of a route",
+        ),
+        (
+            "[[azure.routes]]\nroute = \"/a/*\"\n[[azure.routes]]\nroute = \"/b\"\nrewrite = \"/c.html\"\nredirect = \"/d/\"",
+            "error: `[azure] routes` rule 2 (`/b`) has both `rewrite` and `redirect`",
+            "keep one",
+        ),
+        (
+            "[[azure.routes]]\nroute = \"/staff/*\"\nallowedRoles = [\"teaching-team\"]",
+            "error: `[azure] routes` rule 1 (`/staff/*`): `teaching-team` is not a valid role name",
+            "at most 25 letters, digits and `_`",
+        ),
+        (
+            "[[azure.routes]]\nroute = \"/staff/*\"\nallowedRoles = [\"a_role_name_longer_than_25\"]",
+            "is not a valid role name",
+            "`anonymous`, `authenticated`",
+        ),
+        (
+            "[[azure.routes]]\nroute = \"staff\"\n",
+            "error: `[azure] routes` rule 1 (`staff`) does not start with `/`",
+            "paths from the site root",
+        ),
+        (
+            "[[azure.routes]]\nroute = \"/old\"\nredirect = \"/new/\"\nstatusCode = 308",
+            "a redirect answers 301 or 302, not 308",
+            "statusCode = 301",
+        ),
+        (
+            "[[azure.routes]]\nroute = \"/x\"\nmethods = [\"get\"]",
+            "`get` is not an HTTP method",
+            "GET, HEAD",
+        ),
+        (
+            "immutable = [\"/assets/*/app.js\"]",
+            "`[azure] immutable` pattern `/assets/*/app.js` has a wildcard",
+            "only at the end",
+        ),
+        (
+            "[azure.headers]\n\"Bad Header\" = \"x\"",
+            "`Bad Header` is not a valid header name",
+            "X-Robots-Tag",
+        ),
+        (
+            "[azure.mime_types]\nipynb = \"application/x-ipynb+json\"",
+            "`ipynb` is not a file extension",
+            "with its dot",
+        ),
+        (
+            "[azure.csp]\nimg-src = [\"https: data:\"]",
+            "`https: data:` (in `img-src`) is not one source",
+            "its own string",
+        ),
+    ];
+    for (azure, message, help) in cases {
+        let out = failing_build(azure);
+        assert!(
+            out.contains(message),
+            "{azure}\nexpected {message:?} in:\n{out}"
+        );
+        assert!(out.contains("--> syllabus.toml"), "{out}");
+        assert!(
+            out.contains(help),
+            "{azure}\nexpected help {help:?} in:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn config_over_20_kb_is_an_error() {
+    let site = Site::new();
+    let aliases: Vec<String> = (0..400)
+        .map(|i| format!("\"/archive/2019/lectures/week_{i:03}/\""))
+        .collect();
+    site.file(
+        "content/index.md",
+        &format!("+++\naliases = [{}]\n+++\n# Home\n", aliases.join(", ")),
+    );
+    let out = site.build().fails();
+    assert!(
+        out.contains("error: `staticwebapp.config.json` would be"),
+        "{out}"
+    );
+    assert!(
+        out.contains("bytes; Azure Static Web Apps accepts at most 20,000 (20 KB)"),
+        "{out}"
+    );
+    assert!(out.contains("it holds 400 alias redirect(s)"), "{out}");
+    // Fewer aliases fit: written compact when indenting would not fit, with a warning near the cap.
+    let aliases: Vec<String> = (0..180)
+        .map(|i| format!("\"/archive/2019/lectures/week_{i:03}/\""))
+        .collect();
+    site.file(
+        "content/index.md",
+        &format!("+++\naliases = [{}]\n+++\n# Home\n", aliases.join(", ")),
+    );
+    let run = site.build_ok();
+    let text = site.read(CONFIG);
+    assert!(
+        text.len() <= 20_000 && !text.contains('\n'),
+        "{} bytes",
+        text.len()
+    );
+    assert!(
+        run.stderr
+            .contains("warning: `staticwebapp.config.json` is"),
+        "{}",
+        run.stderr
+    );
+    assert_valid(&site);
+}
+
+#[test]
+fn unknown_azure_keys_are_named() {
+    let site = Site::new();
+    site.file("syllabus.toml", "title = \"T\"\n[azure]\npln = \"free\"\n")
+        .file("content/index.md", "# Home\n");
+    let out = site.build().fails();
+    assert!(out.contains("unknown key `pln` in `[azure]`"), "{out}");
+    assert!(out.contains("did you mean `plan`?"), "{out}");
+    site.file(
+        "syllabus.toml",
+        "title = \"T\"\n[azure]\nplan = \"premium\"\n",
+    );
+    assert!(site.build().fails().contains("unknown variant `premium`"));
+    site.file(
+        "syllabus.toml",
+        "title = \"T\"\n[[azure.routes]]\nroute = \"/a\"\nallowedroles = [\"x\"]\n",
+    );
+    let out = site.build().fails();
+    assert!(out.contains("unknown field `allowedroles`"), "{out}");
+    assert!(out.contains("syllabus.toml:4"), "{out}");
+}
+
+#[test]
+fn quotas_warn_at_80_percent_and_fail_above() {
+    let site = Site::new();
+    site.file("content/index.md", "# Home\n")
+        .file("content/data/big.bin", &"x".repeat(850_000));
+    site.file("syllabus.toml", "title = \"T\"\n[azure]\nmax_size_mb = 1\n");
+    let run = site.build_ok();
+    // 850 KB of data plus the pages and the theme's files: a little over 900 KB.
+    let err = &run.stderr;
+    assert!(err.contains("warning: the site is 9"), "{err}");
+    assert!(err.contains(" KB, 9"), "{err}");
+    assert!(
+        err.contains("% of the 1 MB an Azure Static Web Apps deployment as set in `[azure]` holds"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the largest files: `data/big.bin` (850 KB), "),
+        "{err}"
+    );
+    let before = site.read("public/index.html");
+    site.file("content/data/big.bin", &"x".repeat(1_200_000));
+    let out = site.build().fails();
+    assert!(out.contains("error: the site is 1."), "{out}");
+    assert!(
+        out.contains(
+            "MB; an Azure Static Web Apps deployment as set in `[azure]` holds at most 1 MB"
+        ),
+        "{out}"
+    );
+    assert_eq!(
+        site.read("public/index.html"),
+        before,
+        "the previous site is kept"
+    );
+    let kept = std::fs::metadata(site.path().join("public/data/big.bin")).unwrap();
+    assert_eq!(kept.len(), 850_000);
+    site.file("syllabus.toml", "title = \"T\"\n[azure]\nmax_files = 5\n");
+    let out = site.build().fails();
+    assert!(
+        out.contains(
+            "files; an Azure Static Web Apps deployment as set in `[azure]` holds at most 5"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn csp_allows_every_inline_style_of_the_demo() {
+    let site = Site::demo();
+    site.build_ok();
+    let csp = config_of(&site)["globalHeaders"]["Content-Security-Policy"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut styles = std::collections::BTreeSet::new();
+    for entry in walkdir::WalkDir::new(site.path().join("public"))
+        .into_iter()
+        .flatten()
+    {
+        if entry.path().extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).unwrap();
+        let rel = entry.path().display().to_string();
+        assert!(
+            !html.contains("<script>") && !html.contains("<style"),
+            "inline script or style element in {rel}"
+        );
+        for attr in [" onclick=", " onload=", " onerror=", "javascript:"] {
+            assert!(!html.contains(attr), "`{attr}` in {rel}");
+        }
+        for part in html.split(" style=\"").skip(1) {
+            styles.insert(part[..part.find('"').unwrap_or(0)].to_string());
+        }
+    }
+    if !support::have("python3", &["--version"]) {
+        support::skip("python3 (to hash inline styles)");
+        return;
+    }
+    let script = "import base64, hashlib, sys\nfor s in sys.argv[1:]: print(base64.b64encode(hashlib.sha256(s.encode()).digest()).decode())";
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .args(&styles)
+        .output()
+        .unwrap();
+    let hashes = String::from_utf8_lossy(&out.stdout);
+    for (style, hash) in styles.iter().zip(hashes.lines()) {
+        assert!(
+            csp.contains(&format!("'sha256-{hash}'")),
+            "inline style `{style}` is blocked by the CSP: {csp}"
+        );
+    }
+    assert!(
+        csp.contains("'unsafe-hashes'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+}
