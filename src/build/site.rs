@@ -73,7 +73,8 @@ impl Site {
             &config.base_path(),
             theme.static_files.keys().cloned().collect(),
         );
-        let highlighter = Highlighter::new(&config.highlight);
+        let block_cache = (!options.no_cache).then(|| options.root.join(super::CACHE_FILE));
+        let highlighter = Highlighter::new(&config.highlight, block_cache);
         let severity = match config.links.broken {
             BrokenLinks::Error => Severity::Error,
             BrokenLinks::Warn => Severity::Warning,

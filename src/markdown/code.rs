@@ -142,8 +142,9 @@ pub(super) fn blocks(
 }
 
 fn markup(fence: &Fence, highlighted: Highlighted) -> String {
-    let lines = match highlighted {
-        Highlighted::Lines(l) | Highlighted::Plain { lines: l, .. } => l,
+    let lines: &[String] = match &highlighted {
+        Highlighted::Lines(l) => l,
+        Highlighted::Plain { lines, .. } => lines,
     };
     let lang = escape(&fence.lang);
     let mut html = String::with_capacity(lines.iter().map(String::len).sum::<usize>() + 200);

@@ -12,12 +12,14 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use syntect::highlighting::{Color, FontStyle, Highlighter as SyntectHighlighter, Style, Theme};
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
+use super::highlight_cache::{BlockCache, Lines};
 use crate::config::HighlightConfig;
 
 /// Aliases authors write that the syntax set does not know by that token.
@@ -58,12 +60,13 @@ pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
     themes: OnceLock<Result<(Theme, Theme), String>>,
     styles: StyleCache,
+    blocks: BlockCache,
 }
 
 /// A block's highlighted lines, or why it stayed plain.
 pub enum Highlighted {
     /// One HTML fragment per source line, every span closed within its line.
-    Lines(Vec<String>),
+    Lines(Lines),
     /// Plain, escaped lines; `unknown` names a language nobody could highlight.
     Plain {
         lines: Vec<String>,
@@ -87,12 +90,14 @@ fn find_theme(name: &str) -> Result<Theme, String> {
 }
 
 impl Highlighter {
-    pub fn new(config: &HighlightConfig) -> Highlighter {
+    /// A highlighter; `cache` is the file of the block cache, `None` for no cache.
+    pub fn new(config: &HighlightConfig, cache: Option<PathBuf>) -> Highlighter {
         Highlighter {
             config: config.clone(),
             syntaxes: OnceLock::new(),
             themes: OnceLock::new(),
             styles: StyleCache::default(),
+            blocks: BlockCache::new(cache),
         }
     }
 
@@ -136,10 +141,27 @@ impl Highlighter {
         let Ok((light, dark)) = self.themes() else {
             return plain(None);
         };
+        let key = BlockCache::key(
+            (&self.config.light_theme, &self.config.dark_theme),
+            lang,
+            code,
+        );
+        if let Some(lines) = self.blocks.get(key) {
+            return Highlighted::Lines(lines);
+        }
         match self.highlight_lines(syntax, light, dark, code) {
-            Some(lines) => Highlighted::Lines(lines),
+            Some(lines) => {
+                let lines = Arc::new(lines);
+                self.blocks.put(key, lines.clone());
+                Highlighted::Lines(lines)
+            }
             None => plain(None),
         }
+    }
+
+    /// Saves the block cache (after a build that writes output).
+    pub fn save_cache(&self) -> std::io::Result<()> {
+        self.blocks.save()
     }
 
     /// The stylesheet for the classes [`Highlighter::highlight`] emits.
@@ -421,7 +443,7 @@ mod tests {
 
     #[test]
     fn highlights_and_escapes() {
-        let h = Highlighter::new(&HighlightConfig::default());
+        let h = Highlighter::new(&HighlightConfig::default(), None);
         let Highlighted::Lines(lines) = h.highlight("python", "if a < b:\n    print('&')\n") else {
             panic!("python not found")
         };
@@ -441,7 +463,7 @@ mod tests {
     /// Every language a cloud course uses, by name and common alias, gets highlight spans.
     #[test]
     fn every_course_language_is_highlighted() {
-        let h = Highlighter::new(&HighlightConfig::default());
+        let h = Highlighter::new(&HighlightConfig::default(), None);
         let samples = [
             ("bash", "echo \"$HOME\" # home"),
             ("sh", "ls -l | grep x"),

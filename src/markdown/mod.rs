@@ -8,8 +8,10 @@
 mod code;
 mod footnotes;
 pub mod highlight;
+mod highlight_cache;
 mod math;
 mod raw_html;
+pub mod sanitize;
 pub mod slug;
 
 use std::collections::HashSet;
@@ -130,6 +132,11 @@ pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
     }
     rewrite_links(&mut events, &source, ctx, &mut out);
     raw_html::rewrite(&mut events, &source, ctx, &mut out);
+    let safe = !ctx.options.unsafe_html;
+    let sanitise_html = safe && sanitize::has_raw_html(&events);
+    if safe {
+        sanitize::neutralise_urls(&mut events, &source, &mut out);
+    }
     heading_ids(&mut events, &mut out);
     code::blocks(&mut events, &source, ctx, &mut out);
     math::render(&mut events, &source, &mut out);
@@ -139,6 +146,9 @@ pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
     let mut html = String::with_capacity(page.body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
     out.html = align_attributes(html);
+    if sanitise_html {
+        out.html = sanitize::clean(&out.html);
+    }
     out
 }
 

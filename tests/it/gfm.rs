@@ -17,7 +17,7 @@ use crate::support::{Site, have, repo, shared, skip};
 fn render_all(content: &Path, config: &Config) -> Vec<(String, String, String)> {
     let (course, _) = load(content, "content", &LoadOptions::default());
     let index = UrlIndex::new(&course, "/", Default::default());
-    let highlighter = Highlighter::new(&config.highlight);
+    let highlighter = Highlighter::new(&config.highlight, None);
     let ctx = RenderContext {
         index: &index,
         highlighter: &highlighter,
