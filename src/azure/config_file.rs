@@ -21,33 +21,20 @@ pub const SCHEMA_URL: &str = "https://json.schemastore.org/staticwebapp.config.j
 /// The largest configuration file Azure Static Web Apps accepts (20 KB, counted as 20,000 bytes to be safe).
 pub const MAX_BYTES: usize = 20_000;
 
-/// Hashes of the only inline `style` attributes the Markdown renderer writes:
-/// table column alignment (`text-align: left|center|right`), base64 SHA-256 as
-/// CSP Level 3 `'unsafe-hashes'` expects. Any other inline style stays blocked.
-pub const TABLE_ALIGN_STYLE_HASHES: [&str; 3] = [
-    "'sha256-6l+tpow5lGPV0MHWZlDv8nD7HrL77FGFldqQ7zc5gxY='",
-    "'sha256-Y9v1MZrln1N8aPBY5lmpxYKwFkcp/nyBMMEnn7WFjuw='",
-    "'sha256-i0JPB0qmRu5AViJTxOIzqXnfGoiWFw+oNAm4uJd7ZQk='",
-];
-
 /// `cache-control` of files whose names change when their content does.
 pub const IMMUTABLE_CACHE: &str = "public, max-age=31536000, immutable";
 
 /// The default Content-Security-Policy: everything from the site itself, no inline
-/// script or style (except the table-alignment attributes above), no plugins, no framing.
-pub fn default_csp() -> String {
-    let [left, center, right] = TABLE_ALIGN_STYLE_HASHES;
-    format!(
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-hashes' {left} {center} {right}; \
-         img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
-         form-action 'self'; frame-ancestors 'none'"
-    )
-}
+/// script or style, no plugins, no framing. The default theme and rendered Markdown
+/// satisfy it (table alignment is written as `align` attributes, not styles).
+pub const DEFAULT_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
+    form-action 'self'; frame-ancestors 'none'";
 
 /// The security headers every response gets unless `[azure.headers]` says otherwise.
 pub fn default_headers() -> Vec<(&'static str, String)> {
     vec![
-        ("Content-Security-Policy", default_csp()),
+        ("Content-Security-Policy", DEFAULT_CSP.to_string()),
         ("X-Content-Type-Options", "nosniff".into()),
         ("Referrer-Policy", "strict-origin-when-cross-origin".into()),
         (
@@ -255,6 +242,7 @@ mod tests {
             .as_str()
             .unwrap();
         assert!(csp.contains("script-src 'self';"), "{csp}");
+        assert!(csp.contains("style-src 'self';"), "{csp}");
         assert!(!csp.contains("unsafe-inline"), "{csp}");
         assert_eq!(json["mimeTypes"][".ipynb"], "application/x-ipynb+json");
         assert_eq!(json["routes"], serde_json::json!([]));

@@ -403,14 +403,21 @@ fn quotas_warn_at_80_percent_and_fail_above() {
 }
 
 #[test]
-fn csp_allows_every_inline_style_of_the_demo() {
+fn the_demo_satisfies_the_csp() {
+    // The policy allows no inline script or style: the built demo (tables with
+    // alignment, math, code, raw HTML) must have none.
     let site = Site::demo();
     site.build_ok();
     let csp = config_of(&site)["globalHeaders"]["Content-Security-Policy"]
         .as_str()
         .unwrap()
         .to_string();
-    let mut styles = std::collections::BTreeSet::new();
+    assert!(
+        csp.contains("script-src 'self';") && csp.contains("style-src 'self';"),
+        "{csp}"
+    );
+    assert!(!csp.contains("'unsafe-"), "{csp}");
+    let mut pages = 0;
     for entry in walkdir::WalkDir::new(site.path().join("public"))
         .into_iter()
         .flatten()
@@ -418,38 +425,26 @@ fn csp_allows_every_inline_style_of_the_demo() {
         if entry.path().extension().is_none_or(|e| e != "html") {
             continue;
         }
+        pages += 1;
         let html = std::fs::read_to_string(entry.path()).unwrap();
         let rel = entry.path().display().to_string();
-        assert!(
-            !html.contains("<script>") && !html.contains("<style"),
-            "inline script or style element in {rel}"
-        );
+        for tag in html.split("<script").skip(1) {
+            let open = &tag[..tag.find('>').unwrap_or(0)];
+            assert!(
+                open.contains(" src="),
+                "inline script in {rel}: <script{open}>"
+            );
+        }
+        assert!(!html.contains("<style"), "inline style element in {rel}");
+        if let Some(i) = html.find(" style=\"") {
+            panic!(
+                "inline style attribute in {rel}: …{}…",
+                &html[i..(i + 60).min(html.len())]
+            );
+        }
         for attr in [" onclick=", " onload=", " onerror=", "javascript:"] {
             assert!(!html.contains(attr), "`{attr}` in {rel}");
         }
-        for part in html.split(" style=\"").skip(1) {
-            styles.insert(part[..part.find('"').unwrap_or(0)].to_string());
-        }
     }
-    if !support::have("python3", &["--version"]) {
-        support::skip("python3 (to hash inline styles)");
-        return;
-    }
-    let script = "import base64, hashlib, sys\nfor s in sys.argv[1:]: print(base64.b64encode(hashlib.sha256(s.encode()).digest()).decode())";
-    let out = Command::new("python3")
-        .args(["-c", script])
-        .args(&styles)
-        .output()
-        .unwrap();
-    let hashes = String::from_utf8_lossy(&out.stdout);
-    for (style, hash) in styles.iter().zip(hashes.lines()) {
-        assert!(
-            csp.contains(&format!("'sha256-{hash}'")),
-            "inline style `{style}` is blocked by the CSP: {csp}"
-        );
-    }
-    assert!(
-        csp.contains("'unsafe-hashes'") && !csp.contains("unsafe-inline"),
-        "{csp}"
-    );
+    assert!(pages >= 30, "{pages} pages");
 }
