@@ -172,7 +172,7 @@ unsafe_html = false
 plan = "free"
 "#;
 
-const GITIGNORE: &str = "# Written by `syllabus build`\n/public/\n/.public.*/\n";
+const GITIGNORE: &str = "# Written by `syllabus build`: the site, its staging folders, the highlight cache\n/public/\n/.public.*/\n/.syllabus-cache/\n";
 
 const HOME: &str = r#"# @TITLE@
 
@@ -243,10 +243,11 @@ Without it, the first heading is the title and pages follow their file names.
 ## Links
 
 Link to another page by its file, relative to this one, as you would on
-GitHub: [the session overview](index.md), [the home page](../index.md), or a
-section of a page such as [titles and order](#titles-and-order). A link to a
-page or heading that does not exist stops the build with the file and line of
-the mistake, so broken links never reach students.
+GitHub: [the session overview](index.md), or a section of a page such as
+[titles and order](#titles-and-order). A path from the root of the
+repository works too: [the home page](/content/index.md). A link to a page or
+heading that does not exist stops the build with the file and line of the
+mistake, so broken links never reach students.
 
 Images and data files sit next to the page that uses them and are linked the
 same way.

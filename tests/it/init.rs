@@ -61,7 +61,9 @@ fn init_then_build_succeeds_without_warnings() {
     );
     let gitignore = std::fs::read_to_string(course.join(".gitignore")).unwrap();
     assert!(
-        gitignore.lines().any(|l| l == "/public/") && gitignore.lines().any(|l| l == "/.public.*/"),
+        ["/public/", "/.public.*/", "/.syllabus-cache/"]
+            .iter()
+            .all(|i| gitignore.lines().any(|l| l == *i)),
         "{gitignore}"
     );
 
@@ -71,6 +73,22 @@ fn init_then_build_succeeds_without_warnings() {
     assert!(!all.contains("warning"), "{all}");
     assert!(all.contains("Built 3 pages"), "{all}");
     assert!(course.join("public/staticwebapp.config.json").is_file());
+    // Everything the build wrote is ignored by the .gitignore `init` wrote.
+    for entry in std::fs::read_dir(&course).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let written = [
+            "syllabus.toml",
+            ".gitignore",
+            "content",
+            "themes",
+            ".github",
+        ]
+        .contains(&name.as_str());
+        assert!(
+            written || gitignore.lines().any(|l| l.trim_matches('/') == name),
+            "`{name}` is not ignored"
+        );
+    }
     assert!(
         course
             .join("public/session_1/writing_pages/index.html")
