@@ -32,6 +32,28 @@ pub struct Config {
     /// `[azure]`: `staticwebapp.config.json` settings and the quotas to check.
     pub azure: crate::azure::AzureConfig,
     pub extra: toml::Table,
+    /// An explicit navigation (MkDocs-style); `None`: sections and pages in weight and name order.
+    pub nav: Option<Vec<NavEntry>>,
+}
+
+/// One entry of an explicit `nav`: a page (`"x.md"` or `{ title, page }`),
+/// an external link (`{ title, url }`) or a group (`{ title, children = [...] }`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum NavEntry {
+    Page(String),
+    Entry(NavTable),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NavTable {
+    pub title: Option<String>,
+    /// A page, relative to the content folder.
+    pub page: Option<String>,
+    pub url: Option<String>,
+    #[serde(default)]
+    pub children: Vec<NavEntry>,
 }
 
 impl Default for Config {
@@ -52,6 +74,7 @@ impl Default for Config {
             search: SearchConfig::default(),
             azure: crate::azure::AzureConfig::default(),
             extra: toml::Table::new(),
+            nav: None,
         }
     }
 }
@@ -65,7 +88,8 @@ pub struct MarkdownConfig {
     pub math: bool,
     /// Bare URLs become links, as on GitHub.
     pub autolink: bool,
-    /// `{#id .class}` attributes on headings.
+    /// Python-Markdown attribute lists (`{#id .class key=value}`) on headings, images
+    /// and links, as MkDocs' `attr_list`; off by default because GitHub shows them as text.
     pub attributes: bool,
     pub smart_punctuation: bool,
 }
@@ -76,7 +100,7 @@ impl Default for MarkdownConfig {
             unsafe_html: true,
             math: true,
             autolink: true,
-            attributes: true,
+            attributes: false,
             smart_punctuation: false,
         }
     }
@@ -142,6 +166,7 @@ const TOP_KEYS: &[&str] = &[
     "search",
     "azure",
     "extra",
+    "nav",
 ];
 const TABLE_KEYS: &[(&str, &[&str])] = &[
     (
@@ -239,6 +264,10 @@ fn unknown_keys(table: &toml::Table, text: &str) -> Vec<Diagnostic> {
             out.push(unknown_key(key, TOP_KEYS, text, ""));
             continue;
         }
+        if key == "nav" {
+            nav_keys(value, text, &mut out);
+            continue;
+        }
         let Some((_, known)) = TABLE_KEYS.iter().find(|(t, _)| t == key) else {
             continue;
         };
@@ -251,6 +280,38 @@ fn unknown_keys(table: &toml::Table, text: &str) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+const NAV_KEYS: &[&str] = &["title", "page", "url", "children"];
+
+/// Checks the keys of `nav` entries at every depth.
+fn nav_keys(value: &toml::Value, text: &str, out: &mut Vec<Diagnostic>) {
+    let Some(items) = value.as_array() else {
+        out.push(
+            Diagnostic::error(FILE_NAME, "`nav` must be a list of entries")
+                .at(key_line(text, "nav"), 0)
+                .with_help("write `nav = [\"index.md\", { title = \"Session 1\", page = \"s1/index.md\" }]`"),
+        );
+        return;
+    };
+    for item in items {
+        match item {
+            toml::Value::String(_) => {}
+            toml::Value::Table(t) => {
+                for k in t.keys().filter(|k| !NAV_KEYS.contains(&k.as_str())) {
+                    out.push(unknown_key(k, NAV_KEYS, text, "nav"));
+                }
+                if let Some(children) = t.get("children") {
+                    nav_keys(children, text, out);
+                }
+            }
+            other => out.push(
+                Diagnostic::error(FILE_NAME, format!("`nav` entry `{other}` is neither a page path nor a table"))
+                    .at(key_line(text, "nav"), 0)
+                    .with_help("write a page as \"s1/index.md\" or { title = \"…\", page = \"s1/index.md\" }"),
+            ),
+        }
+    }
 }
 
 fn unknown_key(key: &str, known: &[&str], text: &str, table: &str) -> Diagnostic {

@@ -31,7 +31,14 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     pub drafts: bool,
     pub quiet: bool,
+    /// Safe mode whatever the config says: raw HTML sanitised, script URLs removed.
+    pub safe: bool,
+    /// Skip the cache of highlighted code blocks (to measure cold builds).
+    pub no_cache: bool,
 }
+
+/// Where highlighted code blocks are cached between builds, relative to the project.
+pub const CACHE_FILE: &str = ".syllabus-cache/highlight.bin";
 
 /// Whether to write the site or only validate it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +84,9 @@ pub fn load_config(options: &BuildOptions) -> Result<Config, Vec<Diagnostic>> {
     }
     if let Some(out) = &options.output {
         config.output_dir = out.clone();
+    }
+    if options.safe {
+        config.markdown.unsafe_html = false;
     }
     Ok(config)
 }
@@ -130,6 +140,12 @@ pub fn run(options: &BuildOptions, mode: Mode) -> Result<Report> {
     let summary = match &output {
         Some(o) => {
             o.commit()?;
+            if let Err(e) = site.highlighter().save_cache() {
+                diags.push(
+                    Diagnostic::warning(CACHE_FILE, format!("cannot save the highlight cache: {e}"))
+                        .with_help("the site was built; the next build highlights all code again"),
+                );
+            }
             let (pages, assets) = (site.course.pages.len(), site.course.assets.len());
             Some(Summary {
                 pages,
@@ -147,7 +163,7 @@ pub fn run(options: &BuildOptions, mode: Mode) -> Result<Report> {
 }
 
 /// Folders an output directory must never be or contain.
-fn protected(config: &Config) -> Vec<PathBuf> {
+pub fn protected(config: &Config) -> Vec<PathBuf> {
     vec![
         config.content_dir.clone(),
         "themes".into(),

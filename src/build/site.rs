@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::{BuildOptions, load_config};
 use crate::config::{BrokenLinks, Config};
-use crate::content::{self, Course, LoadOptions, PageId};
+use crate::content::{self, Course, LoadOptions, PageId, PageKind};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::links::{LinkGraph, UrlIndex, build_graph};
 use crate::markdown::{self, Highlighter, RenderContext, RenderedPage};
@@ -29,6 +29,9 @@ pub struct Site {
     pub rendered: Vec<RenderedPage>,
     pub graph: LinkGraph,
     pub redirects: Vec<Redirect>,
+    /// The navigation tree every page shows.
+    pub nav: Vec<theme::NavItem>,
+    nav_trails: HashMap<String, Vec<String>>,
     highlighter: Highlighter,
 }
 
@@ -56,11 +59,16 @@ impl Site {
         let load_options = LoadOptions {
             include_drafts: options.drafts,
         };
-        let (course, mut diags) = content::load(
+        let (mut course, mut diags) = content::load(
             &options.root.join(&config.content_dir),
             &content_name,
             &load_options,
         );
+        if let Some(entries) = &config.nav {
+            let text = std::fs::read_to_string(options.root.join(crate::config::FILE_NAME))
+                .unwrap_or_default();
+            diags.extend(content::nav::apply(&mut course, entries, &text));
+        }
         let mut theme = match Theme::load(&options.root, &config) {
             Ok(t) => t,
             Err(d) => return Err(diags.into_iter().chain(d).collect()),
@@ -91,8 +99,12 @@ impl Site {
         if diags.iter().any(Diagnostic::is_error) {
             return Err(diags);
         }
-        theme.set_globals(globals(&config, &course, &index));
+        let nav = theme::nav_tree(&course, &index);
+        let nav_trails = theme::nav_trails(&nav);
+        theme.set_globals(globals(&config, &nav));
         let site = Site {
+            nav,
+            nav_trails,
             root: options.root.clone(),
             config,
             theme,
@@ -113,6 +125,7 @@ impl Site {
             index: &self.index,
             rendered: &self.rendered,
             graph: &self.graph,
+            nav_trails: &self.nav_trails,
         }
     }
 
@@ -121,6 +134,9 @@ impl Site {
         let page = &self.course.pages[id];
         match &page.front.template {
             Some(t) => t,
+            None if page.kind == PageKind::SlideDeck && self.theme.has_template("slides.html") => {
+                "slides.html"
+            }
             None if page.is_index && page.section == 0 => "index.html",
             None if page.is_index => "section.html",
             None => "page.html",
@@ -134,6 +150,9 @@ impl Site {
 
     /// One page through its template.
     pub fn render_page(&self, id: PageId) -> Result<String, Diagnostic> {
+        if self.course.pages[id].kind == PageKind::HtmlDocument {
+            return Ok(self.rendered[id].html.clone());
+        }
         let context = theme::page_context(&self.page_input(), id);
         self.theme.render(
             self.template_for(id),
@@ -209,9 +228,8 @@ impl Site {
 
     /// A hash of the values every page shows: the navigation tree and the config.
     pub fn site_fingerprint(&self) -> u64 {
-        let nav = theme::nav_tree(&self.course, &self.index);
         hash_of((
-            serde_json::to_string(&nav).unwrap_or_default(),
+            serde_json::to_string(&self.nav).unwrap_or_default(),
             toml::to_string(&self.config).unwrap_or_default(),
         ))
     }
@@ -287,7 +305,7 @@ fn render_markdown(
 }
 
 /// Site-wide template values, serialised once for all pages.
-fn globals(config: &Config, course: &Course, index: &UrlIndex) -> tera::Context {
+fn globals(config: &Config, nav: &[theme::NavItem]) -> tera::Context {
     #[derive(serde::Serialize)]
     struct ConfigView<'a> {
         title: &'a str,
@@ -315,9 +333,8 @@ fn globals(config: &Config, course: &Course, index: &UrlIndex) -> tera::Context 
             search: config.search.enabled,
         },
     );
-    let nav = theme::nav_tree(course, index);
-    ctx.insert("nav_size", &theme::nav_size(&nav));
-    ctx.insert("nav", &nav);
+    ctx.insert("nav_size", &theme::nav_size(nav));
+    ctx.insert("nav", nav);
     ctx.insert(
         "generator",
         &format!("syllabus {}", env!("CARGO_PKG_VERSION")),

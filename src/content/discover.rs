@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::frontmatter;
-use super::{Course, Page, Section, SectionId, order};
+use super::{Course, Page, PageKind, Section, SectionId, order};
 use crate::diagnostics::{self, Diagnostic};
 
 /// What discovery needs to know beyond the folder.
@@ -181,7 +181,18 @@ fn read_page(
         let stem = &rel[..rel.len() - 3];
         format!("{stem}/")
     };
-    let title = match split.front.title.clone().or_else(|| first_h1(split.body)) {
+    let kind = if is_html_document(split.body) {
+        PageKind::HtmlDocument
+    } else if split.front.marp {
+        PageKind::SlideDeck
+    } else {
+        PageKind::Markdown
+    };
+    let from_body = match kind {
+        PageKind::HtmlDocument => html_title(split.body),
+        _ => first_h1(split.body),
+    };
+    let title = match split.front.title.clone().or(from_body) {
         Some(t) => t,
         None => {
             if split.body.trim().is_empty() && split.front == Default::default() {
@@ -202,8 +213,33 @@ fn read_page(
         body_line_offset: split.body_line_offset,
         section: 0,
         is_index,
+        kind,
     };
     Ok((page, warnings))
+}
+
+/// Whether a page's text is a whole HTML document rather than Markdown.
+fn is_html_document(body: &str) -> bool {
+    let start: String = body
+        .trim_start()
+        .chars()
+        .take(14)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    start.starts_with("<!doctype html") || start.starts_with("<html")
+}
+
+/// The text of an HTML document's `<title>`.
+pub fn html_title(html: &str) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    let start = lower.find("<title")?;
+    let open_end = start + lower[start..].find('>')? + 1;
+    let end = open_end + lower[open_end..].find("</title>")?;
+    let title = html[open_end..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!title.is_empty()).then_some(title)
 }
 
 fn fallback_title(rel: &str, is_index: bool) -> String {

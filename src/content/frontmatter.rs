@@ -84,6 +84,10 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let header_line = text[..header_start].matches('\n').count();
     let mut warnings = Vec::new();
     let front = typed(file, map, &|k| header_line + key_lines(k), &mut warnings)?;
+    if front.marp {
+        // Marp decks carry Marp's own directives (theme, class, style …) in front matter.
+        warnings.retain(|w| !w.message.starts_with("unknown front matter key"));
+    }
     Ok(Split {
         front,
         body,
@@ -151,6 +155,7 @@ fn parse_yaml(
     }
     let value: Value = serde_saphyr::from_str(raw).map_err(|e| {
         let (line, col) = yaml_location(&e);
+        let line = newline_line(raw, line);
         Diagnostic::error(
             file,
             format!("invalid YAML front matter: {}", first_line(&e.to_string())),
@@ -172,6 +177,29 @@ fn parse_yaml(
 
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)
+}
+
+/// YAML's 1-based `line` (a lone `\r` breaks lines too) as a line counted by `\n`, as editors show it.
+fn newline_line(raw: &str, line: usize) -> usize {
+    if line == 0 {
+        return 0;
+    }
+    let mut yaml_line = 1;
+    let bytes = raw.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        if yaml_line >= line {
+            return raw[..i].matches('\n').count() + 1;
+        }
+        let lone_cr = *b == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+        if *b == b'\n' || lone_cr {
+            yaml_line += 1;
+        }
+    }
+    if yaml_line >= line {
+        raw.matches('\n').count() + 1
+    } else {
+        line
+    }
 }
 
 fn yaml_location(e: &serde_saphyr::Error) -> (usize, usize) {

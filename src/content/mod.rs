@@ -5,10 +5,12 @@
 
 mod discover;
 pub mod frontmatter;
+pub mod nav;
 mod order;
 
 use std::path::PathBuf;
 
+pub use discover::html_title;
 pub use discover::{LoadOptions, load};
 pub use frontmatter::FrontMatter;
 pub use order::natural_cmp;
@@ -32,8 +34,11 @@ pub struct Course {
     pub drafts: Vec<String>,
     /// Non-Markdown files, relative to content, copied next to their pages.
     pub assets: Vec<String>,
-    /// Every page in reading order: home, then each section's page, its pages, its subsections.
+    /// Every page in reading order: home, then each section's page, its pages, its
+    /// subsections; with an explicit `nav`, the pages it lists in its order.
     pub order: Vec<PageId>,
+    /// The explicit navigation from syllabus.toml, when there is one.
+    pub nav: Option<Vec<nav::NavNode>>,
 }
 
 /// One Markdown file.
@@ -54,6 +59,17 @@ pub struct Page {
     pub section: SectionId,
     /// Whether this is its folder's own page (`index.md`, `README.md`, `_index.md`).
     pub is_index: bool,
+    pub kind: PageKind,
+}
+
+/// What a `.md` file really holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    Markdown,
+    /// A whole HTML document saved as `.md`: published as it is, not wrapped in the theme.
+    HtmlDocument,
+    /// A Marp deck (`marp: true`): one slide per `---`, published as a slide deck.
+    SlideDeck,
 }
 
 /// A folder of pages.

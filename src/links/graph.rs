@@ -67,8 +67,24 @@ pub fn build_graph(
             }
         }
     }
+    // Backlinks in reading order; pages outside it (not in an explicit nav) last.
+    let mut rank = vec![usize::MAX; n];
+    for (i, &p) in course.order.iter().enumerate() {
+        rank[p] = i;
+    }
     for backlinks in &mut graph.backlinks {
-        backlinks.sort_by_key(|b| course.order.iter().position(|&p| p == b.from));
+        backlinks.sort_by_key(|b| (rank[b.from], b.from));
+    }
+    if course.nav.is_some() {
+        let in_nav: std::collections::HashSet<PageId> = course.order.iter().copied().collect();
+        for (id, page) in course.pages.iter().enumerate() {
+            if !in_nav.contains(&id) && graph.backlinks[id].is_empty() {
+                diags.push(
+                    Diagnostic::warning(&page.file, "orphan page: no link and no `nav` entry leads to it")
+                        .with_help("add it to `nav` in syllabus.toml, link to it from another page, or mark it `draft = true`"),
+                );
+            }
+        }
     }
     for pair in course.order.windows(2) {
         graph.next[pair[0]] = Some(pair[1]);

@@ -5,7 +5,7 @@ mod graph;
 mod resolve;
 
 pub use graph::{LinkGraph, build_graph};
-pub use resolve::{Resolved, resolve};
+pub use resolve::{Resolved, resolve, resolve_noted};
 
 use std::collections::{HashMap, HashSet};
 
@@ -34,6 +34,10 @@ pub struct UrlIndex {
     pub drafts: HashSet<String>,
     /// URL of each page, encoded, with the base path (`/course/session_x/`).
     pub urls: Vec<String>,
+    /// Source path of each page (relative to content).
+    pub sources: Vec<String>,
+    /// Source paths of the folders' own pages.
+    pub section_pages: HashSet<String>,
 }
 
 impl UrlIndex {
@@ -50,6 +54,10 @@ impl UrlIndex {
             index.by_source.insert(page.source.clone(), id);
             index.by_url.insert(page.url_path.clone(), id);
             index.urls.push(index.url_for(&page.url_path));
+            index.sources.push(page.source.clone());
+            if page.is_index {
+                index.section_pages.insert(page.source.clone());
+            }
         }
         for section in &course.sections {
             match section.index {
@@ -62,6 +70,11 @@ impl UrlIndex {
             }
         }
         index
+    }
+
+    /// Whether `source` is a folder's own page (its URL is its folder's).
+    pub fn is_section_page(&self, source: &str) -> bool {
+        self.section_pages.contains(source)
     }
 
     /// The site URL of a path relative to the site root, percent-encoded.

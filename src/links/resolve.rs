@@ -47,9 +47,15 @@ fn has_scheme(dest: &str) -> bool {
 
 /// Resolves `dest`, written in the page at `from` (source path relative to content).
 pub fn resolve(index: &UrlIndex, from: &str, dest: &str) -> Resolved {
+    resolve_noted(index, from, dest).0
+}
+
+/// Like [`resolve`], with a note when the link works only as MkDocs reads it
+/// (relative to the page's URL) or when the two readings disagree.
+pub fn resolve_noted(index: &UrlIndex, from: &str, dest: &str) -> (Resolved, Option<String>) {
     let dest = dest.trim();
     if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
-        return Resolved::External;
+        return (Resolved::External, None);
     }
     let (before_fragment, fragment) = match dest.split_once('#') {
         Some((b, f)) => (b, Some(f)),
@@ -60,37 +66,70 @@ pub fn resolve(index: &UrlIndex, from: &str, dest: &str) -> Resolved {
         None => (before_fragment, None),
     };
     if raw_path.is_empty() {
-        return match fragment {
+        let resolved = match fragment {
             Some(f) if !f.is_empty() && query.is_none() => Resolved::SamePage {
                 fragment: f.to_string(),
             },
             _ => Resolved::External,
         };
+        return (resolved, None);
     }
     let path = decode_path(raw_path);
     let from_dir = from.rsplit_once('/').map_or("", |(d, _)| d);
     let wants_dir = path.ends_with('/');
     let content_prefix = format!("/{}/", index.content_name);
-    let target = if let Some(rest) = path.strip_prefix("@/") {
-        normalize("", rest)
-    } else if let Some(rest) = path.strip_prefix(&content_prefix) {
-        normalize("", rest)
+    let mut note = None;
+    let (target, found) = if let Some(rest) = path
+        .strip_prefix("@/")
+        .or_else(|| path.strip_prefix(&content_prefix))
+    {
+        let target = normalize("", rest);
+        let found = target.as_deref().map(|t| find(index, t, wants_dir));
+        (target, found)
     } else if path.starts_with('/') {
-        return site_absolute(index, &path, query, fragment);
+        return (site_absolute(index, &path, query, fragment), None);
     } else {
-        normalize(from_dir, &path)
+        let by_file = normalize(from_dir, &path);
+        let found_by_file = by_file.as_deref().map(|t| find(index, t, wants_dir));
+        // MkDocs serves `a/b.md` at `a/b/` and resolves links against that URL.
+        let url_dir = from
+            .strip_suffix(".md")
+            .filter(|_| !index.is_section_page(from));
+        let by_url = url_dir.and_then(|d| normalize(d, &path));
+        let found_by_url = by_url.as_deref().map(|t| find(index, t, wants_dir));
+        match (found_by_file, found_by_url) {
+            (Some(f), Some(u)) if !f.is_found() && u.is_found() => {
+                let shown = u.shown(index, by_url.as_deref().unwrap_or(""));
+                note = Some(format!(
+                    "link `{dest}` works only relative to the page's URL (as MkDocs serves it); it leads to `{shown}`; write `{}` so that it works on GitHub too",
+                    relative(from_dir, &u.source(index, by_url.as_deref().unwrap_or("")))
+                ));
+                (by_url, Some(u))
+            }
+            (Some(f), Some(u)) if f.is_found() && u.is_found() && f != u => {
+                note = Some(format!(
+                    "link `{dest}` leads to `{}` from the file (as on GitHub) but to `{}` from the page's URL (as MkDocs serves it); syllabus uses `{}`",
+                    f.shown(index, by_file.as_deref().unwrap_or("")),
+                    u.shown(index, by_url.as_deref().unwrap_or("")),
+                    f.shown(index, by_file.as_deref().unwrap_or(""))
+                ));
+                (by_file, Some(f))
+            }
+            (f, _) => (by_file, f),
+        }
     };
-    let Some(target) = target else {
-        return Resolved::Broken {
+    let (Some(target), Some(found)) = (target, found) else {
+        let broken = Resolved::Broken {
             message: format!("broken link `{dest}`: it points outside the content folder"),
             help: Some(
                 "link to pages and files inside the content folder; put shared files in `static/`"
                     .into(),
             ),
         };
+        return (broken, None);
     };
     let suffix = suffix(query, fragment);
-    match find(index, &target, wants_dir) {
+    let resolved = match found {
         Found::Page(page) => Resolved::Page {
             page,
             fragment: fragment.map(str::to_string),
@@ -110,13 +149,33 @@ pub fn resolve(index: &UrlIndex, from: &str, dest: &str) -> Resolved {
                 help,
             }
         }
-    }
+    };
+    (resolved, note)
 }
 
+#[derive(Debug, PartialEq, Eq)]
 enum Found {
     Page(PageId),
     Asset,
     Missing(String),
+}
+
+impl Found {
+    fn is_found(&self) -> bool {
+        !matches!(self, Found::Missing(_))
+    }
+
+    /// The target's source file (relative to content), for messages.
+    fn source(&self, index: &UrlIndex, target: &str) -> String {
+        match self {
+            Found::Page(p) => index.sources[*p].clone(),
+            _ => target.to_string(),
+        }
+    }
+
+    fn shown(&self, index: &UrlIndex, target: &str) -> String {
+        format!("{}/{}", index.content_name, self.source(index, target))
+    }
 }
 
 fn find(index: &UrlIndex, target: &str, wants_dir: bool) -> Found {
@@ -133,10 +192,11 @@ fn find(index: &UrlIndex, target: &str, wants_dir: bool) -> Found {
     if !wants_dir && index.assets.contains(target) {
         return Found::Asset;
     }
-    if !wants_dir && let Some(&p) = index.by_source.get(&format!("{target}.md")) {
+    if let Some(&p) = index.by_dir.get(target) {
         return Found::Page(p);
     }
-    if let Some(&p) = index.by_dir.get(target) {
+    // `x` or `x/` for the page `x.md`, as MkDocs' URLs read.
+    if let Some(&p) = index.by_source.get(&format!("{target}.md")) {
         return Found::Page(p);
     }
     if index.bare_dirs.contains(target) {
@@ -282,6 +342,10 @@ mod tests {
             i.by_source.insert(src.to_string(), id);
             i.by_url.insert(url.to_string(), id);
             i.urls.push(i.url_for(url));
+            i.sources.push(src.to_string());
+            if src.ends_with("index.md") || src.ends_with("README.md") {
+                i.section_pages.insert(src.to_string());
+            }
         }
         i.by_dir.insert("".into(), 0);
         i.by_dir.insert("s1".into(), 1);

@@ -5,12 +5,14 @@
 //! link it made (checked for anchors in stage 4). The event stream goes
 //! through one named pass per feature.
 
+mod attributes;
 mod code;
 mod footnotes;
 pub mod highlight;
 mod highlight_cache;
 mod math;
 mod raw_html;
+mod slides;
 pub mod sanitize;
 pub mod slug;
 
@@ -26,9 +28,9 @@ use serde::Serialize;
 pub use highlight::Highlighter;
 
 use crate::config::MarkdownConfig;
-use crate::content::{Page, PageId};
+use crate::content::{Page, PageId, PageKind};
 use crate::diagnostics::{Diagnostic, Severity, line_col};
-use crate::links::{Resolved, UrlIndex, resolve};
+use crate::links::{Resolved, UrlIndex, resolve_noted};
 
 /// What rendering a page needs besides the page.
 pub struct RenderContext<'a> {
@@ -123,6 +125,16 @@ fn parser_options(options: &MarkdownConfig) -> Options {
 
 /// Renders one page.
 pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
+    match page.kind {
+        PageKind::HtmlDocument => {
+            return RenderedPage {
+                html: page.body.clone(),
+                ..RenderedPage::default()
+            };
+        }
+        PageKind::SlideDeck => return slides::render_deck(page, ctx),
+        PageKind::Markdown => {}
+    }
     let source = Source { page };
     let mut out = RenderedPage::default();
     let parser = Parser::new_ext(&page.body, parser_options(ctx.options)).into_offset_iter();
@@ -136,6 +148,9 @@ pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
     let sanitise_html = safe && sanitize::has_raw_html(&events);
     if safe {
         sanitize::neutralise_urls(&mut events, &source, &mut out);
+    }
+    if ctx.options.attributes {
+        attributes::apply(&mut events, &source, &mut out);
     }
     heading_ids(&mut events, &mut out);
     code::blocks(&mut events, &source, ctx, &mut out);
@@ -303,7 +318,11 @@ fn rewrite_links(
             continue;
         }
         let start = range.start;
-        match resolve(ctx.index, &source.page.source, dest_url) {
+        let (resolved, note) = resolve_noted(ctx.index, &source.page.source, dest_url);
+        if let Some(note) = note {
+            out.diagnostics.push(source.diagnostic(Severity::Warning, start, note));
+        }
+        match resolved {
             Resolved::External => {}
             Resolved::SamePage { fragment } => {
                 let (line, column) = source.position(start);
@@ -368,13 +387,27 @@ fn heading_ids(events: &mut Vec<Spanned>, out: &mut RenderedPage) {
     let mut i = 0;
     while i < events.len() {
         let Event::Start(Tag::Heading {
-            level, id, classes, ..
+            level,
+            id,
+            classes,
+            attrs,
         }) = &events[i].0
         else {
             i += 1;
             continue;
         };
         let (level, explicit, classes) = (*level, id.clone(), classes.clone());
+        let other_attrs: String = attrs
+            .iter()
+            .filter(|(k, _)| {
+                let k = k.to_ascii_lowercase();
+                !k.starts_with("on") && k != "style" && k != "id" && k != "class"
+            })
+            .map(|(k, v)| match v {
+                Some(v) => format!(" {}=\"{}\"", highlight::escape(k), highlight::escape(v)),
+                None => format!(" {}", highlight::escape(k)),
+            })
+            .collect();
         let end = events[i..]
             .iter()
             .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
@@ -402,7 +435,7 @@ fn heading_ids(events: &mut Vec<Spanned>, out: &mut RenderedPage) {
         let esc = highlight::escape(&id);
         let range = events[i].1.clone();
         events[i] = (
-            Event::Html(format!("<h{n} id=\"{esc}\"{class_attr}>").into()),
+            Event::Html(format!("<h{n} id=\"{esc}\"{class_attr}{other_attrs}>").into()),
             range.clone(),
         );
         let close = format!(
@@ -446,7 +479,7 @@ fn insert_toc(siblings: &mut Vec<TocEntry>, entry: TocEntry) {
 }
 
 /// Text of inline events, as a heading id or a link label sees it.
-fn plain_text(events: &[Spanned]) -> String {
+pub(crate) fn plain_text(events: &[Spanned]) -> String {
     let mut text = String::new();
     for (e, _) in events {
         match e {

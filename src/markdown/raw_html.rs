@@ -4,7 +4,7 @@
 use pulldown_cmark::Event;
 
 use super::{LinkRef, RenderContext, RenderedPage, Source, Spanned};
-use crate::links::{Resolved, resolve};
+use crate::links::{Resolved, resolve_noted};
 
 pub(super) fn rewrite(
     events: &mut [Spanned],
@@ -32,7 +32,11 @@ pub(super) fn rewrite(
             }
             let offset = range.start
                 + source_offset(&source.page.body[range.clone()], attr.value).unwrap_or(0);
-            let replacement = match resolve(ctx.index, &source.page.source, &unescape(attr.value)) {
+            let (resolved, note) = resolve_noted(ctx.index, &source.page.source, &unescape(attr.value));
+            if let Some(note) = note {
+                out.diagnostics.push(source.diagnostic(crate::diagnostics::Severity::Warning, offset, note));
+            }
+            let replacement = match resolved {
                 Resolved::Page {
                     page,
                     fragment,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use tera::{Context, Kwargs, State, Tera};
 
-pub use view::{NavItem, PageInput, nav_size, nav_tree, page_context};
+pub use view::{NavItem, PageInput, nav_size, nav_trails, nav_tree, page_context};
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;

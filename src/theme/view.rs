@@ -1,10 +1,13 @@
 //! Template view models: borrowed, serialisable shapes of the course for Tera.
 //! The site-wide ones (config, nav) are built once; per-page ones are small.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use tera::Context;
 
 use crate::config::Config;
+use crate::content::nav::{NavNode, NavTarget};
 use crate::content::{Course, PageId, SectionId};
 use crate::links::{LinkGraph, UrlIndex};
 use crate::markdown::{RenderedPage, TocEntry};
@@ -23,12 +26,74 @@ pub struct NavItem {
     pub url: String,
     pub description: Option<String>,
     pub is_section: bool,
+    /// Whether `url` leads off the site (an explicit nav's `url` entry).
+    pub external: bool,
+    /// A key unique in the tree (`2.3`), matched against a page's `nav_trail`.
+    pub key: String,
     pub children: Vec<NavItem>,
 }
 
-/// The navigation tree in course order, without the home page.
+/// The navigation tree in course order, without the home page: the explicit
+/// `nav` when there is one, otherwise the sections and pages.
 pub fn nav_tree(course: &Course, index: &UrlIndex) -> Vec<NavItem> {
-    section_children(course, index, 0)
+    let mut items = match &course.nav {
+        Some(nodes) => explicit(course, index, nodes),
+        None => section_children(course, index, 0),
+    };
+    number(&mut items, "");
+    items
+}
+
+fn explicit(course: &Course, index: &UrlIndex, nodes: &[NavNode]) -> Vec<NavItem> {
+    nodes
+        .iter()
+        .map(|n| {
+            let (url, description, external) = match &n.target {
+                NavTarget::Page(p) => (
+                    index.urls[*p].clone(),
+                    course.pages[*p].front.description.clone(),
+                    false,
+                ),
+                NavTarget::Url(u) => (u.clone(), None, true),
+                NavTarget::Group => (String::new(), None, false),
+            };
+            NavItem {
+                title: n.title.clone(),
+                url,
+                description,
+                is_section: !n.children.is_empty(),
+                external,
+                key: String::new(),
+                children: explicit(course, index, &n.children),
+            }
+        })
+        .collect()
+}
+
+fn number(items: &mut [NavItem], prefix: &str) {
+    for (i, item) in items.iter_mut().enumerate() {
+        item.key = format!("{prefix}{}", i + 1);
+        let prefix = format!("{}.", item.key);
+        number(&mut item.children, &prefix);
+    }
+}
+
+/// For each page URL, the keys of the nav entries that lead to it (outermost
+/// first): the sidebar opens those branches.
+pub fn nav_trails(nav: &[NavItem]) -> HashMap<String, Vec<String>> {
+    fn walk(items: &[NavItem], trail: &mut Vec<String>, out: &mut HashMap<String, Vec<String>>) {
+        for item in items {
+            trail.push(item.key.clone());
+            if !item.url.is_empty() && !item.external {
+                out.entry(item.url.clone()).or_insert_with(|| trail.clone());
+            }
+            walk(&item.children, trail, out);
+            trail.pop();
+        }
+    }
+    let mut out = HashMap::new();
+    walk(nav, &mut Vec::new(), &mut out);
+    out
 }
 
 /// How many entries the navigation tree has at all levels.
@@ -46,6 +111,8 @@ fn section_children(course: &Course, index: &UrlIndex, id: SectionId) -> Vec<Nav
             url: index.urls[p].clone(),
             description: course.pages[p].front.description.clone(),
             is_section: false,
+            external: false,
+            key: String::new(),
             children: Vec::new(),
         })
         .collect();
@@ -56,6 +123,8 @@ fn section_children(course: &Course, index: &UrlIndex, id: SectionId) -> Vec<Nav
             url: page.map(|p| index.urls[p].clone()).unwrap_or_default(),
             description: page.and_then(|p| course.pages[p].front.description.clone()),
             is_section: true,
+            external: false,
+            key: String::new(),
             children: section_children(course, index, sub),
         });
     }
@@ -87,6 +156,7 @@ struct PageView<'a> {
     has_code: bool,
     has_math: bool,
     is_section: bool,
+    nav_trail: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -122,6 +192,8 @@ pub struct PageInput<'a> {
     pub index: &'a UrlIndex,
     pub rendered: &'a [RenderedPage],
     pub graph: &'a LinkGraph,
+    /// Page URL → keys of the nav entries leading to it ([`nav_trails`]).
+    pub nav_trails: &'a HashMap<String, Vec<String>>,
 }
 
 impl<'a> PageInput<'a> {
@@ -212,10 +284,15 @@ pub fn page_context(input: &PageInput, id: PageId) -> Context {
         has_code: rendered.has_code,
         has_math: rendered.has_math,
         is_section: page.is_index,
+        nav_trail: input
+            .nav_trails
+            .get(url.as_str())
+            .map_or(&[], Vec::as_slice),
     };
     let mut context = Context::new();
     context.insert("page", &view);
     context.insert("current_url", url);
+    context.insert("nav_trail", &view.nav_trail);
     if page.is_index {
         context.insert("section", &section_context(input, own_section));
     }
