@@ -38,6 +38,12 @@ pub struct CommonArgs {
     /// Include pages marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Sanitise raw HTML and script URLs in pages, whatever syllabus.toml says (for untrusted pull requests).
+    #[arg(long)]
+    pub safe: bool,
+    /// Neither read nor write the cache of highlighted code (`.syllabus-cache/`).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args)]
@@ -82,6 +88,8 @@ fn options(common: &CommonArgs, output: Option<PathBuf>, quiet: bool) -> BuildOp
         base_url: common.base_url.clone(),
         drafts: common.drafts,
         quiet,
+        safe: common.safe,
+        no_cache: common.no_cache,
     }
 }
 

@@ -49,13 +49,16 @@ fn to_mathml(tex: &str, display: bool) -> Result<String, String> {
             .unwrap_or("invalid LaTeX")
             .to_string());
     }
+    // pulldown-latex writes the annotation verbatim: without escaping, `$a<b$`
+    // breaks the page and `$</annotation><img onerror=…>$` injects markup.
+    let annotation = super::highlight::escape(tex);
     let config = RenderConfig {
         display_mode: if display {
             DisplayMode::Block
         } else {
             DisplayMode::Inline
         },
-        annotation: Some(tex),
+        annotation: Some(&annotation),
         ..RenderConfig::default()
     };
     let mut html = String::new();
@@ -73,5 +76,12 @@ mod tests {
         assert!(html.starts_with("<math"), "{html}");
         assert!(html.contains("<msup>"), "{html}");
         assert!(to_mathml("\\frac{1}{", true).is_err());
+    }
+
+    #[test]
+    fn escapes_the_tex_annotation() {
+        let html = to_mathml("a</annotation><img src=x onerror=alert(1)>b", false).unwrap();
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("a&lt;/annotation&gt;&lt;img"), "{html}");
     }
 }

@@ -127,8 +127,14 @@ fn parser_options(options: &MarkdownConfig) -> Options {
 pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
     match page.kind {
         PageKind::HtmlDocument => {
+            // In safe mode a whole HTML document is raw HTML like any other.
+            let html = if ctx.options.unsafe_html {
+                page.body.clone()
+            } else {
+                sanitize::clean(&page.body)
+            };
             return RenderedPage {
-                html: page.body.clone(),
+                html,
                 ..RenderedPage::default()
             };
         }

@@ -9,4 +9,5 @@ mod gfm;
 mod init;
 mod links;
 mod output;
+mod safe_mode;
 mod templates;
