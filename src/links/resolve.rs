@@ -98,7 +98,7 @@ pub fn resolve_noted(index: &UrlIndex, from: &str, dest: &str) -> (Resolved, Opt
         let by_url = url_dir.and_then(|d| normalize(d, &path));
         let found_by_url = by_url.as_deref().map(|t| find(index, t, wants_dir));
         match (found_by_file, found_by_url) {
-            (Some(f), Some(u)) if !f.is_found() && u.is_found() => {
+            (f, Some(u)) if !f.as_ref().is_some_and(Found::is_found) && u.is_found() => {
                 let shown = u.shown(index, by_url.as_deref().unwrap_or(""));
                 note = Some(format!(
                     "link `{dest}` works only relative to the page's URL (as MkDocs serves it); it leads to `{shown}`; write `{}` so that it works on GitHub too",

@@ -16,6 +16,18 @@ pub(super) fn rewrite(
         let (Event::Html(html) | Event::InlineHtml(html)) = event else {
             continue;
         };
+        for name in unknown_elements(html) {
+            let message = format!(
+                "`<{name}>` is not an HTML element: browsers drop it, so it vanishes from the page"
+            );
+            out.diagnostics.push(
+                source
+                    .diagnostic(crate::diagnostics::Severity::Warning, range.start, message)
+                    .with_help(format!(
+                        "write it in backticks, `<{name}>`, or escape it as `&lt;{name}&gt;`"
+                    )),
+            );
+        }
         if !html.contains('=') {
             continue;
         }
@@ -32,9 +44,14 @@ pub(super) fn rewrite(
             }
             let offset = range.start
                 + source_offset(&source.page.body[range.clone()], attr.value).unwrap_or(0);
-            let (resolved, note) = resolve_noted(ctx.index, &source.page.source, &unescape(attr.value));
+            let (resolved, note) =
+                resolve_noted(ctx.index, &source.page.source, &unescape(attr.value));
             if let Some(note) = note {
-                out.diagnostics.push(source.diagnostic(crate::diagnostics::Severity::Warning, offset, note));
+                out.diagnostics.push(source.diagnostic(
+                    crate::diagnostics::Severity::Warning,
+                    offset,
+                    note,
+                ));
             }
             let replacement = match resolved {
                 Resolved::Page {
@@ -89,6 +106,217 @@ pub(super) fn rewrite(
             };
         }
     }
+}
+
+/// HTML, SVG and MathML element names; a name outside this list (and without a
+/// `-`, which custom elements have) is text that looks like a tag, such as `<netid>`.
+const ELEMENTS: &[&str] = &[
+    "a",
+    "abbr",
+    "address",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "base",
+    "bdi",
+    "bdo",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "data",
+    "datalist",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "label",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "map",
+    "mark",
+    "menu",
+    "meta",
+    "meter",
+    "nav",
+    "noscript",
+    "object",
+    "ol",
+    "optgroup",
+    "option",
+    "output",
+    "p",
+    "param",
+    "picture",
+    "pre",
+    "progress",
+    "q",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "samp",
+    "script",
+    "search",
+    "section",
+    "select",
+    "slot",
+    "small",
+    "source",
+    "span",
+    "strike",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "title",
+    "tr",
+    "track",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "video",
+    "wbr",
+    "svg",
+    "g",
+    "path",
+    "circle",
+    "rect",
+    "line",
+    "polyline",
+    "polygon",
+    "ellipse",
+    "text",
+    "tspan",
+    "defs",
+    "use",
+    "symbol",
+    "marker",
+    "lineargradient",
+    "radialgradient",
+    "stop",
+    "clippath",
+    "mask",
+    "pattern",
+    "image",
+    "foreignobject",
+    "desc",
+    "math",
+    "mi",
+    "mn",
+    "mo",
+    "ms",
+    "mtext",
+    "mrow",
+    "msup",
+    "msub",
+    "msubsup",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "mtable",
+    "mtr",
+    "mtd",
+    "mspace",
+    "mstyle",
+    "semantics",
+    "annotation",
+    "munder",
+    "mover",
+    "munderover",
+    "big",
+    "acronym",
+    "frame",
+    "frameset",
+    "noframes",
+    "marquee",
+];
+
+/// Names of start or end tags in `html` that are not elements.
+fn unknown_elements(html: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = html[i..].find('<').map(|p| i + p) {
+        let mut j = lt + 1;
+        if bytes.get(j) == Some(&b'/') {
+            j += 1;
+        }
+        let start = j;
+        while j < bytes.len()
+            && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'-' || bytes[j] == b':')
+        {
+            j += 1;
+        }
+        let name = html[start..j].to_ascii_lowercase();
+        let closes = matches!(
+            bytes.get(j),
+            Some(b'>' | b' ' | b'/' | b'\t' | b'\n' | b'\r')
+        );
+        if !name.is_empty()
+            && name.as_bytes()[0].is_ascii_alphabetic()
+            && closes
+            && !name.contains('-')
+            && !name.contains(':')
+            && !ELEMENTS.contains(&name.as_str())
+            && !names.contains(&name)
+        {
+            names.push(name);
+        }
+        i = j.max(lt + 1);
+    }
+    names
 }
 
 fn source_offset(source: &str, value: &str) -> Option<usize> {
@@ -157,6 +385,16 @@ fn attributes(html: &str) -> Vec<Attribute<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_pseudo_tags() {
+        assert_eq!(unknown_elements("<netid>"), ["netid"]);
+        assert_eq!(
+            unknown_elements("<span id=x>a</span><br/><my-widget>"),
+            Vec::<String>::new()
+        );
+        assert_eq!(unknown_elements("<!-- c --> <Details> </NetID>"), ["netid"]);
+    }
 
     #[test]
     fn finds_attributes_in_tags_only() {

@@ -84,6 +84,20 @@ impl Site {
         }
     }
 
+    /// `syllabus <args>` run inside the site's folder (for commands without `--root`).
+    pub fn run_in_root(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::cargo_bin("syllabus").expect("binary");
+        cmd.args(args)
+            .current_dir(self.path())
+            .env_remove("GITHUB_ACTIONS");
+        let out = cmd.output().expect("run syllabus");
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     pub fn build(&self) -> Run {
         self.run(&["build"])
     }
