@@ -1,4 +1,5 @@
-//! Files of the site beyond its pages: the search index and alias redirects.
+//! Files of the site beyond its pages: the search index, alias redirects,
+//! `sitemap.xml`, `robots.txt` and an Atom feed.
 
 use std::collections::HashMap;
 
@@ -140,4 +141,102 @@ pub fn redirect_html(to: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting…</title>\n<link rel=\"canonical\" href=\"{to}\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{to}\">{to}</a>.</p>\n</body>\n</html>\n"
     )
+}
+
+/// Absolute form of a site URL (`/course/x/` → `https://example.org/course/x/`);
+/// with a path-only `base_url` the URL stays relative.
+fn absolute(origin: &str, url: &str, base_path: &str) -> String {
+    let under_base = url
+        .strip_prefix(base_path)
+        .unwrap_or(url.trim_start_matches('/'));
+    if origin.contains("://") {
+        format!("{origin}/{under_base}")
+    } else {
+        url.to_string()
+    }
+}
+
+fn xml_escape(s: &str) -> String {
+    crate::markdown::highlight::escape(s).replace('\'', "&apos;")
+}
+
+/// `sitemap.xml`: every page, with its last-modified date when known.
+pub fn sitemap(course: &Course, index: &UrlIndex, origin: &str) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for &p in &course.order {
+        let page = &course.pages[p];
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc>",
+            xml_escape(&absolute(origin, &index.urls[p], &index.base_path))
+        ));
+        if let Some(date) = page.updated.as_deref().or(page.front.date.as_deref()) {
+            xml.push_str(&format!(
+                "<lastmod>{}</lastmod>",
+                xml_escape(&date[..date.len().min(10)])
+            ));
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// `robots.txt`: everything may be indexed; the sitemap is named when the URL is absolute.
+pub fn robots(origin: &str) -> String {
+    let mut text = String::from("User-agent: *\nAllow: /\n");
+    if origin.contains("://") {
+        text.push_str(&format!("Sitemap: {origin}/sitemap.xml\n"));
+    }
+    text
+}
+
+/// Most entries an Atom feed lists.
+const FEED_ENTRIES: usize = 50;
+
+/// `atom.xml`: the pages with a date, newest first.
+pub fn feed(course: &Course, index: &UrlIndex, config: &crate::config::Config) -> String {
+    let origin = config.site_origin_url();
+    let mut dated: Vec<(&str, usize)> = course
+        .order
+        .iter()
+        .filter_map(|&p| {
+            let page = &course.pages[p];
+            page.front
+                .date
+                .as_deref()
+                .or(page.updated.as_deref())
+                .map(|d| (&d[..d.len().min(10)], p))
+        })
+        .collect();
+    dated.sort_by(|a, b| b.0.cmp(a.0));
+    dated.truncate(FEED_ENTRIES);
+    let home = absolute(&origin, &index.base_path, &index.base_path);
+    let updated = dated.first().map_or("1970-01-01", |d| d.0);
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}</title>\n  <link href=\"{}\"/>\n  <link rel=\"self\" href=\"{}\"/>\n  <id>{}</id>\n  <updated>{updated}T00:00:00Z</updated>\n  <generator>syllabus</generator>\n",
+        xml_escape(&config.title),
+        xml_escape(&home),
+        xml_escape(&absolute(
+            &origin,
+            &format!("{}atom.xml", index.base_path),
+            &index.base_path
+        )),
+        xml_escape(&home),
+    );
+    for (date, p) in dated {
+        let page = &course.pages[p];
+        let url = xml_escape(&absolute(&origin, &index.urls[p], &index.base_path));
+        xml.push_str(&format!(
+            "  <entry>\n    <title>{}</title>\n    <link href=\"{url}\"/>\n    <id>{url}</id>\n    <updated>{date}T00:00:00Z</updated>\n",
+            xml_escape(&page.title)
+        ));
+        if let Some(d) = &page.front.description {
+            xml.push_str(&format!("    <summary>{}</summary>\n", xml_escape(d)));
+        }
+        xml.push_str("  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    xml
 }

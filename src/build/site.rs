@@ -58,12 +58,21 @@ impl Site {
         let content_name = config.content_dir.to_string_lossy().replace('\\', "/");
         let load_options = LoadOptions {
             include_drafts: options.drafts,
+            project_root: Some(options.root.clone()),
         };
+        // Git runs while the content is read.
+        let content_dir = options.root.join(&config.content_dir);
+        let git_dates =
+            std::thread::spawn(move || content::git_dates::last_commit_dates(&content_dir));
         let (mut course, mut diags) = content::load(
             &options.root.join(&config.content_dir),
             &content_name,
             &load_options,
         );
+        let dates = git_dates.join().unwrap_or_default();
+        for page in &mut course.pages {
+            page.updated = dates.get(&page.source).cloned();
+        }
         if let Some(entries) = &config.nav {
             let text = std::fs::read_to_string(options.root.join(crate::config::FILE_NAME))
                 .unwrap_or_default();
@@ -188,6 +197,22 @@ impl Site {
             files.push((
                 "search-index.json".into(),
                 site_files::search_index(&self.course, &self.rendered, &self.index),
+            ));
+        }
+        let origin = self.config.site_origin_url();
+        files.push((
+            "sitemap.xml".into(),
+            site_files::sitemap(&self.course, &self.index, &origin).into_bytes(),
+        ));
+        files.push((
+            "atom.xml".into(),
+            site_files::feed(&self.course, &self.index, &self.config).into_bytes(),
+        ));
+        // A robots.txt of the course's static/ or theme wins.
+        if !self.theme.static_files.contains_key("robots.txt") {
+            files.push((
+                "robots.txt".into(),
+                site_files::robots(&origin).into_bytes(),
             ));
         }
         Ok(files)

@@ -5,6 +5,7 @@
 
 mod discover;
 pub mod frontmatter;
+pub mod git_dates;
 pub mod nav;
 mod order;
 
@@ -60,6 +61,8 @@ pub struct Page {
     /// Whether this is its folder's own page (`index.md`, `README.md`, `_index.md`).
     pub is_index: bool,
     pub kind: PageKind,
+    /// Date of the file's last Git commit (`YYYY-MM-DD`), when known.
+    pub updated: Option<String>,
 }
 
 /// What a `.md` file really holds.

@@ -265,7 +265,7 @@ pub fn page_context(input: &PageInput, id: PageId) -> Context {
         content: &rendered.html,
         toc: &rendered.toc,
         date: page.front.date.as_deref(),
-        updated: None,
+        updated: page.updated.as_deref(),
         weight: page.front.weight,
         draft: page.front.draft,
         extra: &page.front.extra,

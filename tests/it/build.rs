@@ -294,3 +294,109 @@ fn demo_course_builds_one_page_per_markdown_file_with_no_broken_links() {
         run.stdout
     );
 }
+
+#[test]
+fn sitemap_robots_and_feed() {
+    let site = Site::new();
+    site.file(
+        "syllabus.toml",
+        "title = \"Course & Co\"\nbase_url = \"https://example.org/course/\"\n",
+    )
+    .file("content/index.md", "# Home\n")
+    .file(
+        "content/old.md",
+        "+++\ndate = 2024-01-05\ndescription = \"Older <news>\"\n+++\n# Old\n",
+    )
+    .file("content/new.md", "+++\ndate = 2025-03-01\n+++\n# New\n")
+    .file("content/undated.md", "# Undated\n");
+    site.build_ok();
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://example.org/course/old/</loc><lastmod>2024-01-05</lastmod>"),
+        "{sitemap}"
+    );
+    assert!(
+        sitemap.contains("<loc>https://example.org/course/undated/</loc></url>"),
+        "{sitemap}"
+    );
+    assert_eq!(
+        site.read("public/robots.txt"),
+        "User-agent: *\nAllow: /\nSitemap: https://example.org/course/sitemap.xml\n"
+    );
+    let feed = site.read("public/atom.xml");
+    assert!(feed.contains("<title>Course &amp; Co</title>"), "{feed}");
+    let (new, old) = (
+        feed.find("<title>New</title>").unwrap(),
+        feed.find("<title>Old</title>").unwrap(),
+    );
+    assert!(new < old, "newest first");
+    assert!(feed.contains("<summary>Older &lt;news&gt;</summary>"));
+    assert!(
+        !feed.contains("Undated"),
+        "pages without a date are not in the feed"
+    );
+    assert!(
+        site.read("public/index.html")
+            .contains("href=\"/course/atom.xml\"")
+    );
+    // A robots.txt of the course's own wins.
+    site.file("static/robots.txt", "User-agent: *\nDisallow: /\n");
+    site.build_ok();
+    assert_eq!(
+        site.read("public/robots.txt"),
+        "User-agent: *\nDisallow: /\n"
+    );
+}
+
+#[test]
+fn last_updated_comes_from_git_when_the_course_is_a_repository() {
+    if !crate::support::have("git", &["--version"]) {
+        crate::support::skip("git is not installed");
+        return;
+    }
+    let site = Site::new();
+    site.file("content/index.md", "# Home\n")
+        .file("content/a.md", "# A\n");
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(site.path())
+            .env("GIT_COMMITTER_DATE", "2024-02-03T10:00:00Z")
+            .env("GIT_AUTHOR_DATE", "2024-02-03T10:00:00Z")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&[
+        "-c",
+        "user.name=T",
+        "-c",
+        "user.email=t@example.org",
+        "add",
+        ".",
+    ]);
+    git(&[
+        "-c",
+        "user.name=T",
+        "-c",
+        "user.email=t@example.org",
+        "commit",
+        "-q",
+        "-m",
+        "x",
+    ]);
+    site.build_ok();
+    assert!(
+        site.read("public/sitemap.xml")
+            .contains("<lastmod>2024-02-03</lastmod>")
+    );
+    assert!(
+        site.read("public/a/index.html").contains("2024-02-03"),
+        "last updated shown"
+    );
+}
