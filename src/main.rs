@@ -3,6 +3,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use syllabus::cli::{Cli, Outcome};
 
 fn main() -> ExitCode {

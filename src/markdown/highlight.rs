@@ -257,32 +257,55 @@ fn token_classes(light: Style, light_default: Color, dark: Style, dark_default: 
 /// and matching a stack against a theme's selectors is costly.
 type StyleCache = RwLock<HashMap<Vec<Scope>, Arc<str>>>;
 
-fn classes_for(
-    cache: &StyleCache,
-    stack: &[Scope],
-    light: &SyntectHighlighter,
-    dark: &SyntectHighlighter,
+/// The two theme matchers, built on the first style-cache miss of a block only:
+/// building them walks every rule of both themes.
+struct Matchers<'t> {
+    themes: (&'t Theme, &'t Theme),
+    built: Option<(SyntectHighlighter<'t>, SyntectHighlighter<'t>)>,
     defaults: (Color, Color),
-) -> Arc<str> {
-    if let Some(c) = cache
-        .read()
-        .expect("no panics while holding the lock")
-        .get(stack)
-    {
-        return c.clone();
+}
+
+impl<'t> Matchers<'t> {
+    fn new(light: &'t Theme, dark: &'t Theme) -> Matchers<'t> {
+        let defaults = (
+            light.settings.foreground.unwrap_or(Color::BLACK),
+            dark.settings.foreground.unwrap_or(Color::WHITE),
+        );
+        Matchers {
+            themes: (light, dark),
+            built: None,
+            defaults,
+        }
     }
-    let classes: Arc<str> = token_classes(
-        light.style_for_stack(stack),
-        defaults.0,
-        dark.style_for_stack(stack),
-        defaults.1,
-    )
-    .into();
-    cache
-        .write()
-        .expect("no panics while holding the lock")
-        .insert(stack.to_vec(), classes.clone());
-    classes
+
+    fn classes(&mut self, cache: &StyleCache, stack: &[Scope]) -> Arc<str> {
+        if let Some(c) = cache
+            .read()
+            .expect("no panics while holding the lock")
+            .get(stack)
+        {
+            return c.clone();
+        }
+        let themes = self.themes;
+        let (light, dark) = self.built.get_or_insert_with(|| {
+            (
+                SyntectHighlighter::new(themes.0),
+                SyntectHighlighter::new(themes.1),
+            )
+        });
+        let classes: Arc<str> = token_classes(
+            light.style_for_stack(stack),
+            self.defaults.0,
+            dark.style_for_stack(stack),
+            self.defaults.1,
+        )
+        .into();
+        cache
+            .write()
+            .expect("no panics while holding the lock")
+            .insert(stack.to_vec(), classes.clone());
+        classes
+    }
 }
 
 impl Highlighter {
@@ -294,14 +317,7 @@ impl Highlighter {
         code: &str,
     ) -> Option<Vec<String>> {
         let ss = self.syntaxes();
-        let (hl_light, hl_dark) = (
-            SyntectHighlighter::new(light),
-            SyntectHighlighter::new(dark),
-        );
-        let defaults = (
-            light.settings.foreground.unwrap_or(Color::BLACK),
-            dark.settings.foreground.unwrap_or(Color::WHITE),
-        );
+        let mut matchers = Matchers::new(light, dark);
         let mut parse = ParseState::new(syntax);
         let mut stack = ScopeStack::new();
         let mut lines = Vec::new();
@@ -314,13 +330,7 @@ impl Highlighter {
                 if at > pos {
                     out.token(
                         &line[pos..at],
-                        classes_for(
-                            &self.styles,
-                            stack.as_slice(),
-                            &hl_light,
-                            &hl_dark,
-                            defaults,
-                        ),
+                        matchers.classes(&self.styles, stack.as_slice()),
                     );
                     pos = at;
                 }
@@ -329,13 +339,7 @@ impl Highlighter {
             if pos < line.len() {
                 out.token(
                     &line[pos..],
-                    classes_for(
-                        &self.styles,
-                        stack.as_slice(),
-                        &hl_light,
-                        &hl_dark,
-                        defaults,
-                    ),
+                    matchers.classes(&self.styles, stack.as_slice()),
                 );
             }
             lines.push(out.finish());
