@@ -302,68 +302,95 @@ fn rewrite_links(
     out: &mut RenderedPage,
 ) {
     for i in 0..events.len() {
-        let (
-            Event::Start(
-                Tag::Link {
-                    dest_url,
-                    link_type,
-                    ..
-                }
-                | Tag::Image {
-                    dest_url,
-                    link_type,
-                    ..
-                },
-            ),
-            range,
-        ) = &mut events[i]
-        else {
-            continue;
+        let (dest, start) = match &events[i] {
+            (
+                Event::Start(
+                    Tag::Link {
+                        dest_url,
+                        link_type,
+                        ..
+                    }
+                    | Tag::Image {
+                        dest_url,
+                        link_type,
+                        ..
+                    },
+                ),
+                range,
+            ) if !matches!(link_type, LinkType::Autolink | LinkType::Email) => {
+                (dest_url.to_string(), range.start)
+            }
+            _ => continue,
         };
-        if matches!(link_type, LinkType::Autolink | LinkType::Email) {
-            continue;
+        let href = resolve_link(
+            &dest,
+            start,
+            || link_text(&events[i + 1..]),
+            source,
+            ctx,
+            out,
+        );
+        if let (
+            Some(href),
+            (Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }), _),
+        ) = (href, &mut events[i])
+        {
+            *dest_url = href.into();
         }
-        let start = range.start;
-        let (resolved, note) = resolve_noted(ctx.index, &source.page.source, dest_url);
-        if let Some(note) = note {
-            out.diagnostics.push(source.diagnostic(Severity::Warning, start, note));
+    }
+}
+
+/// Resolves one link target written at `offset` of the body: records an internal
+/// link for stage 4, reports a broken one, and returns the new `href` when the
+/// target is a page or file of the site.
+fn resolve_link(
+    dest: &str,
+    offset: usize,
+    text: impl FnOnce() -> String,
+    source: &Source,
+    ctx: &RenderContext,
+    out: &mut RenderedPage,
+) -> Option<String> {
+    let (resolved, note) = resolve_noted(ctx.index, &source.page.source, dest);
+    if let Some(note) = note {
+        out.diagnostics
+            .push(source.diagnostic(Severity::Warning, offset, note));
+    }
+    let (line, column) = source.position(offset);
+    match resolved {
+        Resolved::External => None,
+        Resolved::SamePage { fragment } => {
+            out.links.push(LinkRef {
+                target: None,
+                fragment: Some(fragment),
+                line,
+                column,
+                text: String::new(),
+            });
+            None
         }
-        match resolved {
-            Resolved::External => {}
-            Resolved::SamePage { fragment } => {
-                let (line, column) = source.position(start);
-                out.links.push(LinkRef {
-                    target: None,
-                    fragment: Some(fragment),
-                    line,
-                    column,
-                    text: String::new(),
-                });
-            }
-            Resolved::Page {
-                page,
+        Resolved::Page {
+            page,
+            fragment,
+            href,
+        } => {
+            out.links.push(LinkRef {
+                target: Some(page),
                 fragment,
-                href,
-            } => {
-                *dest_url = href.into();
-                let (line, column) = source.position(start);
-                let text = link_text(&events[i + 1..]);
-                out.links.push(LinkRef {
-                    target: Some(page),
-                    fragment,
-                    line,
-                    column,
-                    text,
-                });
-            }
-            Resolved::Asset { href } => *dest_url = href.into(),
-            Resolved::Broken { message, help } => {
-                out.diagnostics.push(
-                    source
-                        .diagnostic(ctx.broken, start, message)
-                        .with_help_opt(help),
-                );
-            }
+                line,
+                column,
+                text: text(),
+            });
+            Some(href)
+        }
+        Resolved::Asset { href } => Some(href),
+        Resolved::Broken { message, help } => {
+            out.diagnostics.push(
+                source
+                    .diagnostic(ctx.broken, offset, message)
+                    .with_help_opt(help),
+            );
+            None
         }
     }
 }

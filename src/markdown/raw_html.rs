@@ -3,8 +3,7 @@
 
 use pulldown_cmark::Event;
 
-use super::{LinkRef, RenderContext, RenderedPage, Source, Spanned};
-use crate::links::{Resolved, resolve_noted};
+use super::{RenderContext, RenderedPage, Source, Spanned};
 
 pub(super) fn rewrite(
     events: &mut [Spanned],
@@ -44,53 +43,8 @@ pub(super) fn rewrite(
             }
             let offset = range.start
                 + source_offset(&source.page.body[range.clone()], attr.value).unwrap_or(0);
-            let (resolved, note) =
-                resolve_noted(ctx.index, &source.page.source, &unescape(attr.value));
-            if let Some(note) = note {
-                out.diagnostics.push(source.diagnostic(
-                    crate::diagnostics::Severity::Warning,
-                    offset,
-                    note,
-                ));
-            }
-            let replacement = match resolved {
-                Resolved::Page {
-                    page,
-                    fragment,
-                    href,
-                } => {
-                    let (line, column) = source.position(offset);
-                    out.links.push(LinkRef {
-                        target: Some(page),
-                        fragment,
-                        line,
-                        column,
-                        text: String::new(),
-                    });
-                    Some(href)
-                }
-                Resolved::Asset { href } => Some(href),
-                Resolved::SamePage { fragment } => {
-                    let (line, column) = source.position(offset);
-                    out.links.push(LinkRef {
-                        target: None,
-                        fragment: Some(fragment),
-                        line,
-                        column,
-                        text: String::new(),
-                    });
-                    None
-                }
-                Resolved::Broken { message, help } => {
-                    out.diagnostics.push(
-                        source
-                            .diagnostic(ctx.broken, offset, message)
-                            .with_help_opt(help),
-                    );
-                    None
-                }
-                Resolved::External => None,
-            };
+            let replacement =
+                super::resolve_link(&unescape(attr.value), offset, String::new, source, ctx, out);
             if let Some(href) = replacement {
                 result.push_str(&html[last..attr.value_start]);
                 result.push_str(&super::highlight::escape(&href));

@@ -72,30 +72,15 @@ impl Site {
     /// `syllabus <args> --root <site>`.
     pub fn run(&self, args: &[&str]) -> Run {
         let mut cmd = Command::cargo_bin("syllabus").expect("binary");
-        cmd.args(args)
-            .arg("--root")
-            .arg(self.path())
-            .env_remove("GITHUB_ACTIONS");
-        let out = cmd.output().expect("run syllabus");
-        Run {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        cmd.args(args).arg("--root").arg(self.path());
+        Run::of(cmd)
     }
 
     /// `syllabus <args>` run inside the site's folder (for commands without `--root`).
     pub fn run_in_root(&self, args: &[&str]) -> Run {
         let mut cmd = Command::cargo_bin("syllabus").expect("binary");
-        cmd.args(args)
-            .current_dir(self.path())
-            .env_remove("GITHUB_ACTIONS");
-        let out = cmd.output().expect("run syllabus");
-        Run {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        cmd.args(args).current_dir(self.path());
+        Run::of(cmd)
     }
 
     pub fn build(&self) -> Run {
@@ -135,6 +120,19 @@ pub struct Run {
 }
 
 impl Run {
+    /// Runs `cmd` outside GitHub Actions and collects what it printed.
+    fn of(mut cmd: Command) -> Run {
+        let out = cmd
+            .env_remove("GITHUB_ACTIONS")
+            .output()
+            .expect("run syllabus");
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     pub fn all(&self) -> String {
         format!("{}{}", self.stdout, self.stderr)
     }
