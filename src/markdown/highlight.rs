@@ -61,6 +61,8 @@ pub struct Highlighter {
     themes: OnceLock<Result<(Theme, Theme), String>>,
     styles: StyleCache,
     blocks: BlockCache,
+    /// Only tell known from unknown languages (for `check`, which writes no HTML).
+    validate_only: bool,
 }
 
 /// A block's highlighted lines, or why it stayed plain.
@@ -98,7 +100,22 @@ impl Highlighter {
             themes: OnceLock::new(),
             styles: StyleCache::default(),
             blocks: BlockCache::new(cache),
+            validate_only: false,
         }
+    }
+
+    /// A highlighter for `check`: languages are looked up (unknown ones are
+    /// reported) but nothing is highlighted, which is most of a build's work.
+    pub fn validating(config: &HighlightConfig) -> Highlighter {
+        Highlighter {
+            validate_only: true,
+            ..Highlighter::new(config, None)
+        }
+    }
+
+    /// Whether the configured themes exist (what [`Highlighter::stylesheet`] needs).
+    pub fn check_themes(&self) -> Result<(), String> {
+        self.themes().as_ref().map(|_| ()).map_err(Clone::clone)
     }
 
     fn syntaxes(&self) -> &SyntaxSet {
@@ -138,6 +155,9 @@ impl Highlighter {
         let Some(syntax) = self.find(lang) else {
             return plain(Some(lang.to_string()));
         };
+        if self.validate_only {
+            return plain(None);
+        }
         let Ok((light, dark)) = self.themes() else {
             return plain(None);
         };

@@ -134,4 +134,26 @@ fn unknown_highlight_theme_is_an_error() {
     .file("content/index.md", "```python\nx\n```\n");
     let err = site.build().fails();
     assert!(err.contains("unknown highlight theme `Nope`"), "{err}");
+    // check does not highlight, but still validates the themes.
+    let err = site.run(&["check"]).fails();
+    assert!(err.contains("unknown highlight theme `Nope`"), "{err}");
+}
+
+#[test]
+fn check_reports_unknown_languages_without_highlighting() {
+    let site = Site::new();
+    site.file(
+        "content/index.md",
+        "# Home\n\n```cobolx\nA\n```\n\n```python\nx = 1\n```\n",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, Some(0), "{}", run.all());
+    assert!(
+        run.stdout
+            .contains("no syntax highlighting for language `cobolx`"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("python"), "{}", run.stdout);
+    assert!(!site.exists(".syllabus-cache"), "check writes nothing");
 }
