@@ -118,8 +118,8 @@ impl Default for HighlightConfig {
     fn default() -> Self {
         HighlightConfig {
             enabled: true,
-            light_theme: "InspiredGitHub".into(),
-            dark_theme: "OneHalfDark".into(),
+            light_theme: "Coldark-Cold".into(),
+            dark_theme: "Coldark-Dark".into(),
         }
     }
 }

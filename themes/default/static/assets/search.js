@@ -163,14 +163,17 @@
     input.removeAttribute("aria-activedescendant");
 
     results.forEach(function (hit, i) {
+      /* The link is the option (a listbox's options hold no other controls),
+         so a result still opens with a click, a middle-click or a new tab. */
       var li = document.createElement("li");
       li.className = "search-result";
-      li.id = "sy-sr-" + i;
-      li.setAttribute("role", "option");
-      li.setAttribute("aria-selected", "false");
+      li.setAttribute("role", "none");
 
       var a = document.createElement("a");
       a.href = hit.heading && hit.heading.id ? hit.page.url + "#" + hit.heading.id : hit.page.url;
+      a.id = "sy-sr-" + i;
+      a.setAttribute("role", "option");
+      a.setAttribute("aria-selected", "false");
       a.tabIndex = -1;
 
       var title = document.createElement("span");
@@ -227,7 +230,7 @@
   }
 
   function setActive(i, scroll) {
-    var items = list.children;
+    var items = list.querySelectorAll("[role='option']");
     if (active >= 0 && items[active]) items[active].setAttribute("aria-selected", "false");
     active = i;
     if (active >= 0 && items[active]) {

@@ -245,7 +245,8 @@
 
   function setupScrollables() {
     var tables = $$(".table-wrapper");
-    var blocks = $$(".prose pre");
+    /* Code, display maths and tables outside a wrapper scroll by themselves. */
+    var blocks = $$(".prose pre, .prose math[display='block'], .prose :not(.table-wrapper) > table");
     if (!tables.length && !blocks.length) return;
     function overflows(el) { return el.scrollWidth > el.clientWidth + 1; }
     function update() {
@@ -261,9 +262,9 @@
           wrapper.removeAttribute("aria-label");
         }
       });
-      blocks.forEach(function (pre) {
-        if (overflows(pre)) pre.setAttribute("tabindex", "0");
-        else pre.removeAttribute("tabindex");
+      blocks.forEach(function (block) {
+        if (overflows(block)) block.setAttribute("tabindex", "0");
+        else block.removeAttribute("tabindex");
       });
     }
     update();
