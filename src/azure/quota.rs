@@ -49,22 +49,29 @@ pub fn measure(dir: &Path) -> Usage {
 /// The quota problems of a site of this size, if any.
 pub fn check(azure: &AzureConfig, usage: &Usage) -> Vec<Diagnostic> {
     let plan = match (azure.max_files, azure.max_size_mb) {
-        (None, None) => format!("on the {} plan", azure.plan.name()),
+        (None, None) => format!("on the {} plan", azure.plan.unwrap_or_default().name()),
         _ => "as set in `[azure]`".to_string(),
     };
     let mut out = Vec::new();
+    let over = |message: String| {
+        if azure.quotas_are_binding() {
+            Diagnostic::error(FILE_NAME, message)
+        } else {
+            Diagnostic::warning(
+                FILE_NAME,
+                format!("{message} (set `[azure] plan` to make this an error)"),
+            )
+        }
+    };
     let max_files = azure.max_files();
     let files_help = "leave generated or unused files out of `content/` and `static/`; if your plan allows more, set `[azure] max_files`";
     if usage.files > max_files {
         out.push(
-            Diagnostic::error(
-                FILE_NAME,
-                format!(
-                    "the site has {} files; an Azure Static Web Apps deployment {plan} holds at most {}",
-                    thousands(usage.files),
-                    thousands(max_files)
-                ),
-            )
+            over(format!(
+                "the site has {} files; an Azure Static Web Apps deployment {plan} holds at most {}",
+                thousands(usage.files),
+                thousands(max_files)
+            ))
             .with_help(files_help),
         );
     } else if usage.files * 5 > max_files * 4 {
@@ -93,14 +100,11 @@ pub fn check(azure: &AzureConfig, usage: &Usage) -> Vec<Diagnostic> {
     );
     if usage.bytes > max_bytes {
         out.push(
-            Diagnostic::error(
-                FILE_NAME,
-                format!(
-                    "the site is {}; an Azure Static Web Apps deployment {plan} holds at most {}",
-                    megabytes(usage.bytes),
-                    megabytes(max_bytes)
-                ),
-            )
+            over(format!(
+                "the site is {}; an Azure Static Web Apps deployment {plan} holds at most {}",
+                megabytes(usage.bytes),
+                megabytes(max_bytes)
+            ))
             .with_help(size_help),
         );
     } else if usage.bytes * 5 > max_bytes * 4 {
@@ -160,7 +164,18 @@ mod tests {
             d[0].message,
             "the site has 12,001 files, 80 % of the 15,000 an Azure Static Web Apps deployment on the free plan holds"
         );
+        // Over the quota: a warning until the course names its plan, then an error.
         let d = check(&AzureConfig::default(), &usage(15_001, 1));
+        assert!(!d[0].is_error());
+        assert_eq!(
+            d[0].message,
+            "the site has 15,001 files; an Azure Static Web Apps deployment on the free plan holds at most 15,000 (set `[azure] plan` to make this an error)"
+        );
+        let free = AzureConfig {
+            plan: Some(Plan::Free),
+            ..AzureConfig::default()
+        };
+        let d = check(&free, &usage(15_001, 1));
         assert!(d[0].is_error());
         assert_eq!(
             d[0].message,
@@ -171,7 +186,11 @@ mod tests {
     #[test]
     fn size_depends_on_plan_and_overrides() {
         let big = usage(10, 300_000_000);
-        let d = check(&AzureConfig::default(), &big);
+        let free = AzureConfig {
+            plan: Some(Plan::Free),
+            ..AzureConfig::default()
+        };
+        let d = check(&free, &big);
         assert!(d[0].is_error());
         assert_eq!(
             d[0].message,
@@ -184,7 +203,7 @@ mod tests {
                 .contains("`data/big.parquet` (150 MB)")
         );
         let standard = AzureConfig {
-            plan: Plan::Standard,
+            plan: Some(Plan::Standard),
             ..AzureConfig::default()
         };
         assert!(check(&standard, &big).is_empty());

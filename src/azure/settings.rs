@@ -22,8 +22,10 @@ pub const KEYS: &[&str] = &[
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default)]
 pub struct AzureConfig {
-    /// The Static Web Apps plan whose quotas the built site must fit.
-    pub plan: Plan,
+    /// The Static Web Apps plan whose quotas the built site must fit. Unset, the
+    /// free plan's quotas are checked, but going over them is only a warning
+    /// (the course may not be published on Azure at all).
+    pub plan: Option<Plan>,
     /// Overrides the plan's limit on files per deployment.
     pub max_files: Option<u64>,
     /// Overrides the plan's limit on the size of a deployment, in MB (1 MB = 1,000,000 bytes).
@@ -105,12 +107,19 @@ impl AzureConfig {
         self.max_files.unwrap_or(MAX_FILES)
     }
 
+    /// Whether the course says how it is published on Azure (then quotas are errors).
+    pub fn quotas_are_binding(&self) -> bool {
+        self.plan.is_some() || self.max_files.is_some() || self.max_size_mb.is_some()
+    }
+
     /// The most bytes one deployment may hold.
     pub fn max_bytes(&self) -> u64 {
-        let mb = self.max_size_mb.unwrap_or(match self.plan {
-            Plan::Free => 250,
-            Plan::Standard => 500,
-        });
+        let mb = self
+            .max_size_mb
+            .unwrap_or(match self.plan.unwrap_or_default() {
+                Plan::Free => 250,
+                Plan::Standard => 500,
+            });
         mb.saturating_mul(1_000_000)
     }
 }
@@ -138,7 +147,7 @@ mod tests {
         "#;
         let config = crate::config::Config::parse(text).unwrap();
         let azure = &config.azure;
-        assert_eq!(azure.plan, Plan::Standard);
+        assert_eq!(azure.plan, Some(Plan::Standard));
         assert_eq!(azure.max_files(), 20_000);
         assert_eq!(azure.max_bytes(), 500_000_000);
         assert_eq!(
