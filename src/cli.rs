@@ -23,6 +23,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Validate everything `build` does (config, front matter, templates, links) and write nothing.
     Check(CheckArgs),
+    /// Serve the site on this machine; with --watch, rebuild on changes and reload open pages.
+    Serve(ServeArgs),
     /// Create a new course: config, a sample session, the default theme and the Azure Static Web Apps workflow.
     Init(crate::init::InitArgs),
 }
@@ -71,6 +73,35 @@ pub struct CheckArgs {
     /// How to print problems.
     #[arg(long, value_enum, default_value = "human")]
     pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Where to write the site (default: `output_dir` from syllabus.toml, `public`).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Rebuild what changed when a file changes, and reload open pages.
+    #[arg(long, short)]
+    pub watch: bool,
+    /// The port (default 1111, or the next free one when it is busy; 0: any free port).
+    #[arg(long, short)]
+    pub port: Option<u16>,
+    /// The address to listen on; anything but loopback exposes the site to your network.
+    #[arg(long, default_value = "127.0.0.1", value_parser = parse_bind)]
+    pub bind: std::net::IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+}
+
+fn parse_bind(text: &str) -> Result<std::net::IpAddr, String> {
+    if text.eq_ignore_ascii_case("localhost") {
+        return Ok(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    text.parse()
+        .map_err(|_| format!("`{text}` is not an IP address (such as 127.0.0.1 or ::1)"))
 }
 
 /// How a command ended when it ran to completion.
@@ -133,6 +164,16 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 );
             }
             Ok(Outcome::Success)
+        }
+        Command::Serve(args) => {
+            let options = crate::serve::ServeOptions {
+                build: options(&args.common, args.output.clone(), false),
+                watch: args.watch,
+                port: args.port,
+                bind: args.bind,
+                open: args.open,
+            };
+            crate::serve::run(&options).map(|()| Outcome::Success)
         }
         Command::Check(args) => {
             let options = options(&args.common, None, true);

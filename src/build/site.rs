@@ -3,9 +3,10 @@
 //! [`Site`] and a [`RenderCache`] between rebuilds and re-renders only the
 //! pages whose [`Site::page_fingerprint`] changed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -32,14 +33,16 @@ pub struct Site {
     /// The navigation tree every page shows.
     pub nav: Vec<theme::NavItem>,
     nav_trails: HashMap<String, Vec<String>>,
-    highlighter: Highlighter,
+    highlighter: Arc<Highlighter>,
 }
 
-/// Rendered Markdown kept between rebuilds, valid while the URL index and options stay the same.
+/// Rendered Markdown kept between rebuilds, valid while the URL index and options stay the same,
+/// and the highlighter, kept while the highlight settings stay the same (its syntaxes compile once).
 #[derive(Default)]
 pub struct RenderCache {
     key: u64,
     pages: HashMap<String, (u64, RenderedPage)>,
+    highlighter: Option<(u64, Arc<Highlighter>)>,
 }
 
 fn hash_of(value: impl Hash) -> u64 {
@@ -54,6 +57,7 @@ impl Site {
         options: &BuildOptions,
         cache: Option<&mut RenderCache>,
     ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let mut cache = cache;
         let config = load_config(options)?;
         let content_name = config.content_dir.to_string_lossy().replace('\\', "/");
         let load_options = LoadOptions {
@@ -91,7 +95,7 @@ impl Site {
             theme.static_files.keys().cloned().collect(),
         );
         let block_cache = (!options.no_cache).then(|| options.root.join(super::CACHE_FILE));
-        let highlighter = Highlighter::new(&config.highlight, block_cache);
+        let highlighter = highlighter_for(&config, block_cache, cache.as_deref_mut());
         let severity = match config.links.broken {
             BrokenLinks::Error => Severity::Error,
             BrokenLinks::Warn => Severity::Warning,
@@ -228,22 +232,39 @@ impl Site {
         self.rendered[id].html.hash(&mut h);
         (
             &page.title,
+            &page.file,
             &page.front.description,
             &page.front.date,
             &page.front.template,
             &page.front.weight,
+            page.front.draft,
+            std::mem::discriminant(&page.kind),
         )
+            .hash(&mut h);
+        serde_json::to_string(&page.front.extra)
+            .unwrap_or_default()
             .hash(&mut h);
         (title(self.graph.prev[id]), title(self.graph.next[id])).hash(&mut h);
         for b in &self.graph.backlinks[id] {
             title(Some(b.from)).hash(&mut h);
         }
+        let summary = |p: PageId| {
+            let front = &c.pages[p].front;
+            (title(Some(p)), &front.description, &front.date)
+        };
         let mut section = Some(page.section);
         while let Some(s) = section {
             title(c.sections[s].index).hash(&mut h);
             if page.is_index {
                 for &p in &c.sections[s].pages {
-                    (title(Some(p)), &c.pages[p].front.description).hash(&mut h);
+                    summary(p).hash(&mut h);
+                }
+                for &sub in &c.sections[s].subsections {
+                    c.section_title(sub).hash(&mut h);
+                    c.sections[sub].index.map(summary).hash(&mut h);
+                    for &p in &c.sections[sub].pages {
+                        summary(p).hash(&mut h);
+                    }
                 }
             }
             section = c.sections[s].parent;
@@ -262,6 +283,29 @@ impl Site {
     /// The highlighter, shared with incremental re-renders.
     pub fn highlighter(&self) -> &Highlighter {
         &self.highlighter
+    }
+}
+
+/// A new highlighter, or the cached one when the settings are the same.
+fn highlighter_for(
+    config: &Config,
+    block_cache: Option<PathBuf>,
+    cache: Option<&mut RenderCache>,
+) -> Arc<Highlighter> {
+    let Some(cache) = cache else {
+        return Arc::new(Highlighter::new(&config.highlight, block_cache));
+    };
+    let key = hash_of((
+        serde_json::to_string(&config.highlight).unwrap_or_default(),
+        &block_cache,
+    ));
+    match &cache.highlighter {
+        Some((k, h)) if *k == key => h.clone(),
+        _ => {
+            let h = Arc::new(Highlighter::new(&config.highlight, block_cache));
+            cache.highlighter = Some((key, h.clone()));
+            h
+        }
     }
 }
 
@@ -304,28 +348,28 @@ fn render_markdown(
         cache.pages.clear();
         cache.key = key;
     }
+    let bodies: Vec<u64> = course
+        .pages
+        .par_iter()
+        .map(|p| hash_of((&p.body, p.body_line_offset)))
+        .collect();
     let rendered: Vec<RenderedPage> = course
         .pages
         .par_iter()
-        .map(|p| {
-            let body = hash_of((&p.body, p.body_line_offset));
-            match cache.pages.get(&p.source) {
-                Some((h, r)) if *h == body => r.clone(),
-                _ => markdown::render(p, &ctx),
-            }
+        .zip(&bodies)
+        .map(|(p, body)| match cache.pages.get(&p.source) {
+            Some((h, r)) if h == body => r.clone(),
+            _ => markdown::render(p, &ctx),
         })
         .collect();
-    cache.pages = course
-        .pages
-        .iter()
-        .zip(&rendered)
-        .map(|(p, r)| {
-            (
-                p.source.clone(),
-                (hash_of((&p.body, p.body_line_offset)), r.clone()),
-            )
-        })
-        .collect();
+    // Only what changed goes into the cache: a second copy of every page would cost more than it saves.
+    let present: HashSet<&str> = course.pages.iter().map(|p| p.source.as_str()).collect();
+    cache.pages.retain(|source, _| present.contains(source.as_str()));
+    for ((p, body), r) in course.pages.iter().zip(&bodies).zip(&rendered) {
+        if cache.pages.get(&p.source).is_none_or(|(h, _)| h != body) {
+            cache.pages.insert(p.source.clone(), (*body, r.clone()));
+        }
+    }
     rendered
 }
 

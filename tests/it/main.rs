@@ -3,6 +3,7 @@
 mod support;
 
 mod azure;
+mod browser;
 mod build;
 mod frontmatter;
 mod gfm;
@@ -10,4 +11,5 @@ mod init;
 mod links;
 mod output;
 mod safe_mode;
+mod serve;
 mod templates;
