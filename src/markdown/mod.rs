@@ -29,7 +29,7 @@ pub use highlight::Highlighter;
 
 use crate::config::MarkdownConfig;
 use crate::content::{Page, PageId, PageKind};
-use crate::diagnostics::{Diagnostic, Severity, line_col};
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::links::{Resolved, UrlIndex, resolve_noted};
 
 /// What rendering a page needs besides the page.
@@ -87,11 +87,19 @@ type Spanned<'a> = (Event<'a>, Range<usize>);
 /// Where a page's body sits in its file, to report file positions.
 struct Source<'a> {
     page: &'a Page,
+    positions: Positions<'a>,
 }
 
-impl Source<'_> {
+impl<'a> Source<'a> {
+    fn new(page: &'a Page) -> Source<'a> {
+        Source {
+            page,
+            positions: Positions::new(&page.body),
+        }
+    }
+
     fn position(&self, offset: usize) -> (usize, usize) {
-        let (line, col) = line_col(&self.page.body, offset);
+        let (line, col) = self.positions.at(offset);
         (line + self.page.body_line_offset, col)
     }
 
@@ -102,6 +110,50 @@ impl Source<'_> {
             Severity::Warning => Diagnostic::warning(&self.page.file, message),
         };
         d.at(line, col)
+    }
+}
+
+/// Line and column of byte offsets in a text, as [`crate::diagnostics::line_col`]
+/// counts them, without rescanning the text for each of a page's 100,000 links.
+struct Positions<'a> {
+    text: &'a str,
+    /// Byte offset where each line starts, made on first use.
+    line_starts: std::cell::OnceCell<Vec<usize>>,
+    /// The last answer (line index, offset, column), to count on from: links
+    /// come in order, and a 1 MB line may hold thousands of them.
+    last: std::cell::Cell<(usize, usize, usize)>,
+}
+
+impl<'a> Positions<'a> {
+    fn new(text: &'a str) -> Positions<'a> {
+        Positions {
+            text,
+            line_starts: std::cell::OnceCell::new(),
+            last: std::cell::Cell::new((0, 0, 1)),
+        }
+    }
+
+    /// 1-based line and column (in characters) of `offset`.
+    fn at(&self, offset: usize) -> (usize, usize) {
+        let text = self.text;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        let (last_line, last_offset, last_col) = self.last.get();
+        let col = if last_line == line && last_offset <= offset && last_offset >= starts[line] {
+            last_col + text[last_offset..offset].chars().count()
+        } else {
+            text[starts[line]..offset].chars().count() + 1
+        };
+        self.last.set((line, offset, col));
+        (line + 1, col)
     }
 }
 
@@ -141,7 +193,7 @@ pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
         PageKind::SlideDeck => return slides::render_deck(page, ctx),
         PageKind::Markdown => {}
     }
-    let source = Source { page };
+    let source = Source::new(page);
     let mut out = RenderedPage::default();
     let parser = Parser::new_ext(&page.body, parser_options(ctx.options)).into_offset_iter();
     let mut events: Vec<Spanned> = TextMergeWithOffset::new(parser).collect();
@@ -569,22 +621,65 @@ fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
 /// Word count and plain text for search (prose and inline code, not code blocks).
 fn collect_text(events: &[Spanned], out: &mut RenderedPage) {
     let mut text = String::new();
+    let mut words = 0;
+    // One pass: words separated by single spaces, counted as they come.
+    let mut push = |piece: &str, text: &mut String| {
+        for (i, word) in piece.split(char::is_whitespace).enumerate() {
+            if i > 0 && !text.ends_with(' ') && !text.is_empty() {
+                text.push(' ');
+            }
+            if !word.is_empty() {
+                if text.is_empty() || text.ends_with(' ') {
+                    words += 1;
+                }
+                text.push_str(word);
+            }
+        }
+    };
     for (e, _) in events {
         match e {
-            Event::Text(t) | Event::Code(t) => {
-                text.push_str(t);
-            }
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+            Event::Text(t) | Event::Code(t) => push(t, &mut text),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => push(" ", &mut text),
             _ => {}
         }
     }
-    out.word_count = text.split_whitespace().count();
-    out.text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.ends_with(' ') {
+        text.pop();
+    }
+    out.word_count = words;
+    out.text = text;
 }
 
 #[cfg(test)]
 mod tests {
     use super::gfm_link_end;
+
+    #[test]
+    fn text_and_word_count_in_one_pass() {
+        use pulldown_cmark::{CowStr, Event};
+        let events: Vec<super::Spanned> = ["Hello  wor", "ld and\n", "  more ", "", "x"]
+            .into_iter()
+            .map(|t| (Event::Text(CowStr::from(t)), 0..0))
+            .chain([(Event::SoftBreak, 0..0), (Event::Text("end".into()), 0..0)])
+            .collect();
+        let mut out = super::RenderedPage::default();
+        super::collect_text(&events, &mut out);
+        assert_eq!(out.text, "Hello world and more x end");
+        assert_eq!(out.word_count, 6);
+    }
+
+    #[test]
+    fn positions_match_line_col_in_any_order() {
+        let text = "ab\ncdé f [x](y)\n\né\u{1F393}z [a](b) [c](d)\nlast";
+        let positions = super::Positions::new(text);
+        let mut offsets: Vec<usize> = (0..=text.len() + 2).collect();
+        offsets.extend((0..=text.len()).rev());
+        offsets.extend([5, 30, 2, 17, 17, 0]);
+        for offset in offsets {
+            let want = crate::diagnostics::line_col(text, offset);
+            assert_eq!(positions.at(offset), want, "offset {offset}");
+        }
+    }
 
     #[test]
     fn autolink_ends_like_github() {

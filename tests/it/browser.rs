@@ -259,6 +259,7 @@ impl Browser {
 /// WebDriver's key codes, for [`Browser::send_keys`].
 pub const KEY_ENTER: &str = "\u{E007}";
 pub const KEY_ARROW_DOWN: &str = "\u{E015}";
+pub const KEY_ESCAPE: &str = "\u{E00C}";
 
 fn wait(timeout: Duration, mut check: impl FnMut() -> bool) -> bool {
     let start = Instant::now();

@@ -13,3 +13,4 @@ mod output;
 mod safe_mode;
 mod serve;
 mod templates;
+mod theme;
