@@ -1,7 +1,7 @@
 //! Walks the content folder, reads every page in parallel and assembles sections.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -14,6 +14,9 @@ use crate::diagnostics::{self, Diagnostic};
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     pub include_drafts: bool,
+    /// The project folder: symbolic links under content may not lead out of it
+    /// (nor into its dot-folders, such as `.git`). `None`: links are followed anywhere.
+    pub project_root: Option<PathBuf>,
 }
 
 /// Index file names, in order of preference.
@@ -51,8 +54,23 @@ pub fn load(
         );
         return (course, diags);
     }
-    let (markdown, assets) = walk(content_dir, content_name, &mut diags);
+    let boundary = options
+        .project_root
+        .as_ref()
+        .map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()));
+    let (markdown, assets) = walk(content_dir, content_name, boundary.as_deref(), &mut diags);
     course.assets = assets;
+    if markdown.is_empty() && diags.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                content_name,
+                format!("the content folder `{content_name}` has no Markdown pages"),
+            )
+            .with_help(format!(
+                "add `{content_name}/index.md`, the course's home page"
+            )),
+        );
+    }
 
     let loaded: Vec<Result<(Page, Vec<Diagnostic>), Diagnostic>> = markdown
         .par_iter()
@@ -81,15 +99,16 @@ pub fn load(
 fn walk(
     content_dir: &Path,
     content_name: &str,
+    boundary: Option<&Path>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<String>, Vec<String>) {
     let (mut markdown, mut assets) = (Vec::new(), Vec::new());
-    let walker = WalkDir::new(content_dir)
+    let mut walker = WalkDir::new(content_dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -113,6 +132,19 @@ fn walk(
                 continue;
             }
         };
+        if let Some(root) = boundary
+            && entry.path_is_symlink()
+            && let Some(problem) = link_escapes(entry.path(), root)
+        {
+            diags.push(
+                Diagnostic::error(display_path(content_dir, content_name, entry.path()), problem)
+                    .with_help("copy the file into the content folder instead: a build follows links only to files of the project outside its hidden folders, so a pull request cannot publish files of the machine that builds it"),
+            );
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -136,6 +168,31 @@ fn walk(
         }
     }
     (markdown, assets)
+}
+
+/// Why a symbolic link may not be followed: it leads out of the project `root`
+/// (canonical) or into one of its dot-folders; `None` when it may.
+fn link_escapes(link: &Path, root: &Path) -> Option<String> {
+    let Ok(target) = std::fs::canonicalize(link) else {
+        return None;
+    };
+    match target.strip_prefix(root) {
+        Err(_) => Some(format!(
+            "symbolic link to `{}`, outside the project",
+            target.display()
+        )),
+        Ok(rel)
+            if rel
+                .components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.')) =>
+        {
+            Some(format!(
+                "symbolic link to `{}`, a hidden file or folder of the project",
+                rel.display()
+            ))
+        }
+        Ok(_) => None,
+    }
 }
 
 fn display_path(content_dir: &Path, content_name: &str, p: &Path) -> String {
@@ -166,6 +223,12 @@ fn read_page(
             .at(line, col)
             .with_help("save the file as UTF-8 in your editor")
     })?;
+    // CommonMark: U+0000 is replaced, for security, by U+FFFD.
+    let text = if text.contains('\0') {
+        text.replace('\0', "\u{FFFD}")
+    } else {
+        text
+    };
     let split = frontmatter::split(&file, &text)?;
     let mut warnings = split.warnings;
     let file_name = rel.rsplit('/').next().unwrap_or(rel);
@@ -214,6 +277,7 @@ fn read_page(
         section: 0,
         is_index,
         kind,
+        updated: None,
     };
     Ok((page, warnings))
 }
@@ -301,9 +365,24 @@ fn assemble(course: &mut Course, mut pages: Vec<Page>, diags: &mut Vec<Diagnosti
     let mut dirs: BTreeMap<String, SectionId> = BTreeMap::new();
     course.sections.push(Section::default());
     dirs.insert(String::new(), 0);
-    let mut by_url: HashMap<String, String> = HashMap::new();
+    // Keyed by the lower-cased URL: pages that differ only in case collide on
+    // case-insensitive file systems (macOS, Windows) and hosts.
+    let mut by_url: HashMap<String, (String, String)> = HashMap::new();
     for mut page in pages {
-        if let Some(other) = by_url.get(&page.url_path) {
+        let key = page.url_path.to_lowercase();
+        if let Some((url, other)) = by_url.get(&key)
+            && *url != page.url_path
+        {
+            diags.push(
+                Diagnostic::error(
+                    &page.file,
+                    format!("`{}` and `{other}` differ only in case", page.file),
+                )
+                .with_help("rename one of them: on macOS, Windows and case-insensitive hosts they are the same file and URL"),
+            );
+            continue;
+        }
+        if let Some((_, other)) = by_url.get(&key) {
             diags.push(
                 Diagnostic::error(
                     &page.file,
@@ -316,7 +395,7 @@ fn assemble(course: &mut Course, mut pages: Vec<Page>, diags: &mut Vec<Diagnosti
             );
             continue;
         }
-        by_url.insert(page.url_path.clone(), page.file.clone());
+        by_url.insert(key, (page.url_path.clone(), page.file.clone()));
         let sid = ensure_section(course, &mut dirs, dir_of(&page.source));
         page.section = sid;
         let id = course.pages.len();
