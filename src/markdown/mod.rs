@@ -639,7 +639,10 @@ fn collect_text(events: &[Spanned], out: &mut RenderedPage) {
     for (e, _) in events {
         match e {
             Event::Text(t) | Event::Code(t) => push(t, &mut text),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => push(" ", &mut text),
+            // Block HTML ends headings (written as HTML by `heading_ids`) and blocks.
+            Event::SoftBreak | Event::HardBreak | Event::End(_) | Event::Html(_) => {
+                push(" ", &mut text)
+            }
             _ => {}
         }
     }
@@ -660,12 +663,17 @@ mod tests {
         let events: Vec<super::Spanned> = ["Hello  wor", "ld and\n", "  more ", "", "x"]
             .into_iter()
             .map(|t| (Event::Text(CowStr::from(t)), 0..0))
-            .chain([(Event::SoftBreak, 0..0), (Event::Text("end".into()), 0..0)])
+            .chain([
+                (Event::SoftBreak, 0..0),
+                (Event::Text("end".into()), 0..0),
+                (Event::Html("</h2>".into()), 0..0),
+                (Event::Text("after".into()), 0..0),
+            ])
             .collect();
         let mut out = super::RenderedPage::default();
         super::collect_text(&events, &mut out);
-        assert_eq!(out.text, "Hello world and more x end");
-        assert_eq!(out.word_count, 6);
+        assert_eq!(out.text, "Hello world and more x end after");
+        assert_eq!(out.word_count, 7);
     }
 
     #[test]
