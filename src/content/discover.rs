@@ -172,7 +172,7 @@ fn walk(
 
 /// Why a symbolic link may not be followed: it leads out of the project `root`
 /// (canonical) or into one of its dot-folders; `None` when it may.
-fn link_escapes(link: &Path, root: &Path) -> Option<String> {
+pub(crate) fn link_escapes(link: &Path, root: &Path) -> Option<String> {
     let Ok(target) = std::fs::canonicalize(link) else {
         return None;
     };

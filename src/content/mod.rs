@@ -12,6 +12,7 @@ mod order;
 use std::path::PathBuf;
 
 pub use discover::html_title;
+pub(crate) use discover::link_escapes;
 pub use discover::{LoadOptions, load};
 pub use frontmatter::FrontMatter;
 pub use order::natural_cmp;

@@ -50,7 +50,7 @@ type Origin = (String, Vec<(String, StaticSource)>);
 fn sources(root: &Path, config: &Config) -> Result<Vec<Origin>, Diagnostic> {
     let theme_dir = root.join("themes").join(&config.theme);
     let theme_files = if theme_dir.is_dir() {
-        disk_files(&theme_dir, &format!("themes/{}", config.theme))
+        disk_files(root, &theme_dir, &format!("themes/{}", config.theme))?
     } else if config.theme == "default" {
         embedded::FILES
             .iter()
@@ -71,29 +71,45 @@ fn sources(root: &Path, config: &Config) -> Result<Vec<Origin>, Diagnostic> {
     } else {
         "built-in default theme".into()
     };
-    let mut site = disk_files(&root.join("templates"), "templates")
+    let mut site = disk_files(root, &root.join("templates"), "templates")?
         .into_iter()
         .map(|(p, s)| (format!("templates/{p}"), s))
         .collect::<Vec<_>>();
     site.extend(
-        disk_files(&root.join("static"), "static")
+        disk_files(root, &root.join("static"), "static")?
             .into_iter()
             .map(|(p, s)| (format!("static/{p}"), s)),
     );
     Ok(vec![(theme_label, theme_files), (String::new(), site)])
 }
 
-fn disk_files(dir: &Path, _label: &str) -> Vec<(String, StaticSource)> {
+/// Files under `dir`; a symbolic link out of the project `root` (or into its
+/// hidden folders) is an error, as under content/, so that a pull request
+/// cannot publish files of the machine that builds it.
+fn disk_files(
+    root: &Path,
+    dir: &Path,
+    label: &str,
+) -> Result<Vec<(String, StaticSource)>, Diagnostic> {
     let mut files = Vec::new();
     if !dir.is_dir() {
-        return files;
+        return Ok(files);
     }
+    let boundary = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     for entry in walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .flatten()
     {
+        if entry.path_is_symlink()
+            && let Some(problem) = crate::content::link_escapes(entry.path(), &boundary)
+        {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            let shown = format!("{label}/{}", rel.to_string_lossy().replace('\\', "/"));
+            return Err(Diagnostic::error(shown.trim_end_matches('/'), problem)
+                .with_help("copy the file into the project instead: a build follows links only to files of the project outside its hidden folders"));
+        }
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
@@ -104,7 +120,7 @@ fn disk_files(dir: &Path, _label: &str) -> Vec<(String, StaticSource)> {
             ));
         }
     }
-    files
+    Ok(files)
 }
 
 fn read(source: &StaticSource) -> std::io::Result<Vec<u8>> {

@@ -573,3 +573,26 @@ fn template_loops_are_errors() {
         assert!(out.contains(message), "{what}: {out}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn static_and_template_links_out_of_the_project_are_refused() {
+    let outside = tempfile::tempdir().expect("temp dir");
+    std::fs::write(outside.path().join("id_rsa"), "PRIVATE KEY").expect("write");
+    for folder in ["static", "templates"] {
+        let site = course();
+        std::fs::create_dir_all(site.path().join(folder)).expect("mkdir");
+        std::os::unix::fs::symlink(
+            outside.path().join("id_rsa"),
+            site.path().join(folder).join("key.txt"),
+        )
+        .expect("symlink");
+        let out = build_fails(&site, &format!("{folder}/ link out of the project"));
+        assert!(out.contains(&format!("--> {folder}/key.txt")), "{out}");
+        assert!(out.contains("outside the project"), "{out}");
+        assert!(
+            !site.exists("public"),
+            "{folder}: a failed build wrote the site"
+        );
+    }
+}
