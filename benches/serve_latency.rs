@@ -72,6 +72,7 @@ fn main() {
     let original = std::fs::read_to_string(&page_file).expect("read page");
     server.wait_for(&page_url, "");
 
+    let before = server.rebuild_times().len();
     let page = measure(&server, &page_url, |i| {
         let marker = format!("page-edit-marker-{i}");
         let text = format!("{original}\n\nThis paragraph is {marker}.\n");
@@ -79,8 +80,10 @@ fn main() {
         marker
     });
     report("page edit: save → new HTML served", &page);
+    report_rebuilds(&server.rebuild_times()[before..]);
 
     let page_template = std::fs::read_to_string(&template).expect("read template");
+    let before = server.rebuild_times().len();
     let templated = measure(&server, &page_url, |i| {
         let marker = format!("template-edit-marker-{i}");
         std::fs::write(&template, with_marker(&page_template, &marker)).expect("save template");
@@ -90,6 +93,7 @@ fn main() {
         "template edit (all pages): save → new HTML served",
         &templated,
     );
+    report_rebuilds(&server.rebuild_times()[before..]);
 
     load_check(&server, &course, &template, &page_template);
     let rebuilds = server
@@ -168,6 +172,21 @@ fn report(what: &str, times: &[Duration]) {
         ms(sorted[0]),
         times.len(),
         all.join(" ")
+    );
+}
+
+/// What the server itself says the rebuilds took (from saving to serving, less the
+/// debounce and the polling).
+fn report_rebuilds(times: &[Duration]) {
+    if times.is_empty() {
+        return;
+    }
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    println!(
+        "  the server's own rebuild times (pages step): median {} ms, worst {} ms",
+        ms(sorted[(sorted.len() - 1) / 2]),
+        ms(*sorted.last().expect("rebuilds"))
     );
 }
 
@@ -318,6 +337,16 @@ impl Server {
             output,
             agent: agent(),
         }
+    }
+
+    /// The durations of the rebuilds the server reported so far ("Rebuilt in N ms …").
+    fn rebuild_times(&self) -> Vec<Duration> {
+        self.output()
+            .lines()
+            .filter_map(|l| l.strip_prefix("Rebuilt in "))
+            .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+            .map(Duration::from_millis)
+            .collect()
     }
 
     fn output(&self) -> String {

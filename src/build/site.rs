@@ -3,7 +3,7 @@
 //! [`Site`] and a [`RenderCache`] between rebuilds and re-renders only the
 //! pages whose [`Site::page_fingerprint`] changed.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::{BuildOptions, load_config};
 use crate::config::{BrokenLinks, Config};
-use crate::content::{self, Course, LoadOptions, PageId, PageKind};
+use crate::content::{self, Course, LoadOptions, Page, PageId, PageKind};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::links::{LinkGraph, UrlIndex, build_graph};
 use crate::markdown::{self, Highlighter, RenderContext, RenderedPage};
@@ -34,15 +34,39 @@ pub struct Site {
     pub nav: Vec<theme::NavItem>,
     nav_trails: HashMap<String, Vec<String>>,
     highlighter: Arc<Highlighter>,
+    /// With a [`RenderCache`]: a hash of what each page's Markdown was rendered
+    /// from (same hash, same HTML), cheaper to fingerprint than the HTML. Else empty.
+    markdown_sources: Vec<u64>,
 }
 
 /// Rendered Markdown kept between rebuilds, valid while the URL index and options stay the same,
 /// and the highlighter, kept while the highlight settings stay the same (its syntaxes compile once).
+///
+/// A load moves the pages it can reuse out of the cache into the [`Site`], so
+/// that no page is copied; give the site back with [`RenderCache::keep`] when
+/// done with it. (A load that fails puts them back itself.)
 #[derive(Default)]
 pub struct RenderCache {
     key: u64,
+    /// Page source → (what its Markdown was rendered from, the result).
     pages: HashMap<String, (u64, RenderedPage)>,
     highlighter: Option<(u64, Arc<Highlighter>)>,
+}
+
+impl RenderCache {
+    /// Takes back the rendered Markdown of a site loaded with this cache, for the next load.
+    pub fn keep(&mut self, site: Site) {
+        self.store(site.course.pages, site.rendered, site.markdown_sources);
+    }
+
+    fn store(&mut self, pages: Vec<Page>, rendered: Vec<RenderedPage>, sources: Vec<u64>) {
+        if sources.len() != rendered.len() {
+            return;
+        }
+        for ((page, rendered), source) in pages.into_iter().zip(rendered).zip(sources) {
+            self.pages.insert(page.source, (source, rendered));
+        }
+    }
 }
 
 fn hash_of(value: impl Hash) -> u64 {
@@ -100,7 +124,14 @@ impl Site {
             BrokenLinks::Error => Severity::Error,
             BrokenLinks::Warn => Severity::Warning,
         };
-        let rendered = render_markdown(&course, &index, &config, &highlighter, severity, cache);
+        let (rendered, markdown_sources) = render_markdown(
+            &course,
+            &index,
+            &config,
+            &highlighter,
+            severity,
+            cache.as_deref_mut(),
+        );
         diags.extend(unknown_language_warnings(&course, &rendered));
         for r in &rendered {
             diags.extend(r.diagnostics.iter().cloned());
@@ -110,6 +141,9 @@ impl Site {
         let (redirects, alias_diags) = site_files::aliases(&course, &index);
         diags.extend(alias_diags);
         if diags.iter().any(Diagnostic::is_error) {
+            if let Some(cache) = cache {
+                cache.store(course.pages, rendered, markdown_sources);
+            }
             return Err(diags);
         }
         let nav = theme::nav_tree(&course, &index);
@@ -124,6 +158,7 @@ impl Site {
             course,
             index,
             rendered,
+            markdown_sources,
             graph,
             redirects,
             highlighter,
@@ -229,7 +264,10 @@ impl Site {
         let page = &c.pages[id];
         let title = |p: Option<PageId>| p.map(|p| (&c.pages[p].title, &self.index.urls[p]));
         let mut h = DefaultHasher::new();
-        self.rendered[id].html.hash(&mut h);
+        match self.markdown_sources.get(id) {
+            Some(source) => source.hash(&mut h),
+            None => self.rendered[id].html.hash(&mut h),
+        }
         (
             &page.title,
             &page.file,
@@ -316,7 +354,7 @@ fn render_markdown(
     highlighter: &Highlighter,
     severity: Severity,
     cache: Option<&mut RenderCache>,
-) -> Vec<RenderedPage> {
+) -> (Vec<RenderedPage>, Vec<u64>) {
     let ctx = RenderContext {
         index,
         highlighter,
@@ -324,11 +362,12 @@ fn render_markdown(
         broken: severity,
     };
     let Some(cache) = cache else {
-        return course
+        let rendered = course
             .pages
             .par_iter()
             .map(|p| markdown::render(p, &ctx))
             .collect();
+        return (rendered, Vec::new());
     };
     let mut sources: Vec<(&String, &PageId)> = index.by_source.iter().collect();
     sources.sort();
@@ -348,29 +387,29 @@ fn render_markdown(
         cache.pages.clear();
         cache.key = key;
     }
-    let bodies: Vec<u64> = course
+    let sources: Vec<u64> = course
         .pages
         .par_iter()
-        .map(|p| hash_of((&p.body, p.body_line_offset)))
+        .map(|p| hash_of((key, &p.source, &p.body, p.body_line_offset)))
         .collect();
-    let rendered: Vec<RenderedPage> = course
+    // Reused pages move out of the cache (copying every page would cost more
+    // than rendering one); the site gives them back through `RenderCache::keep`.
+    let reused: Vec<Option<RenderedPage>> = course
         .pages
-        .par_iter()
-        .zip(&bodies)
-        .map(|(p, body)| match cache.pages.get(&p.source) {
-            Some((h, r)) if h == body => r.clone(),
-            _ => markdown::render(p, &ctx),
+        .iter()
+        .zip(&sources)
+        .map(|(p, source)| match cache.pages.remove(&p.source) {
+            Some((h, r)) if h == *source => Some(r),
+            _ => None,
         })
         .collect();
-    // Only what changed goes into the cache: a second copy of every page would cost more than it saves.
-    let present: HashSet<&str> = course.pages.iter().map(|p| p.source.as_str()).collect();
-    cache.pages.retain(|source, _| present.contains(source.as_str()));
-    for ((p, body), r) in course.pages.iter().zip(&bodies).zip(&rendered) {
-        if cache.pages.get(&p.source).is_none_or(|(h, _)| h != body) {
-            cache.pages.insert(p.source.clone(), (*body, r.clone()));
-        }
-    }
-    rendered
+    cache.pages.clear();
+    let rendered = reused
+        .into_par_iter()
+        .zip(course.pages.par_iter())
+        .map(|(r, p)| r.unwrap_or_else(|| markdown::render(p, &ctx)))
+        .collect();
+    (rendered, sources)
 }
 
 /// Site-wide template values, serialised once for all pages.

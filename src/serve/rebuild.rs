@@ -118,10 +118,28 @@ impl Rebuilder {
     /// files follow in [`Rebuilder::finish`]. `changed` lists source files known to
     /// have changed: their copies are re-read even if their size and time look the same.
     pub fn rebuild(&mut self, changed: &HashSet<PathBuf>) -> Result<Update, Failure> {
-        self.pending = None;
+        if let Some(site) = self.pending.take() {
+            self.cache.keep(site);
+        }
         let start = Instant::now();
-        let (site, mut warnings) =
+        let (site, warnings) =
             Site::load(&self.options, Some(&mut self.cache)).map_err(Failure::Content)?;
+        let result = self.update(&site, warnings, changed, start);
+        match result {
+            Ok((_, false)) => self.pending = Some(site),
+            _ => self.cache.keep(site),
+        }
+        result.map(|(update, _)| update)
+    }
+
+    /// Renders, copies and writes what changed in `site`; true when it went through staging.
+    fn update(
+        &mut self,
+        site: &Site,
+        mut warnings: Vec<Diagnostic>,
+        changed: &HashSet<PathBuf>,
+        start: Instant,
+    ) -> Result<(Update, bool), Failure> {
         let staged = self.prepare_output(&site.config)? || !self.in_sync || self.last.is_none();
         let azure = crate::azure::check(&site.config, &site.redirects);
         if azure.iter().any(Diagnostic::is_error) {
@@ -133,7 +151,7 @@ impl Rebuilder {
         let prev = self.last.as_ref();
         let full = prev.is_none_or(|p| p.site != site_fp || p.templates != templates);
         let mut next = Collect::new(prev);
-        let (pages, rendered) = render_pages(&site, prev.filter(|_| !full), &mut next)?;
+        let (pages, rendered) = render_pages(site, prev.filter(|_| !full), &mut next)?;
         let not_found = site
             .render_not_found()
             .map_err(|d| Failure::Content(vec![d]))?;
@@ -145,10 +163,10 @@ impl Rebuilder {
                 }
                 prev.generated.clone()
             }
-            _ => site_wide_files(&site, &mut next, &HashSet::new())?,
+            _ => site_wide_files(site, &mut next, &HashSet::new())?,
         };
         copy_static(&site.theme, changed, &mut next)?;
-        copy_assets(&site, changed, &mut next)?;
+        copy_assets(site, changed, &mut next)?;
         generated.retain(|path| !next.copied.contains(path));
         let (written, removed) = next.diff();
         let (_, output) = self.output.as_ref().expect("prepared above");
@@ -189,10 +207,7 @@ impl Rebuilder {
             generated,
             files,
         });
-        if !staged {
-            self.pending = Some(site);
-        }
-        Ok(update)
+        Ok((update, staged))
     }
 
     /// The second step of a rebuild: the site-wide files (search index, redirects,
@@ -201,6 +216,12 @@ impl Rebuilder {
     /// for them, so they come after the pages are served. `None`: nothing to do.
     pub fn finish(&mut self) -> Option<Result<Update, Failure>> {
         let site = self.pending.take()?;
+        let result = self.site_wide(&site);
+        self.cache.keep(site);
+        result
+    }
+
+    fn site_wide(&mut self, site: &Site) -> Option<Result<Update, Failure>> {
         let start = Instant::now();
         let prev = self.last.as_ref()?;
         let mut next = Collect::new(Some(prev));
@@ -209,7 +230,7 @@ impl Rebuilder {
                 next.files.insert(path.clone(), entry.clone());
             }
         }
-        let generated = match site_wide_files(&site, &mut next, &prev.copied) {
+        let generated = match site_wide_files(site, &mut next, &prev.copied) {
             Ok(g) => g,
             Err(f) => return Some(Err(f)),
         };
