@@ -27,6 +27,22 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create a new course: config, a sample session, the default theme and the Azure Static Web Apps workflow.
     Init(crate::init::InitArgs),
+    /// Turn another tool's configuration into syllabus.toml.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Read mkdocs.yml (site name, docs_dir, nav, repository, Markdown extensions) and write syllabus.toml.
+    Mkdocs {
+        /// The folder holding mkdocs.yml, or the file itself.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Replace an existing syllabus.toml.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -121,6 +137,7 @@ fn options(common: &CommonArgs, output: Option<PathBuf>, quiet: bool) -> BuildOp
         quiet,
         safe: common.safe,
         no_cache: common.no_cache,
+        validate_only: false,
     }
 }
 
@@ -174,6 +191,20 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 open: args.open,
             };
             crate::serve::run(&options).map(|()| Outcome::Success)
+        }
+        Command::Import(ImportCommand::Mkdocs { path, force }) => {
+            let (written, imported) = crate::import::mkdocs(&path, force)?;
+            println!("Wrote {}", written.display());
+            if !imported.unmapped.is_empty() {
+                println!("Not carried over (and what to do instead):");
+                for item in &imported.unmapped {
+                    println!("  - {item}");
+                }
+            }
+            println!(
+                "Next: `syllabus check` lists the links and anchors to fix; `syllabus build` builds the site."
+            );
+            Ok(Outcome::Success)
         }
         Command::Check(args) => {
             let options = options(&args.common, None, true);

@@ -14,16 +14,20 @@
 //! Problems in the user's content are [`diagnostics::Diagnostic`] values,
 //! collected across the whole site and reported together.
 
-pub mod azure;
-pub mod build;
-pub mod cli;
+pub mod diagnostics;
+
+// The build, stage by stage.
 pub mod config;
 pub mod content;
-pub mod diagnostics;
-pub mod import;
-pub mod init;
 pub mod links;
 pub mod markdown;
-pub mod serve;
-pub mod site_files;
 pub mod theme;
+pub mod site_files;
+pub mod build;
+
+// Publishing and the other commands.
+pub mod azure;
+pub mod serve;
+pub mod init;
+pub mod import;
+pub mod cli;

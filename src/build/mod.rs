@@ -35,6 +35,8 @@ pub struct BuildOptions {
     pub safe: bool,
     /// Skip the cache of highlighted code blocks (to measure cold builds).
     pub no_cache: bool,
+    /// Validate only (`check`): code is not highlighted, nothing is written.
+    pub validate_only: bool,
 }
 
 /// Where highlighted code blocks are cached between builds, relative to the project.
@@ -108,10 +110,22 @@ pub fn run(options: &BuildOptions, mode: Mode) -> Result<Report> {
         )?),
         Mode::Check => None,
     };
-    let (site, mut diags) = match Site::load(options, None) {
+    let load_options = BuildOptions {
+        validate_only: mode == Mode::Check,
+        ..options.clone()
+    };
+    let (site, mut diags) = match Site::load(&load_options, None) {
         Ok(loaded) => loaded,
         Err(d) => return Ok(Report::stop(d, vec![])),
     };
+    if mode == Mode::Check && site.rendered.iter().any(|r| r.has_code) {
+        if let Err(e) = site.highlighter().check_themes() {
+            diags.push(
+                Diagnostic::error(crate::config::FILE_NAME, e)
+                    .with_help("set `[highlight] light_theme` and `dark_theme` to known themes"),
+            );
+        }
+    }
     diags.extend(crate::azure::check(&site.config, &site.redirects));
     let staging = match &output {
         Some(o) => Some(o.start()?.to_path_buf()),
@@ -142,8 +156,11 @@ pub fn run(options: &BuildOptions, mode: Mode) -> Result<Report> {
             o.commit()?;
             if let Err(e) = site.highlighter().save_cache() {
                 diags.push(
-                    Diagnostic::warning(CACHE_FILE, format!("cannot save the highlight cache: {e}"))
-                        .with_help("the site was built; the next build highlights all code again"),
+                    Diagnostic::warning(
+                        CACHE_FILE,
+                        format!("cannot save the highlight cache: {e}"),
+                    )
+                    .with_help("the site was built; the next build highlights all code again"),
                 );
             }
             let (pages, assets) = (site.course.pages.len(), site.course.assets.len());
@@ -219,7 +236,10 @@ fn write_site(
         write_file(&out.join(path), &bytes)?;
     }
     let azure_config = crate::azure::config_json(&site.config, &site.redirects);
-    write_file(&out.join(crate::azure::CONFIG_FILE), azure_config.as_bytes())?;
+    write_file(
+        &out.join(crate::azure::CONFIG_FILE),
+        azure_config.as_bytes(),
+    )?;
     copy_static(&site.theme, out)?;
     copy_assets(course, out)?;
     Ok(problems)

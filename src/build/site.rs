@@ -119,7 +119,11 @@ impl Site {
             theme.static_files.keys().cloned().collect(),
         );
         let block_cache = (!options.no_cache).then(|| options.root.join(super::CACHE_FILE));
-        let highlighter = highlighter_for(&config, block_cache, cache.as_deref_mut());
+        let highlighter = if options.validate_only {
+            Arc::new(Highlighter::validating(&config.highlight))
+        } else {
+            highlighter_for(&config, block_cache, cache.as_deref_mut())
+        };
         let severity = match config.links.broken {
             BrokenLinks::Error => Severity::Error,
             BrokenLinks::Warn => Severity::Warning,
