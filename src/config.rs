@@ -306,9 +306,14 @@ fn nav_keys(value: &toml::Value, text: &str, out: &mut Vec<Diagnostic>) {
                 }
             }
             other => out.push(
-                Diagnostic::error(FILE_NAME, format!("`nav` entry `{other}` is neither a page path nor a table"))
-                    .at(key_line(text, "nav"), 0)
-                    .with_help("write a page as \"s1/index.md\" or { title = \"…\", page = \"s1/index.md\" }"),
+                Diagnostic::error(
+                    FILE_NAME,
+                    format!("`nav` entry `{other}` is neither a page path nor a table"),
+                )
+                .at(key_line(text, "nav"), 0)
+                .with_help(
+                    "write a page as \"s1/index.md\" or { title = \"…\", page = \"s1/index.md\" }",
+                ),
             ),
         }
     }
