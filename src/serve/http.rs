@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::sync::watch;
 
-use super::files::{Entry, Snapshot, content_type, is_html};
+use super::files::{Entry, Snapshot, is_html};
 use super::reload;
 
 /// The dev server's routes over the published snapshots of the site.
@@ -129,13 +129,21 @@ async fn site_file(
         );
     }
     let snapshot = snapshots.borrow().clone();
+    let mut res = answer(&snapshot, &req);
+    for (name, value) in &snapshot.host.headers {
+        res.headers_mut().insert(name.clone(), value.clone());
+    }
+    res
+}
+
+fn answer(snapshot: &Snapshot, req: &Request) -> Response {
     let files = &snapshot.files;
     match resolve(req.uri().path(), &snapshot.base_path, |p| {
         files.contains_key(p)
     }) {
         Resolved::File(path) => {
             let entry = &files[&path];
-            respond(&snapshot, &path, entry, StatusCode::OK, req.headers())
+            respond(snapshot, &path, entry, StatusCode::OK, req.headers())
         }
         Resolved::Redirect(to) => {
             let location = match req.uri().query() {
@@ -148,7 +156,7 @@ async fn site_file(
             }
             res
         }
-        Resolved::NotFound => not_found(&snapshot),
+        Resolved::NotFound => not_found(snapshot),
         Resolved::BadRequest => plain(StatusCode::BAD_REQUEST, "bad request path\n"),
     }
 }
@@ -206,7 +214,11 @@ fn respond(
         (status, Body::from(Bytes::clone(&entry.bytes))).into_response()
     };
     if !fresh {
-        set(&mut res, header::CONTENT_TYPE, content_type(path));
+        set(
+            &mut res,
+            header::CONTENT_TYPE,
+            snapshot.host.content_type(path),
+        );
     }
     set(&mut res, header::ETAG, &etag);
     if let Some(modified) = &modified {

@@ -28,7 +28,7 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::build::{BuildOptions, load_config};
 use crate::diagnostics::{self, Diagnostic, Format};
-use files::Snapshot;
+use files::{HostConfig, Snapshot};
 use rebuild::{Failure, Rebuilder, Update};
 use watch::{Change, Layout, Watcher};
 
@@ -204,6 +204,7 @@ impl Publisher {
                     println!("The site builds again; open pages reload.");
                 }
                 Snapshot {
+                    host: Arc::new(HostConfig::from_files(&update.files)),
                     files: update.files,
                     version: format!("{}-{}", self.instance, self.generation),
                     error: None,
@@ -238,6 +239,7 @@ impl Publisher {
                     self.generation += 1;
                 }
                 Snapshot {
+                    host: Arc::new(HostConfig::from_files(&update.files)),
                     files: update.files,
                     version: format!("{}-{}", self.instance, self.generation),
                     ..(*current).clone()

@@ -331,6 +331,16 @@ fn serves_pretty_urls_types_404_head_and_conditional_requests() {
     let page_again = server.request("GET", "/s1/reading/", &[("if-none-match", &page_etag)]);
     assert_eq!(page_again.status, 304);
 
+    // The headers Azure sends from staticwebapp.config.json, the CSP among them.
+    let config: serde_json::Value =
+        serde_json::from_str(&site.read("public/staticwebapp.config.json")).expect("json");
+    let csp = config["globalHeaders"]["Content-Security-Policy"]
+        .as_str()
+        .expect("a CSP");
+    for reply in [&home, &page, &css, &missing] {
+        assert_eq!(reply.header("content-security-policy"), Some(csp));
+    }
+
     assert_eq!(server.request("POST", "/", &[]).status, 405);
     assert_eq!(server.request("DELETE", "/s1/", &[]).status, 405);
     assert_disk_matches(&server, &site);
@@ -717,6 +727,13 @@ fn an_open_page_reloads_itself_after_an_edit() {
         ) == serde_json::Value::Bool(true)
     });
     assert!(subscribed, "the page never opened its event stream");
+    // The page is served with the site's Content-Security-Policy; live reload lives with it.
+    let blocked: Vec<_> = browser
+        .console_logs()
+        .into_iter()
+        .filter(|e| e.to_string().contains("Content Security Policy"))
+        .collect();
+    assert!(blocked.is_empty(), "CSP violations: {blocked:?}");
 
     edit(&site, "content/s1/reading.md", "Original", "Reloaded");
     let reloaded = browser.wait_until(CHANGE, |b| {
