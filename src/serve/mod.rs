@@ -47,7 +47,7 @@ pub struct ServeOptions {
     pub open: bool,
 }
 
-/// Builds, then serves until the process is stopped. Returns only on failure.
+/// Takes the port, builds, then serves until the process is stopped. Returns only on failure.
 pub fn run(options: &ServeOptions) -> Result<()> {
     let root = std::fs::canonicalize(&options.build.root).with_context(|| {
         format!(
@@ -59,6 +59,8 @@ pub fn run(options: &ServeOptions) -> Result<()> {
         root: root.clone(),
         ..options.build.clone()
     };
+    // The port first: a taken port fails before anything is written.
+    let bound = server::bind(options.bind, options.port)?;
     let mut rebuilder = Rebuilder::new(build.clone());
     let (mut publisher, snapshots) = Publisher::new();
     let first = rebuilder.rebuild(&HashSet::new());
@@ -75,7 +77,6 @@ pub fn run(options: &ServeOptions) -> Result<()> {
         .thread_name("syllabus-serve")
         .build()
         .context("cannot start the server's runtime")?;
-    let bound = server::bind(options.bind, options.port)?;
     let address = bound
         .listener
         .local_addr()
