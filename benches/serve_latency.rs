@@ -95,13 +95,19 @@ fn main() {
     );
     report_rebuilds(&server.rebuild_times()[before..]);
 
-    load_check(&server, &course, &template, &page_template);
+    let failed = load_check(&server, &course, &template, &page_template);
     let rebuilds = server
         .output()
         .lines()
         .filter(|l| l.starts_with("Rebuilt"))
         .count();
     println!("rebuilds reported by the server: {rebuilds}");
+    // Stop the server before exiting: `exit` runs no destructors.
+    drop(server);
+    if failed > 0 {
+        eprintln!("error: {failed} request(s) failed under load");
+        std::process::exit(1);
+    }
 }
 
 /// The page template with an HTML comment inside its main block.
@@ -191,7 +197,8 @@ fn report_rebuilds(times: &[Duration]) {
 }
 
 /// 100 clients × 40 requests over pages and assets, while templates are edited (full rebuilds).
-fn load_check(server: &Server, course: &Path, template: &Path, original: &str) {
+/// Returns how many requests failed.
+fn load_check(server: &Server, course: &Path, template: &Path, original: &str) -> usize {
     let mut urls: Vec<String> = [
         "/session_01/",
         "/session_25/",
@@ -275,10 +282,7 @@ fn load_check(server: &Server, course: &Path, template: &Path, original: &str) {
         ms(*times.last().expect("requests"))
     );
     std::fs::write(template, original).expect("restore template");
-    if failed > 0 {
-        eprintln!("error: {failed} request(s) failed under load");
-        std::process::exit(1);
-    }
+    failed
 }
 
 fn agent() -> ureq::Agent {
