@@ -118,13 +118,14 @@ pub fn run(options: &BuildOptions, mode: Mode) -> Result<Report> {
         Ok(loaded) => loaded,
         Err(d) => return Ok(Report::stop(d, vec![])),
     };
-    if mode == Mode::Check && site.rendered.iter().any(|r| r.has_code) {
-        if let Err(e) = site.highlighter().check_themes() {
-            diags.push(
-                Diagnostic::error(crate::config::FILE_NAME, e)
-                    .with_help("set `[highlight] light_theme` and `dark_theme` to known themes"),
-            );
-        }
+    if mode == Mode::Check
+        && site.rendered.iter().any(|r| r.has_code)
+        && let Err(e) = site.highlighter().check_themes()
+    {
+        diags.push(
+            Diagnostic::error(crate::config::FILE_NAME, e)
+                .with_help("set `[highlight] light_theme` and `dark_theme` to known themes"),
+        );
     }
     diags.extend(crate::azure::check(&site.config, &site.redirects));
     let staging = match &output {
