@@ -1,0 +1,317 @@
+//! The fuzz targets, shared by the libFuzzer entry points (`fuzz_targets/`)
+//! and the stable driver (`src/bin/drive.rs`).
+//!
+//! Each target takes arbitrary bytes, runs one parser of syllabus on them, and
+//! panics when the result breaks an invariant (besides any panic of its own):
+//! - [`frontmatter`]: the body is a suffix of the page and its line offset is right;
+//! - [`markdown`]: link positions are inside the page; in safe mode no script,
+//!   event handler, `javascript:` URL or embedding element survives;
+//! - [`config`]: a parsed config has a usable base path.
+
+use std::sync::LazyLock;
+
+use syllabus::build::{BuildOptions, Site};
+use syllabus::config::{Config, MarkdownConfig};
+use syllabus::content::frontmatter;
+use syllabus::diagnostics::Severity;
+use syllabus::markdown::{self, RenderContext};
+
+/// Bytes as text: valid UTF-8 as is, anything else with replacement characters.
+fn text(data: &[u8]) -> String {
+    String::from_utf8_lossy(data).into_owned()
+}
+
+/// `frontmatter::split` on a page's text.
+pub fn frontmatter(data: &[u8]) {
+    let text = text(data);
+    let lines = text.matches('\n').count() + 1;
+    match frontmatter::split("content/x.md", &text) {
+        Ok(split) => {
+            assert!(
+                text.ends_with(split.body),
+                "body is not a suffix of the page"
+            );
+            let before = &text[..text.len() - split.body.len()];
+            assert_eq!(
+                split.body_line_offset,
+                before.matches('\n').count(),
+                "wrong body line offset"
+            );
+            for w in &split.warnings {
+                assert!(w.line <= lines, "warning line {} of {lines}", w.line);
+            }
+        }
+        Err(d) => assert!(d.line <= lines, "error line {} of {lines}", d.line),
+    }
+}
+
+/// A small course for links to resolve against, written once to a temporary
+/// folder and loaded the way a build loads it: a home page, a section with a
+/// page and an image, a folder with spaces and non-ASCII names, a data file,
+/// a static file. One site per base path (`/` and `/course/`).
+fn sites() -> [Site; 2] {
+    let dir = std::env::temp_dir().join(format!("syllabus-fuzz-{}", std::process::id()));
+    let files: &[(&str, &str)] = &[
+        ("syllabus.toml", "title = \"Fuzz\"\n"),
+        ("content/index.md", "# Home\n"),
+        ("content/s1/index.md", "# Section\n## Part one\n"),
+        ("content/s1/reading.md", "# Reading\n"),
+        ("content/s1/img/flow.png", "png"),
+        ("content/s 2/über.md", "# Über\n"),
+        ("content/data.csv", "a,b\n"),
+        ("static/img/logo.png", "png"),
+    ];
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("create the fuzz course");
+        std::fs::write(path, text).expect("write the fuzz course");
+    }
+    let load = |base: &str| {
+        let options = BuildOptions {
+            root: dir.clone(),
+            base_url: Some(base.into()),
+            ..BuildOptions::default()
+        };
+        match Site::load(&options, None) {
+            Ok((site, _)) => site,
+            Err(d) => panic!("the fuzz course does not load: {d:?}"),
+        }
+    };
+    [load("/"), load("/course/")]
+}
+
+static SITES: LazyLock<[Site; 2]> = LazyLock::new(sites);
+
+/// `markdown::render` of the page `s1/reading.md`; the first byte picks the options.
+pub fn markdown(data: &[u8]) {
+    let Some((&flags, body)) = data.split_first() else {
+        return;
+    };
+    // Options added later get their defaults.
+    #[allow(clippy::needless_update)]
+    let options = MarkdownConfig {
+        unsafe_html: flags & 1 != 0,
+        math: flags & 2 == 0,
+        autolink: flags & 4 == 0,
+        attributes: flags & 8 == 0,
+        smart_punctuation: flags & 16 != 0,
+        ..MarkdownConfig::default()
+    };
+    let site = &SITES[usize::from(flags & 32 != 0)];
+    let ctx = RenderContext {
+        index: &site.index,
+        highlighter: site.highlighter(),
+        options: &options,
+        broken: if flags & 64 == 0 {
+            Severity::Error
+        } else {
+            Severity::Warning
+        },
+    };
+    let reading = site.index.by_source["s1/reading.md"];
+    let mut page = site.course.pages[reading].clone();
+    page.body = text(body);
+    page.body_line_offset = usize::from(flags >> 7) * 3;
+    let rendered = markdown::render(&page, &ctx);
+    let last_line = page.body.matches('\n').count() + 1 + page.body_line_offset;
+    for link in &rendered.links {
+        assert!(
+            link.line >= 1 && link.line <= last_line,
+            "link at line {}",
+            link.line
+        );
+    }
+    for d in &rendered.diagnostics {
+        assert!(
+            d.line <= last_line,
+            "diagnostic at line {} of {last_line}",
+            d.line
+        );
+    }
+    if !options.unsafe_html
+        && let Some(problem) = unsafe_markup(&rendered.html)
+    {
+        panic!(
+            "safe mode let through {problem}\n--- html ---\n{}",
+            rendered.html
+        );
+    }
+}
+
+/// `Config::parse` on the text of a `syllabus.toml`.
+pub fn config(data: &[u8]) {
+    let text = text(data);
+    if let Ok(config) = Config::parse(&text) {
+        let base = config.base_path();
+        assert!(
+            base.starts_with('/') && base.ends_with('/'),
+            "base path {base:?}"
+        );
+        let _ = config.site_origin_url();
+        let _ = toml::to_string(&config);
+    }
+}
+
+/// Elements that can run script or embed other documents.
+const FORBIDDEN_TAGS: &[&str] = &[
+    "script", "iframe", "frame", "object", "embed", "style", "form", "base", "meta", "link", "svg",
+    "template", "applet",
+];
+/// Attributes that hold a URL a browser may follow or load.
+const URL_ATTRIBUTES: &[&str] = &[
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "poster",
+    "background",
+    "srcset",
+];
+
+/// The first construct in `html` that could run script: a forbidden element,
+/// an `on*` attribute, or a URL attribute with a scheme outside safe mode's list.
+/// Strict and parser-free: it reads tags the way a browser tokenizes them.
+pub fn unsafe_markup(html: &str) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut i = 0;
+    while let Some(p) = lower[i..].find('<') {
+        let start = i + p + 1;
+        i = start;
+        let name_len = bytes[start..]
+            .iter()
+            .take_while(|b| !b.is_ascii_whitespace() && !matches!(b, b'>' | b'/'))
+            .count();
+        let name = &lower[start..start + name_len];
+        if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        if FORBIDDEN_TAGS.contains(&name) {
+            return Some(format!("a <{name}> element"));
+        }
+        let (attributes, end) = tag_attributes(&lower, start + name_len);
+        for (attr, value) in attributes {
+            if attr.starts_with("on") {
+                return Some(format!("an `{attr}` attribute on <{name}>"));
+            }
+            if URL_ATTRIBUTES.contains(&attr.as_str())
+                && !syllabus::markdown::sanitize::url_allowed(&decode_entities(&value))
+            {
+                return Some(format!("`{attr}=\"{value}\"` on <{name}>"));
+            }
+        }
+        i = end;
+    }
+    None
+}
+
+/// Attribute names and raw values of the tag whose name ends at `i`, and where the tag ends.
+fn tag_attributes(html: &str, mut i: usize) -> (Vec<(String, String)>, usize) {
+    let b = html.as_bytes();
+    let mut out = Vec::new();
+    loop {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        if i >= b.len() || b[i] == b'>' {
+            return (out, (i + 1).min(b.len()));
+        }
+        let name_start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
+            i += 1;
+        }
+        let name = html[name_start..i].to_string();
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut value = String::new();
+        if i < b.len() && b[i] == b'=' {
+            i += 1;
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
+                let q = b[i];
+                let end = b[i + 1..]
+                    .iter()
+                    .position(|c| *c == q)
+                    .map_or(b.len(), |p| i + 1 + p);
+                value = html[i + 1..end].to_string();
+                i = (end + 1).min(b.len());
+            } else {
+                let s = i;
+                while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                    i += 1;
+                }
+                value = html[s..i].to_string();
+            }
+        }
+        out.push((name, value));
+    }
+}
+
+/// Character references a browser decodes in an attribute value, as far as a scheme can hide in them.
+fn decode_entities(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(p) = rest.find('&') {
+        out.push_str(&rest[..p]);
+        rest = &rest[p..];
+        let end = rest.find(';').filter(|e| *e <= 12);
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "colon" => Some(':'),
+                "tab" => Some('\t'),
+                "newline" => Some('\n'),
+                _ if name.starts_with("#x") => u32::from_str_radix(&name[2..], 16)
+                    .ok()
+                    .and_then(char::from_u32),
+                _ if name.starts_with('#') => name[1..].parse().ok().and_then(char::from_u32),
+                _ => None,
+            };
+            c.map(|c| (c, e + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oracle_sees_what_a_browser_would_run() {
+        assert!(unsafe_markup("<p>a &lt;script&gt; b</p>").is_none());
+        assert!(unsafe_markup("<a href=\"/s1/\">x</a><img src=\"a.png\">").is_none());
+        assert!(unsafe_markup("<SCRIPT>").is_some());
+        assert!(unsafe_markup("<img src=x onerror=alert(1)>").is_some());
+        assert!(unsafe_markup("<a href=\"jav&#x61;script:x\">").is_some());
+        assert!(unsafe_markup("<a title='x' href = 'JAVASCRIPT:x'>").is_some());
+    }
+
+    #[test]
+    fn targets_run_on_samples() {
+        frontmatter(b"+++\ntitle = \"x\"\n+++\nbody");
+        markdown(b"\0# T\n[a](../index.md) <span>x</span>");
+        config(b"title = \"x\"\n[markdown]\nunsafe_html = false\n");
+    }
+}
