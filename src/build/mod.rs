@@ -236,11 +236,6 @@ fn write_site(
     for (path, bytes) in site.generated_files().map_err(anyhow::Error::msg)? {
         write_file(&out.join(path), &bytes)?;
     }
-    let azure_config = crate::azure::config_json(&site.config, &site.redirects);
-    write_file(
-        &out.join(crate::azure::CONFIG_FILE),
-        azure_config.as_bytes(),
-    )?;
     copy_static(&site.theme, out)?;
     copy_assets(course, out)?;
     Ok(problems)

@@ -217,7 +217,9 @@ impl Site {
         self.theme.render("404.html", &tera::Context::new(), None)
     }
 
-    /// Generated files besides pages: redirects, the highlight stylesheet, the search index.
+    /// Generated files besides pages: redirects, the highlight stylesheet, the
+    /// search index, sitemap, feed, robots.txt and `staticwebapp.config.json`.
+    /// A static file at the same path is copied after them, and wins.
     pub fn generated_files(&self) -> Result<Vec<(String, Vec<u8>)>, String> {
         let mut files = Vec::new();
         for r in &self.redirects {
@@ -242,6 +244,10 @@ impl Site {
                 site_files::search_index(&self.course, &self.rendered, &self.index),
             ));
         }
+        files.push((
+            crate::azure::CONFIG_FILE.into(),
+            crate::azure::config_json(&self.config, &self.redirects).into_bytes(),
+        ));
         let origin = self.config.site_origin_url();
         files.push((
             "sitemap.xml".into(),

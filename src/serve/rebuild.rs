@@ -396,11 +396,9 @@ fn site_wide_files(
     next: &mut Collect,
     copied: &HashSet<String>,
 ) -> Result<HashSet<String>, Failure> {
-    let mut files = site
+    let files = site
         .generated_files()
         .map_err(|e| Failure::Content(vec![Diagnostic::error(config::FILE_NAME, e)]))?;
-    let azure = crate::azure::config_json(&site.config, &site.redirects);
-    files.push((crate::azure::CONFIG_FILE.into(), azure.into_bytes()));
     let mut paths = HashSet::new();
     for (path, bytes) in files {
         if !copied.contains(&path) {
