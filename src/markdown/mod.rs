@@ -75,7 +75,7 @@ pub struct RenderedPage {
     pub has_code: bool,
     pub has_math: bool,
     pub word_count: usize,
-    /// Plain text of the page, for the search index.
+    /// The page's first distinct words ([`search_words`]), for the search index.
     pub text: String,
     pub diagnostics: Vec<Diagnostic>,
     /// Languages of code blocks that could not be highlighted.
@@ -215,6 +215,7 @@ pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
     math::render(&mut events, &source, &mut out);
     containers(&mut events);
     collect_text(&events, &mut out);
+    out.text = search_words(&out.text);
     let events = footnotes::github_style(events, &mut out.ids);
     let mut html = String::with_capacity(page.body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
@@ -653,9 +654,50 @@ fn collect_text(events: &[Spanned], out: &mut RenderedPage) {
     out.text = text;
 }
 
+/// Distinct words of page text kept per page in the search index, to keep it small:
+/// titles and headings are always searchable, the body by its first distinct words.
+const SEARCH_TEXT_WORDS: usize = 120;
+
+/// The first distinct words (lower case, three letters or more) of a page's text.
+/// Kept instead of the whole text, which only the search index reads.
+pub fn search_words(text: &str) -> String {
+    let mut seen = HashSet::new();
+    let mut words = Vec::new();
+    for word in text.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '_') {
+        let word = word.trim_matches(|c| c == '-' || c == '_').to_lowercase();
+        if word.chars().count() >= 3 && seen.insert(word.clone()) {
+            words.push(word);
+            if words.len() == SEARCH_TEXT_WORDS {
+                break;
+            }
+        }
+    }
+    words.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::gfm_link_end;
+
+    #[test]
+    fn search_words_are_the_first_distinct_ones() {
+        let text = "The cloud, the CLOUD and a VM: serverless-first __init__ ".repeat(3)
+            + &(0..200)
+                .map(|i| format!("w{i:03}"))
+                .collect::<Vec<_>>()
+                .join(" ");
+        let words = super::search_words(&text);
+        assert!(
+            words.starts_with("the cloud and serverless-first init w000 w001"),
+            "{words}"
+        );
+        assert_eq!(words.split(' ').count(), super::SEARCH_TEXT_WORDS);
+        assert_eq!(
+            super::search_words(&words),
+            words,
+            "applying it twice changes nothing"
+        );
+    }
 
     #[test]
     fn text_and_word_count_in_one_pass() {

@@ -46,6 +46,7 @@ pub(super) fn render_deck(page: &Page, ctx: &RenderContext) -> RenderedPage {
         out.text.push_str(&r.text);
     }
     out.html = html;
+    out.text = super::search_words(&out.text);
     out
 }
 
