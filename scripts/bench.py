@@ -19,7 +19,8 @@ Steps:
   4. per size: one warm-up build of every tool, then --runs rounds; each round
      runs every tool once (the order rotates from round to round) under
      `/usr/bin/time -v`; before every run the previous output folder is moved
-     aside and deleted, and the file system synced, outside the timed region;
+     aside (deleted once the size is done, then a pause: see BENCHMARKS.md)
+     and the file system synced, outside the timed region;
   5. verify each tool's last output with verify.py (reported, never fatal);
   6. print Markdown tables, write the raw numbers as JSON in the work folder.
 """
@@ -48,6 +49,8 @@ TIME = "/usr/bin/time"
 # adapt.py layout for each peer (hugo-linkhook: Hugo resolves `.md` links too)
 LAYOUT = {"hugo": "hugo-linkhook", "mdbook": "mdbook", "zola": "zola"}
 SCALING_SIZES = [100, 1000, 10000, 50000]
+PLAIN_CONFIG = 'title = "Bench"\n\n[highlight]\nenabled = false\n'
+DEMO_RUNS = 10
 
 
 # --------------------------------------------------------------------------- helpers
@@ -105,13 +108,31 @@ def median(xs):
 
 
 def remove_tree(path, trash_root):
-    """Moves `path` aside, then deletes it and syncs: never inside a timed region."""
+    """Moves `path` into the trash folder; `empty_trash` deletes it later.
+
+    Deleting a build's thousands of files just before the next build would slow
+    that build down: ext4 without a journal (this machine's root file system)
+    does not reuse an inode freed in the last 30 s (5 min while its block is
+    dirty), and scans past every such inode for each file it creates, so the
+    system time of a build grows with the number of files deleted just before."""
     if not os.path.lexists(path):
         return
     os.makedirs(trash_root, exist_ok=True)
     aside = os.path.join(trash_root, f"{os.path.basename(path)}.{os.getpid()}.{time.monotonic_ns()}")
     os.rename(path, aside)
-    shutil.rmtree(aside, ignore_errors=True)
+
+
+def empty_trash(trash_root, pause):
+    """Deletes what `remove_tree` moved aside, then waits until the freed inodes
+    no longer count as recently deleted (outside any timed region)."""
+    if not os.path.isdir(trash_root) or not os.listdir(trash_root):
+        return
+    shutil.rmtree(trash_root, ignore_errors=True)
+    os.makedirs(trash_root, exist_ok=True)
+    settle()
+    if pause > 0:
+        log(f"trash deleted; pausing {pause} s so that its inodes are not recently deleted")
+        time.sleep(pause)
 
 
 def settle():
@@ -275,6 +296,25 @@ def ensure_course(work, pages, seed):
     return d, key
 
 
+def ensure_plain_course(work, course, course_key, pages, seed):
+    """The same course with `[highlight] enabled = false`, for the highlighting-off row:
+    hard links to the course's files, its own syllabus.toml."""
+    d = os.path.join(work, "courses", f"{pages}-seed{seed}-no-highlight")
+    key = json.dumps({"course": course_key, "config": PLAIN_CONFIG})
+    stamp = os.path.join(work, "courses", f".{pages}-seed{seed}-no-highlight.bench-stamp")
+    if not stamp_ok(stamp, key):
+        if os.path.exists(d):
+            shutil.rmtree(d)
+        shutil.copytree(course, d, copy_function=os.link,
+                        ignore=shutil.ignore_patterns(".syllabus-cache", ".bench-stamp"))
+        toml = os.path.join(d, "syllabus.toml")
+        os.unlink(toml)  # a hard link to the course's own: never write through it
+        with open(toml, "w", encoding="utf-8") as f:
+            f.write(PLAIN_CONFIG)
+        write_stamp(stamp, key)
+    return d
+
+
 def ensure_site(work, course, course_key, pages, seed, peer):
     layout = LAYOUT[peer]
     d = os.path.join(work, "sites", f"{pages}-seed{seed}", layout)
@@ -349,9 +389,10 @@ class Tool:
         os.makedirs(parent, exist_ok=True)
 
 
-def syllabus_tools(syl, course, outdir, cachedir):
-    """The cold row (`--no-cache` when the flag exists) and, when syllabus has a
-    cache, the warm-cache row (the warm-up run fills the cache)."""
+def syllabus_tools(syl, course, outdir, cachedir, plain_course=None):
+    """The cold row (`--no-cache` when the flag exists), when syllabus has a
+    cache the warm-cache row (the warm-up run fills the cache), and with
+    `plain_course` the row with highlighting off."""
     def cmd(out, cold):
         c = [syl["bin"], "build", "--root", course, "--output", out, "--quiet"]
         if syl["cache_dir_flag"]:
@@ -367,6 +408,11 @@ def syllabus_tools(syl, course, outdir, cachedir):
         out = os.path.join(outdir, "syllabus-warm")
         tools.append(Tool("syllabus-warm", "syllabus (warm cache)", syl["bin"], course, out,
                           cmd(out, False), "syllabus", cold=False))
+    if plain_course:
+        out = os.path.join(outdir, "syllabus-plain")
+        c = [syl["bin"], "build", "--root", plain_course, "--output", out, "--quiet"]
+        tools.append(Tool("syllabus-plain", "syllabus (highlighting off)", syl["bin"], plain_course,
+                          out, c, "syllabus"))
     return tools
 
 
@@ -411,6 +457,25 @@ def measure(tools, runs, trash, tmp, warmup=True, progress=""):
             log(f"{progress}run {i + 1}/{runs} {t.label}: {r['wall']:.2f} s wall, "
                 f"{r['cpu']:.2f} s CPU, {r.get('rss_kib', 0) / 1024:.0f} MiB"
                 + (f"  EXIT {r['exit']}" if r["exit"] else ""))
+
+
+def measure_demo(syl, trash, tmp, out):
+    """The repository's own course: DEMO_RUNS cold (`--no-cache`) and DEMO_RUNS
+    warm builds, alternating, after one warm-up that fills the cache."""
+    base = [syl["bin"], "build", "--root", REPO, "--output", out, "--quiet"]
+    tools = [Tool("demo-cold", "demo course (cold, `--no-cache`)", syl["bin"], REPO, out,
+                  base + (["--no-cache"] if syl["no_cache"] else []), "syllabus")]
+    if syl["no_cache"]:
+        tools.append(Tool("demo-warm", "demo course (warm cache)", syl["bin"], REPO, out, base,
+                          "syllabus", cold=False))
+    measure(tools, DEMO_RUNS, trash, tmp, progress="demo course: ")
+    for t in tools:
+        t.prepare(trash)
+    pages = len([1 for _, _, files in os.walk(os.path.join(REPO, "content"))
+                 for f in files if f.endswith(".md")])
+    return {"pages": pages, "summary": [summarise(t) for t in tools],
+            "runs": {t.name: {"label": t.label, "cmd": t.cmd, "warmup": t.warmup, "runs": t.runs}
+                     for t in tools}}
 
 
 def summarise(t):
@@ -628,6 +693,13 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--work", default=os.path.join(REPO, "target", "bench"),
                     help="work folder: courses, sites, outputs, results (default target/bench)")
+    ap.add_argument("--no-plain", action="store_true",
+                    help="leave out the syllabus row with highlighting off")
+    ap.add_argument("--no-demo", action="store_true",
+                    help=f"do not time the repository's own course ({DEMO_RUNS} cold and {DEMO_RUNS} warm builds)")
+    ap.add_argument("--pause", type=int, default=35,
+                    help="seconds to wait after deleting earlier outputs, before the next size "
+                         "(default 35; see BENCHMARKS.md, Noise)")
     ap.add_argument("--keep-output", action="store_true", help="leave the last outputs in the work folder")
     ap.add_argument("--report", metavar="JSON", help="print the Markdown tables of a saved results file and exit")
     a = ap.parse_args(argv)
@@ -684,7 +756,8 @@ def main(argv=None):
         course, ckey = ensure_course(work, n, a.seed)
         outdir = os.path.join(work, "out", str(n))
         cachedir = os.path.join(work, "cache", str(n))
-        tools = syllabus_tools(syl, course, outdir, cachedir)
+        plain = None if a.no_plain else ensure_plain_course(work, course, ckey, n, a.seed)
+        tools = syllabus_tools(syl, course, outdir, cachedir, plain)
         for p, exe in peers.items():
             if p == "mdbook" and a.mdbook_max_pages and n > a.mdbook_max_pages:
                 notes.append(f"mdBook skipped at {fmt_pages(n)} pages (--mdbook-max-pages {a.mdbook_max_pages})")
@@ -712,11 +785,15 @@ def main(argv=None):
                 r, _ = pair_ratios(by[sname], by[p], "rss_kib")
                 ratios.append({"syllabus": by[sname].label, "peer": by[p].label,
                                "wall": w, "cpu": c, "rss": r, "wall_pairs": wr})
-        if "syllabus-warm" in by:
-            w, wr = pair_ratios(by["syllabus-warm"], by["syllabus"], "wall")
-            c, _ = pair_ratios(by["syllabus-warm"], by["syllabus"], "cpu")
-            r, _ = pair_ratios(by["syllabus-warm"], by["syllabus"], "rss_kib")
-            ratios.append({"syllabus": by["syllabus-warm"].label, "peer": by["syllabus"].label,
+        # syllabus against itself: warm against cold; highlighting on against off
+        for a_name, b_name in (("syllabus-warm", "syllabus"), ("syllabus", "syllabus-plain"),
+                               ("syllabus-warm", "syllabus-plain")):
+            if a_name not in by or b_name not in by:
+                continue
+            w, wr = pair_ratios(by[a_name], by[b_name], "wall")
+            c, _ = pair_ratios(by[a_name], by[b_name], "cpu")
+            r, _ = pair_ratios(by[a_name], by[b_name], "rss_kib")
+            ratios.append({"syllabus": by[a_name].label, "peer": by[b_name].label,
                            "wall": w, "cpu": c, "rss": r, "wall_pairs": wr})
         verification = {}
         if not a.no_verify:
@@ -735,6 +812,7 @@ def main(argv=None):
         if not a.keep_output:
             for t in tools:
                 t.prepare(trash)
+        empty_trash(trash, a.pause)
 
     scaling = []
     if do_scaling:
@@ -752,13 +830,17 @@ def main(argv=None):
                 if r["stderr"].strip():
                     problems.append({"pages": n, "row": "scaling", "stderr": r["stderr"].strip()})
             t.prepare(trash)
+            empty_trash(trash, a.pause)
+
+    demo = None if a.no_demo else measure_demo(syl, trash, tmp, os.path.join(work, "out", "demo"))
+    empty_trash(trash, 0)
 
     env["loadavg_end"] = os.getloadavg()
     shutil.rmtree(trash, ignore_errors=True)
 
     doc = {"environment": env, "runs_per_size": runs, "scaling_runs_per_size": scaling_runs,
            "notes": notes,
-           "results": results, "scaling": scaling, "syllabus_problems": problems,
+           "results": results, "scaling": scaling, "syllabus_problems": problems, "demo": demo,
            "command": " ".join(shlex.quote(x) for x in [os.path.relpath(sys.argv[0], REPO)] + sys.argv[1:])}
     stamp = time.strftime("%Y%m%d-%H%M%S")
     jpath = os.path.join(work, f"results-{stamp}.json")
@@ -805,6 +887,19 @@ def render(doc):
         out.append(f"Scaling, syllabus alone ({scaling_runs} runs per size, medians):")
         out.append("")
         out.append(md_scaling_table(scaling))
+        out.append("")
+    demo = doc.get("demo")
+    if demo:
+        out.append(f"The repository's own course ({demo['pages']} Markdown files, "
+                   f"{len(next(iter(demo['runs'].values()))['runs'])} builds each, medians):")
+        out.append("")
+        out.append("| build | wall (median) | wall (min–max) | CPU user+sys | peak RSS |")
+        out.append("|---|---:|---:|---:|---:|")
+        for s in demo["summary"]:
+            rng = (f"{fmt_s(s['wall_min'])}–{fmt_s(s['wall_max'])}"
+                   if s["wall_min"] is not None else "—")
+            out.append(f"| {s['label']} | {fmt_s(s['wall_median'])} | {rng} | "
+                       f"{fmt_s(s['cpu_median'])} | {fmt_mib(s['rss_kib_median'])} |")
         out.append("")
     if any(r["verify"] for r in results):
         out.append("Output checks (verify.py on the last run's output):")
