@@ -39,6 +39,10 @@ const TEMPLATE: &str = r#"# Publishes this course on Azure Static Web Apps.
 # - Pull requests from forks are built and checked but not deployed: GitHub
 #   gives them no secrets.
 # - `syllabus check` annotates broken links on the lines of a pull request.
+# - The syllabus binary and its cache of highlighted code are kept between
+#   runs (actions/cache). GitHub scopes a cache written by a pull request to
+#   that pull request, so no pull request, even from a fork, can change the
+#   binary or the highlighted HTML that main's builds restore.
 #
 # Setup: create a Static Web App in the Azure portal with deployment source
 # "Other", copy its deployment token, and add it to this repository as the
@@ -72,7 +76,16 @@ jobs:
       - uses: actions/checkout@v4
         with:
           persist-credentials: false
+      # Compiling syllabus takes minutes; a release never changes, so its
+      # binary is kept between runs and built only when the version is new.
+      - name: Restore the syllabus binary
+        id: syllabus-bin
+        uses: actions/cache@v4
+        with:
+          path: ~/.cargo/bin/syllabus
+          key: syllabus-bin-${{ runner.os }}-${{ env.SYLLABUS_VERSION }}
       - name: Install syllabus
+        if: steps.syllabus-bin.outputs.cache-hit != 'true'
         run: cargo install --locked --git @REPO@ --tag "v${SYLLABUS_VERSION}" syllabus
       - name: Check
         run: syllabus check
@@ -90,8 +103,26 @@ jobs:
       - uses: actions/checkout@v4
         with:
           persist-credentials: false
+      # Compiling syllabus takes minutes; a release never changes, so its
+      # binary is kept between runs and built only when the version is new.
+      - name: Restore the syllabus binary
+        id: syllabus-bin
+        uses: actions/cache@v4
+        with:
+          path: ~/.cargo/bin/syllabus
+          key: syllabus-bin-${{ runner.os }}-${{ env.SYLLABUS_VERSION }}
       - name: Install syllabus
+        if: steps.syllabus-bin.outputs.cache-hit != 'true'
         run: cargo install --locked --git @REPO@ --tag "v${SYLLABUS_VERSION}" syllabus
+      # Highlighting code is slow, and syllabus reuses blocks it highlighted
+      # before. The cache is content-addressed, so stale entries are harmless:
+      # when pages changed, the newest earlier cache is restored.
+      - name: Restore the cache of highlighted code
+        uses: actions/cache@v4
+        with:
+          path: .syllabus-cache
+          key: syllabus-highlight-${{ env.SYLLABUS_VERSION }}-${{ hashFiles('**/*.md') }}
+          restore-keys: syllabus-highlight-${{ env.SYLLABUS_VERSION }}-
       - name: Build
         run: syllabus build
       - name: Deploy

@@ -124,6 +124,67 @@ fn assert_workflow(wf: &Value, install: &str) {
     );
 }
 
+/// The position and the step of the first step of `steps` that `pred` accepts.
+fn step<'a>(steps: &'a [Value], what: &str, pred: impl Fn(&Value) -> bool) -> (usize, &'a Value) {
+    steps
+        .iter()
+        .enumerate()
+        .find(|(_, s)| pred(s))
+        .unwrap_or_else(|| panic!("no {what} step in {steps:?}"))
+}
+
+/// Asserts that `job` restores the syllabus binary from its cache and runs
+/// `install` only on a cache miss, before `run`; returns the job's steps and
+/// the position of the `run` step.
+fn assert_cached_install<'a>(job: &'a Value, install: &str, run: &str) -> (&'a [Value], usize) {
+    let steps = job["steps"].as_array().unwrap().as_slice();
+    let (cache_at, cache) = step(steps, "binary cache", |s| {
+        s["with"]["path"] == "~/.cargo/bin/syllabus"
+    });
+    assert_eq!(cache["uses"], "actions/cache@v4", "pinned by release tag");
+    assert_eq!(cache["id"], "syllabus-bin");
+    assert_eq!(
+        cache["with"]["key"],
+        "syllabus-bin-${{ runner.os }}-${{ env.SYLLABUS_VERSION }}"
+    );
+    let (install_at, install_step) = step(steps, "install", |s| {
+        s["run"].as_str().is_some_and(|r| r.contains(install))
+    });
+    assert_eq!(
+        install_step["if"], "steps.syllabus-bin.outputs.cache-hit != 'true'",
+        "compiled only on a cache miss"
+    );
+    let (run_at, _) = step(steps, run, |s| s["run"] == run);
+    assert!(cache_at < install_at && install_at < run_at, "{steps:?}");
+    (steps, run_at)
+}
+
+/// The workflow `init` writes keeps the syllabus binary and the highlight
+/// cache between runs (this repository's own workflow builds syllabus from the
+/// checkout, so it has no binary of a release to keep).
+fn assert_caches(wf: &Value, install: &str) {
+    let jobs = &wf["jobs"];
+    assert_cached_install(&jobs["check"], install, "syllabus check");
+    let (steps, build_at) =
+        assert_cached_install(&jobs["build_and_deploy"], install, "syllabus build");
+    let (highlight_at, highlight) = step(steps, "highlight cache", |s| {
+        s["with"]["path"] == ".syllabus-cache"
+    });
+    assert_eq!(
+        highlight["uses"], "actions/cache@v4",
+        "pinned by release tag"
+    );
+    assert_eq!(
+        highlight["with"]["key"],
+        "syllabus-highlight-${{ env.SYLLABUS_VERSION }}-${{ hashFiles('**/*.md') }}"
+    );
+    assert_eq!(
+        highlight["with"]["restore-keys"], "syllabus-highlight-${{ env.SYLLABUS_VERSION }}-",
+        "changed pages restore the newest earlier cache"
+    );
+    assert!(highlight_at < build_at, "restored before the build");
+}
+
 #[test]
 fn workflows_have_the_expected_inputs() {
     let dir = initialised();
@@ -131,10 +192,9 @@ fn workflows_have_the_expected_inputs() {
         &dir.path()
             .join(".github/workflows/azure-static-web-apps.yml"),
     );
-    assert_workflow(
-        &init,
-        "cargo install --locked --git https://github.com/syllabus-ssg/syllabus --tag \"v${SYLLABUS_VERSION}\" syllabus",
-    );
+    let install = "cargo install --locked --git https://github.com/syllabus-ssg/syllabus --tag \"v${SYLLABUS_VERSION}\" syllabus";
+    assert_workflow(&init, install);
+    assert_caches(&init, install);
     assert_eq!(init["env"]["SYLLABUS_VERSION"], env!("CARGO_PKG_VERSION"));
     let own = workflow(&repo().join(".github/workflows/azure-static-web-apps.yml"));
     assert_workflow(&own, "cargo install --locked --path .");
