@@ -55,15 +55,110 @@ pub struct Redirect {
     pub to: String,
 }
 
-/// Every page's aliases as redirects; an alias that collides with a page or another alias is an error.
-pub fn aliases(course: &Course, index: &UrlIndex) -> (Vec<Redirect>, Vec<Diagnostic>) {
-    let mut taken: HashMap<String, &str> = course
-        .pages
-        .iter()
-        .map(|p| (p.url_path.clone(), p.file.as_str()))
-        .collect();
-    let mut redirects = Vec::new();
+/// Files every build may write at fixed paths, besides pages, assets and static files.
+pub const FIXED_FILES: &[&str] = &[
+    "404.html",
+    "search-index.json",
+    "sitemap.xml",
+    "atom.xml",
+    "robots.txt",
+    "assets/highlight.css",
+    crate::azure::CONFIG_FILE,
+];
+
+/// The file a redirect is written to, relative to the site root.
+pub fn redirect_file(path: &str) -> String {
+    if path.ends_with(".html") {
+        path.to_string()
+    } else {
+        format!("{path}index.html")
+    }
+}
+
+/// Who writes each file of the site, to refuse a second writer for a path.
+struct Layout {
+    /// File path → who writes it (`the URL of `content/a.md``).
+    files: HashMap<String, String>,
+    /// Every folder that holds a file.
+    folders: HashMap<String, String>,
+}
+
+impl Layout {
+    fn new() -> Layout {
+        Layout {
+            files: HashMap::new(),
+            folders: HashMap::new(),
+        }
+    }
+
+    /// Who already writes `file`, a file where one of its folders goes, or a folder where it goes.
+    fn clash(&self, file: &str) -> Option<&String> {
+        self.files
+            .get(file)
+            .or_else(|| self.folders.get(file))
+            .or_else(|| folders_of(file).find_map(|d| self.files.get(d)))
+    }
+
+    fn claim(&mut self, file: String, owner: String) {
+        for d in folders_of(&file) {
+            self.folders
+                .entry(d.to_string())
+                .or_insert_with(|| owner.clone());
+        }
+        self.files.insert(file, owner);
+    }
+}
+
+/// `a/b/c.html` → `a/b`, `a`.
+fn folders_of(file: &str) -> impl Iterator<Item = &str> {
+    file.match_indices('/').rev().map(|(i, _)| &file[..i])
+}
+
+/// Every page's aliases as redirects, and every clash between the files of the
+/// site: an alias, a co-located file or a static file that would replace a
+/// page or another file, or need a folder where a file goes (or the reverse),
+/// is an error. `content` names the content folder as the user does.
+pub fn aliases_and_clashes(
+    course: &Course,
+    index: &UrlIndex,
+    content: &str,
+) -> (Vec<Redirect>, Vec<Diagnostic>) {
+    let mut layout = Layout::new();
+    for p in &course.pages {
+        layout.claim(
+            redirect_file(&p.url_path),
+            format!("the URL of `{}`", p.file),
+        );
+    }
+    for f in FIXED_FILES {
+        layout.claim(f.to_string(), format!("`{f}`, which every build writes"));
+    }
     let mut diags = Vec::new();
+    let mut static_files: Vec<&String> = index.static_files.iter().collect();
+    static_files.sort();
+    let others = course
+        .assets
+        .iter()
+        .map(|f| (f, format!("{content}/{f}"), "the file"))
+        .chain(
+            static_files
+                .into_iter()
+                .map(|f| (f, f.clone(), "the static file")),
+        );
+    for (path, shown, kind) in others {
+        match layout.clash(path) {
+            // A course's static/ may replace what the build writes (its own robots.txt).
+            Some(other) if !other.ends_with("which every build writes") => diags.push(
+                Diagnostic::error(
+                    &shown,
+                    format!("{kind} `{shown}` and {other} need the same place in the site"),
+                )
+                .with_help("rename one of them"),
+            ),
+            _ => layout.claim(path.clone(), format!("{kind} `{shown}`")),
+        }
+    }
+    let mut redirects = Vec::new();
     for (id, page) in course.pages.iter().enumerate() {
         for alias in &page.front.aliases {
             let path = alias_path(alias, &index.base_path);
@@ -77,20 +172,18 @@ pub fn aliases(course: &Course, index: &UrlIndex) -> (Vec<Redirect>, Vec<Diagnos
                 );
                 continue;
             }
-            if let Some(other) = taken.get(&path) {
+            let file = redirect_file(&path);
+            if let Some(other) = layout.clash(&file) {
                 diags.push(
                     Diagnostic::error(
                         &page.file,
-                        format!(
-                            "alias `{alias}` of `{}` is already the URL of `{other}`",
-                            page.file
-                        ),
+                        format!("alias `{alias}` of `{}` is already {other}", page.file),
                     )
-                    .with_help("remove the alias from one of the two pages"),
+                    .with_help("remove the alias, or change it to a URL nothing else uses"),
                 );
                 continue;
             }
-            taken.insert(path.clone(), &page.file);
+            layout.claim(file, format!("an alias of `{}`", page.file));
             redirects.push(Redirect {
                 path,
                 to: index.urls[id].clone(),

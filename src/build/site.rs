@@ -147,7 +147,8 @@ impl Site {
         }
         let (graph, link_diags) = build_graph(&course, &rendered, severity);
         diags.extend(link_diags);
-        let (redirects, alias_diags) = site_files::aliases(&course, &index);
+        let (redirects, alias_diags) =
+            site_files::aliases_and_clashes(&course, &index, &content_name);
         diags.extend(alias_diags);
         if diags.iter().any(Diagnostic::is_error) {
             if let Some(cache) = cache {
@@ -228,12 +229,10 @@ impl Site {
     pub fn generated_files(&self) -> Result<Vec<(String, Vec<u8>)>, String> {
         let mut files = Vec::new();
         for r in &self.redirects {
-            let path = if r.path.ends_with(".html") {
-                r.path.clone()
-            } else {
-                format!("{}index.html", r.path)
-            };
-            files.push((path, site_files::redirect_html(&r.to).into_bytes()));
+            files.push((
+                site_files::redirect_file(&r.path),
+                site_files::redirect_html(&r.to).into_bytes(),
+            ));
         }
         if self.rendered.iter().any(|r| r.has_code) {
             let css = Highlighter::stylesheet(&self.config.highlight).map_err(|e| {
@@ -269,6 +268,12 @@ impl Site {
                 site_files::robots(&origin).into_bytes(),
             ));
         }
+        debug_assert!(
+            files[self.redirects.len()..]
+                .iter()
+                .all(|(path, _)| site_files::FIXED_FILES.contains(&path.as_str())),
+            "a generated file is missing from FIXED_FILES, which aliases must not replace"
+        );
         Ok(files)
     }
 

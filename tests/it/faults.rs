@@ -196,13 +196,17 @@ fn a_file_where_a_folder_must_go_is_a_clear_error() {
     let site = small_course();
     site.build_ok();
     let before = snapshot(&site.path().join("public"));
-    // The alias needs the folder `old/`; an asset file `old` is copied to the same place.
-    site.file("content/a.md", "+++\naliases = [\"/old/\"]\n+++\n# A\n");
-    site.file("content/old", "an asset without an extension");
+    // The page `a.md` needs the folder `a/`; an asset file `a` is copied to the same place.
+    site.file("content/a", "an asset without an extension");
     let sources = sources_hash(&site);
     let out = site.build().fails();
-    assert!(out.contains("error: cannot"), "{out}");
-    assert!(out.contains("old"), "{out}");
+    assert!(
+        out.contains(
+            "error: the file `content/a` and the URL of `content/a.md` need the same place in the site"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("help: rename one of them"), "{out}");
     assert_eq!(
         before,
         snapshot(&site.path().join("public")),

@@ -190,6 +190,38 @@ fn backlinks_and_prev_next_reach_templates() {
 }
 
 #[test]
+fn aliases_never_replace_a_file_of_the_site() {
+    let site = Site::new();
+    site.file("content/index.md", "# Home\n")
+        .file("content/week/figure.png", "png")
+        .file("content/week/index.md", "# Week\n")
+        .file("static/handout.pdf", "pdf")
+        .file("static/week/index.html", "a static page where a page goes")
+        .file(
+            "content/moved.md",
+            "+++\naliases = [\"/404.html\", \"/robots.txt\", \"/handout.pdf\", \
+             \"/week/figure.png\", \"/week/index.html\", \"/fine/\"]\n+++\n# Moved\n",
+        );
+    let err = site.build().fails();
+    for (alias, what) in [
+        ("/404.html", "`404.html`, which every build writes"),
+        ("/robots.txt", "`robots.txt`, which every build writes"),
+        ("/handout.pdf", "the static file `handout.pdf`"),
+        ("/week/figure.png", "the file `content/week/figure.png`"),
+        ("/week/index.html", "the URL of `content/week/index.md`"),
+    ] {
+        let message = format!("alias `{alias}` of `content/moved.md` is already {what}");
+        assert!(err.contains(&message), "missing {message:?} in:\n{err}");
+    }
+    assert!(!err.contains("/fine/"), "{err}");
+    assert!(
+        err.contains("error: the static file `week/index.html` and the URL of `content/week/index.md` need the same place in the site"),
+        "{err}"
+    );
+    assert!(!site.exists("public"), "a failed build wrote a site");
+}
+
+#[test]
 fn aliases_redirect_and_collisions_name_both_files() {
     let site = Site::new();
     site.file("content/index.md", "# Home\n").file(
