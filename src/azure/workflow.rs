@@ -31,6 +31,19 @@ rules:
 /// The repository secret holding the Static Web App's deployment token.
 pub const TOKEN_SECRET: &str = "AZURE_STATIC_WEB_APPS_API_TOKEN";
 
+/// The steps both jobs install syllabus with (written once, so that they stay the same).
+const INSTALL: &str = r#"      # Compiling syllabus takes minutes; a release never changes, so its
+      # binary is kept between runs and built only when the version is new.
+      - name: Restore the syllabus binary
+        id: syllabus-bin
+        uses: actions/cache@v4
+        with:
+          path: ~/.cargo/bin/syllabus
+          key: syllabus-bin-${{ runner.os }}-${{ env.SYLLABUS_VERSION }}
+      - name: Install syllabus
+        if: steps.syllabus-bin.outputs.cache-hit != 'true'
+        run: cargo install --locked --git @REPO@ --tag "v${SYLLABUS_VERSION}" syllabus"#;
+
 const TEMPLATE: &str = r#"# Publishes this course on Azure Static Web Apps.
 #
 # - A push to main builds the site with syllabus and deploys it.
@@ -76,17 +89,7 @@ jobs:
       - uses: actions/checkout@v4
         with:
           persist-credentials: false
-      # Compiling syllabus takes minutes; a release never changes, so its
-      # binary is kept between runs and built only when the version is new.
-      - name: Restore the syllabus binary
-        id: syllabus-bin
-        uses: actions/cache@v4
-        with:
-          path: ~/.cargo/bin/syllabus
-          key: syllabus-bin-${{ runner.os }}-${{ env.SYLLABUS_VERSION }}
-      - name: Install syllabus
-        if: steps.syllabus-bin.outputs.cache-hit != 'true'
-        run: cargo install --locked --git @REPO@ --tag "v${SYLLABUS_VERSION}" syllabus
+@INSTALL@
       - name: Check
         run: syllabus check
         env:
@@ -103,17 +106,7 @@ jobs:
       - uses: actions/checkout@v4
         with:
           persist-credentials: false
-      # Compiling syllabus takes minutes; a release never changes, so its
-      # binary is kept between runs and built only when the version is new.
-      - name: Restore the syllabus binary
-        id: syllabus-bin
-        uses: actions/cache@v4
-        with:
-          path: ~/.cargo/bin/syllabus
-          key: syllabus-bin-${{ runner.os }}-${{ env.SYLLABUS_VERSION }}
-      - name: Install syllabus
-        if: steps.syllabus-bin.outputs.cache-hit != 'true'
-        run: cargo install --locked --git @REPO@ --tag "v${SYLLABUS_VERSION}" syllabus
+@INSTALL@
       # Highlighting code is slow, and syllabus reuses blocks it highlighted
       # before. The cache is content-addressed, so stale entries are harmless:
       # when pages changed, the newest earlier cache is restored.
@@ -155,6 +148,7 @@ jobs:
 /// The workflow text for a course whose site is built into `output` (relative to the repository root).
 pub fn course_workflow(output: &str) -> String {
     TEMPLATE
+        .replace("@INSTALL@", INSTALL)
         .replace("@TOKEN@", TOKEN_SECRET)
         .replace("@VERSION@", env!("CARGO_PKG_VERSION"))
         .replace("@REPO@", SYLLABUS_REPO)
