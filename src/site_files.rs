@@ -146,9 +146,10 @@ pub fn aliases_and_clashes(
                 .map(|f| (f, f.clone(), "the static file")),
         );
     for (path, shown, kind) in others {
+        // The course's own file may replace one the build writes (its own robots.txt).
+        let replaces_generated = FIXED_FILES.contains(&path.as_str());
         match layout.clash(path) {
-            // A course's static/ may replace what the build writes (its own robots.txt).
-            Some(other) if !other.ends_with("which every build writes") => diags.push(
+            Some(other) if !replaces_generated => diags.push(
                 Diagnostic::error(
                     &shown,
                     format!("{kind} `{shown}` and {other} need the same place in the site"),
