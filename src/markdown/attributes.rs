@@ -16,6 +16,19 @@ const ALLOWED: &[&str] = &[
     "dir",
 ];
 
+/// Whether an attribute list may set attribute `name` (lower case): one of
+/// [`ALLOWED`] or `data-` and a plain name. Anything else is dropped, since an
+/// unusual name can smuggle another attribute in (`/onclick` reads as `onclick`).
+pub(super) fn allowed(name: &str) -> bool {
+    ALLOWED.contains(&name)
+        || name.strip_prefix("data-").is_some_and(|rest| {
+            !rest.is_empty()
+                && rest
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+}
+
 /// One parsed attribute list.
 #[derive(Debug, Default, PartialEq)]
 pub struct Attributes {
@@ -86,7 +99,7 @@ impl Attributes {
             out.push_str(&format!(" class=\"{}\"", escape(&self.classes.join(" "))));
         }
         for (k, v) in &self.pairs {
-            if ALLOWED.contains(&k.as_str()) || k.starts_with("data-") {
+            if allowed(k) {
                 out.push_str(&format!(" {k}=\"{}\"", escape(v)));
             } else {
                 dropped.push(k.clone());
@@ -261,5 +274,16 @@ mod tests {
         let mut dropped = Vec::new();
         assert_eq!(a.html(&mut dropped), " align=\"left\"");
         assert_eq!(dropped, ["onerror"]);
+        assert!(allowed("data-step") && allowed("title"));
+        for name in [
+            "/onclick",
+            "data-",
+            "data-x/y",
+            "style",
+            "onload",
+            "x onclick",
+        ] {
+            assert!(!allowed(name), "{name}");
+        }
     }
 }

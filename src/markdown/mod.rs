@@ -485,13 +485,11 @@ fn heading_ids(events: &mut Vec<Spanned>, out: &mut RenderedPage) {
         let (level, explicit, classes) = (*level, id.clone(), classes.clone());
         let other_attrs: String = attrs
             .iter()
-            .filter(|(k, _)| {
-                let k = k.to_ascii_lowercase();
-                !k.starts_with("on") && k != "style" && k != "id" && k != "class"
-            })
+            .map(|(k, v)| (k.to_ascii_lowercase(), v))
+            .filter(|(k, _)| attributes::allowed(k) && k != "id" && k != "class")
             .map(|(k, v)| match v {
-                Some(v) => format!(" {}=\"{}\"", highlight::escape(k), highlight::escape(v)),
-                None => format!(" {}", highlight::escape(k)),
+                Some(v) => format!(" {k}=\"{}\"", highlight::escape(v)),
+                None => format!(" {k}"),
             })
             .collect();
         let end = events[i..]

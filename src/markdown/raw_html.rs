@@ -312,9 +312,12 @@ fn attributes(html: &str) -> Vec<Attribute<'_>> {
         }
         if b == b'=' {
             let name_end = html[..i].trim_end().len();
+            // Unicode whitespace before the name may be wider than a byte (U+0085).
             let name_start = html[..name_end]
-                .rfind(|c: char| c.is_whitespace() || c == '<')
-                .map_or(0, |p| p + 1);
+                .char_indices()
+                .rev()
+                .find(|(_, c)| c.is_whitespace() || *c == '<')
+                .map_or(0, |(p, c)| p + c.len_utf8());
             let mut j = i + 1;
             while j < bytes.len() && bytes[j].is_ascii_whitespace() {
                 j += 1;
@@ -339,6 +342,14 @@ fn attributes(html: &str) -> Vec<Attribute<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attribute_names_after_wide_whitespace() {
+        let found = attributes("<img\u{85}href=\"x\" a\u{3000}b='y'>");
+        let names: Vec<&str> = found.iter().map(|a| a.name).collect();
+        assert_eq!(names, ["href", "b"]);
+        assert_eq!(found[0].value, "x");
+    }
 
     #[test]
     fn finds_pseudo_tags() {

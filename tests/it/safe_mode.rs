@@ -5,6 +5,10 @@
 
 use crate::support::{Run, Site};
 
+#[path = "../support/unsafe_markup.rs"]
+mod oracle;
+use oracle::{unsafe_markup, unsafe_markup_but};
+
 /// Payloads from the well-known classes: script elements and obfuscated tags,
 /// event handlers, script URLs (case, entities, control characters, unquoted),
 /// embedding elements, namespace confusion (SVG, MathML), comment and raw-text
@@ -84,159 +88,10 @@ const PAYLOADS: &[&str] = &[
     "$a</annotation><img src=x onerror=alert(1)>b$",
     "```x\"onmouseover=\"alert(1)\nx\n```",
     "## Heading {#x\" onclick=\"alert(1) .c}",
+    "## Heading {/onclick=alert(1) x/onmouseover=alert(2) data-/onfocus=alert(3)}",
+    "![i](x.png){/onerror=alert(1)} [l](x.md){title=t /onclick=alert(1)}",
     "Note[^<img src=x onerror=alert(1)>]\n\n[^<img src=x onerror=alert(1)>]: f",
 ];
-
-/// Elements that can run script or embed other documents.
-const FORBIDDEN_TAGS: &[&str] = &[
-    "script", "iframe", "frame", "frameset", "object", "embed", "style", "form", "base", "meta",
-    "link", "svg", "template", "applet", "isindex",
-];
-/// Attributes that hold a URL a browser may follow or load.
-const URL_ATTRIBUTES: &[&str] = &[
-    "href",
-    "src",
-    "action",
-    "formaction",
-    "xlink:href",
-    "data",
-    "poster",
-    "background",
-    "srcset",
-];
-
-/// The first construct that could run script: a forbidden element, an `on*`
-/// attribute, or a URL attribute whose scheme is `javascript:`, `vbscript:` or
-/// `data:`. Strict and parser-free: lower-cased, tags read as a browser tokenizes them
-/// (text `<` is always escaped in our output, so any `<letter` starts a tag).
-pub fn unsafe_markup(html: &str) -> Option<String> {
-    unsafe_markup_but(html, &[])
-}
-
-/// [`unsafe_markup`], with some forbidden elements allowed (the theme's own `svg` icons).
-fn unsafe_markup_but(html: &str, allowed: &[&str]) -> Option<String> {
-    let lower = html.to_ascii_lowercase();
-    let b = lower.as_bytes();
-    let mut i = 0;
-    while let Some(p) = lower[i..].find('<') {
-        let start = i + p + 1;
-        i = start;
-        let name_len = b[start..]
-            .iter()
-            .take_while(|c| !c.is_ascii_whitespace() && !matches!(c, b'>' | b'/'))
-            .count();
-        let name = &lower[start..start + name_len];
-        if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            continue;
-        }
-        if FORBIDDEN_TAGS.contains(&name) && !allowed.contains(&name) {
-            return Some(format!("a <{name}> element"));
-        }
-        let (attributes, end) = tag_attributes(&lower, start + name_len);
-        for (attr, value) in attributes {
-            if attr.starts_with("on") {
-                return Some(format!("an `{attr}` attribute on <{name}>"));
-            }
-            let url: String = decode_entities(&value)
-                .chars()
-                .filter(|c| !c.is_ascii_control() && *c != ' ')
-                .collect();
-            if URL_ATTRIBUTES.contains(&attr.as_str())
-                && ["javascript:", "vbscript:", "data:"]
-                    .iter()
-                    .any(|s| url.starts_with(s))
-            {
-                return Some(format!("`{attr}=\"{value}\"` on <{name}>"));
-            }
-        }
-        i = end;
-    }
-    None
-}
-
-/// Attribute names and raw values of the tag whose name ends at `i`, and where the tag ends.
-fn tag_attributes(html: &str, mut i: usize) -> (Vec<(String, String)>, usize) {
-    let b = html.as_bytes();
-    let mut out = Vec::new();
-    loop {
-        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
-            i += 1;
-        }
-        if i >= b.len() || b[i] == b'>' {
-            return (out, (i + 1).min(b.len()));
-        }
-        let name_start = i;
-        while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
-            i += 1;
-        }
-        let name = html[name_start..i].to_string();
-        while i < b.len() && b[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let mut value = String::new();
-        if i < b.len() && b[i] == b'=' {
-            i += 1;
-            while i < b.len() && b[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
-                let q = b[i];
-                let end = b[i + 1..]
-                    .iter()
-                    .position(|c| *c == q)
-                    .map_or(b.len(), |p| i + 1 + p);
-                value = html[i + 1..end].to_string();
-                i = (end + 1).min(b.len());
-            } else {
-                let s = i;
-                while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
-                    i += 1;
-                }
-                value = html[s..i].to_string();
-            }
-        }
-        out.push((name, value));
-    }
-}
-
-/// Character references a browser decodes in an attribute value, as far as a scheme can hide in them.
-fn decode_entities(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    let mut rest = value;
-    while let Some(p) = rest.find('&') {
-        out.push_str(&rest[..p]);
-        rest = &rest[p..];
-        let decoded = rest.find(';').filter(|e| *e <= 12).and_then(|e| {
-            let name = &rest[1..e];
-            let c = match name {
-                "amp" => Some('&'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "colon" => Some(':'),
-                "tab" => Some('\t'),
-                "newline" => Some('\n'),
-                _ if name.starts_with("#x") => u32::from_str_radix(&name[2..], 16)
-                    .ok()
-                    .and_then(char::from_u32),
-                _ if name.starts_with('#') => name[1..].parse().ok().and_then(char::from_u32),
-                _ => None,
-            };
-            c.map(|c| (c, e + 1))
-        });
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
 
 /// A template whose `<main>` is exactly the page's content.
 const BARE_PAGE: &str =
@@ -305,6 +160,21 @@ fn no_payload_survives_with_unsafe_html_false() {
             .contains("safe mode removed a link to a `javascript:` URL"),
         "{}",
         run.all()
+    );
+}
+
+#[test]
+fn no_payload_survives_with_attribute_lists_on() {
+    let site = payload_site(
+        "title = \"XSS\"\n[links]\nbroken = \"warn\"\n[markdown]\nunsafe_html = false\nattributes = true\n",
+    );
+    build(&site, &["build"]);
+    let left = surviving(&site);
+    assert!(
+        left.is_empty(),
+        "{} payload(s) survived:\n{}",
+        left.len(),
+        left.join("\n")
     );
 }
 
