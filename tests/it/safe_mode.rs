@@ -124,6 +124,16 @@ fn surviving(site: &Site) -> Vec<String> {
         .collect()
 }
 
+fn assert_none_survive(site: &Site) {
+    let left = surviving(site);
+    assert!(
+        left.is_empty(),
+        "{} payload(s) survived:\n{}",
+        left.len(),
+        left.join("\n")
+    );
+}
+
 fn build(site: &Site, args: &[&str]) -> Run {
     let run = site.run(args);
     assert_eq!(run.code, Some(0), "build failed:\n{}", run.all());
@@ -141,13 +151,7 @@ fn no_payload_survives_with_unsafe_html_false() {
         "title = \"XSS\"\n[links]\nbroken = \"warn\"\n[markdown]\nunsafe_html = false\n",
     );
     let run = build(&site, &["build"]);
-    let left = surviving(&site);
-    assert!(
-        left.is_empty(),
-        "{} payload(s) survived:\n{}",
-        left.len(),
-        left.join("\n")
-    );
+    assert_none_survive(&site);
     for n in 0..PAYLOADS.len() {
         let main = site.main_of(&format!("public/xss/p{n:02}/index.html"));
         assert!(
@@ -169,13 +173,7 @@ fn no_payload_survives_with_attribute_lists_on() {
         "title = \"XSS\"\n[links]\nbroken = \"warn\"\n[markdown]\nunsafe_html = false\nattributes = true\n",
     );
     build(&site, &["build"]);
-    let left = surviving(&site);
-    assert!(
-        left.is_empty(),
-        "{} payload(s) survived:\n{}",
-        left.len(),
-        left.join("\n")
-    );
+    assert_none_survive(&site);
 }
 
 #[test]
@@ -240,13 +238,7 @@ fn safe_flag_overrides_the_config() {
     // The check is strict enough to see the payloads when HTML is trusted.
     assert!(trusted.len() >= 40, "only {} flagged", trusted.len());
     build(&site, &["build", "--safe"]);
-    let left = surviving(&site);
-    assert!(
-        left.is_empty(),
-        "{} payload(s) survived:\n{}",
-        left.len(),
-        left.join("\n")
-    );
+    assert_none_survive(&site);
 }
 
 #[test]
