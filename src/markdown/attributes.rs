@@ -29,6 +29,20 @@ pub(super) fn allowed(name: &str) -> bool {
         })
 }
 
+/// The warning for attributes a list names but may not set.
+pub(super) fn warn_dropped(dropped: &[String], source: &Source, at: usize, out: &mut RenderedPage) {
+    if dropped.is_empty() {
+        return;
+    }
+    let message = format!(
+        "attribute(s) {} not applied: only {} and data-* are allowed",
+        dropped.join(", "),
+        ALLOWED.join(", ")
+    );
+    out.diagnostics
+        .push(source.diagnostic(Severity::Warning, at, message));
+}
+
 /// One parsed attribute list.
 #[derive(Debug, Default, PartialEq)]
 pub struct Attributes {
@@ -143,15 +157,7 @@ fn after_inline(
     };
     let mut dropped = Vec::new();
     let extra = attrs.html(&mut dropped);
-    if !dropped.is_empty() {
-        let message = format!(
-            "attribute(s) {} not applied: only {} and data-* are allowed",
-            dropped.join(", "),
-            ALLOWED.join(", ")
-        );
-        out.diagnostics
-            .push(source.diagnostic(Severity::Warning, events[end].1.start, message));
-    }
+    warn_dropped(&dropped, source, events[end].1.start, out);
     if rest.is_empty() {
         events.remove(end + 1);
     } else {

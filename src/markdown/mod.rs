@@ -210,7 +210,7 @@ pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
     if ctx.options.attributes {
         attributes::apply(&mut events, &source, &mut out);
     }
-    heading_ids(&mut events, &mut out);
+    heading_ids(&mut events, &source, &mut out);
     code::blocks(&mut events, &source, ctx, &mut out);
     math::render(&mut events, &source, &mut out);
     containers(&mut events);
@@ -462,7 +462,7 @@ fn link_text(events: &[Spanned]) -> String {
 }
 
 /// Gives every heading its GitHub id and an anchor link, and builds the table of contents.
-fn heading_ids(events: &mut Vec<Spanned>, out: &mut RenderedPage) {
+fn heading_ids(events: &mut Vec<Spanned>, source: &Source, out: &mut RenderedPage) {
     let mut slugger = slug::Slugger::default();
     for (e, _) in events.iter() {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {
@@ -483,15 +483,18 @@ fn heading_ids(events: &mut Vec<Spanned>, out: &mut RenderedPage) {
             continue;
         };
         let (level, explicit, classes) = (*level, id.clone(), classes.clone());
-        let other_attrs: String = attrs
-            .iter()
-            .map(|(k, v)| (k.to_ascii_lowercase(), v))
-            .filter(|(k, _)| attributes::allowed(k) && k != "id" && k != "class")
-            .map(|(k, v)| match v {
-                Some(v) => format!(" {k}=\"{}\"", highlight::escape(v)),
-                None => format!(" {k}"),
-            })
-            .collect();
+        let mut other_attrs = String::new();
+        let mut dropped = Vec::new();
+        for (k, v) in attrs {
+            let k = k.to_ascii_lowercase();
+            match v {
+                _ if !attributes::allowed(&k) => dropped.push(k),
+                _ if k == "id" || k == "class" => {}
+                Some(v) => other_attrs.push_str(&format!(" {k}=\"{}\"", highlight::escape(v))),
+                None => other_attrs.push_str(&format!(" {k}")),
+            }
+        }
+        attributes::warn_dropped(&dropped, source, events[i].1.start, out);
         let end = events[i..]
             .iter()
             .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))

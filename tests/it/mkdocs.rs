@@ -472,7 +472,7 @@ fn links_that_work_only_the_mkdocs_way_resolve_with_a_warning() {
 fn attribute_lists_apply_to_images_links_and_headings() {
     let site = Site::new();
     site.file("syllabus.toml", "title = \"T\"\n[markdown]\nattributes = true\n")
-        .file("content/index.md", "# Home\n\n![Photo](p.png){ align=right } Text.\n\n[Docs](https://x.org){:target=\"_blank\"}\n\n## Setup {: #install .big }\n\n![X](p.png){ onerror=alert(1) }\n")
+        .file("content/index.md", "# Home\n\n![Photo](p.png){ align=right } Text.\n\n[Docs](https://x.org){:target=\"_blank\"}\n\n## Setup {: #install .big }\n\n![X](p.png){ onerror=alert(1) }\n\n## Steps {data-step=2 onclick=go()}\n")
         .file("content/p.png", "PNG");
     let run = site.build_ok();
     let html = site.main_of("public/index.html");
@@ -491,6 +491,21 @@ fn attribute_lists_apply_to_images_links_and_headings() {
     assert!(!html.contains("{") && !html.contains("onerror"), "{html}");
     assert!(
         run.stderr.contains("attribute(s) onerror not applied"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        html.contains("<h2 id=\"steps\" data-step=\"2\">Steps<a"),
+        "{html}"
+    );
+    assert!(
+        run.stderr
+            .contains("attribute(s) onclick not applied: only id, class,"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/index.md:11:1"),
         "{}",
         run.stderr
     );
