@@ -153,6 +153,8 @@ struct PageView<'a> {
     prev: Option<LinkView<'a>>,
     next: Option<LinkView<'a>>,
     backlinks: Vec<LinkView<'a>>,
+    /// The table of contents has two entries or more (at any level): worth showing.
+    has_toc: bool,
     has_code: bool,
     has_math: bool,
     is_section: bool,
@@ -219,6 +221,11 @@ impl<'a> PageInput<'a> {
     }
 }
 
+/// How many entries a table of contents has at all levels.
+fn toc_entries(toc: &[TocEntry]) -> usize {
+    toc.iter().map(|e| 1 + toc_entries(&e.children)).sum()
+}
+
 /// The context of a page template (`page`, and `section` for a section's page).
 pub fn page_context(input: &PageInput, id: PageId) -> Context {
     let course = input.course;
@@ -281,6 +288,7 @@ pub fn page_context(input: &PageInput, id: PageId) -> Context {
             .iter()
             .map(|b| input.link(b.from))
             .collect(),
+        has_toc: toc_entries(&rendered.toc) > 1,
         has_code: rendered.has_code,
         has_math: rendered.has_math,
         is_section: page.is_index,
