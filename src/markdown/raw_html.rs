@@ -62,8 +62,9 @@ pub(super) fn rewrite(
     }
 }
 
-/// HTML, SVG and MathML element names; a name outside this list (and without a
-/// `-`, which custom elements have) is text that looks like a tag, such as `<netid>`.
+/// HTML and SVG element names; a name outside this list and MathML's
+/// ([`super::sanitize::MATHML_TAGS`]), and without a `-` (which custom elements
+/// have), is text that looks like a tag, such as `<netid>`.
 const ELEMENTS: &[&str] = &[
     "a",
     "abbr",
@@ -206,29 +207,6 @@ const ELEMENTS: &[&str] = &[
     "image",
     "foreignobject",
     "desc",
-    "math",
-    "mi",
-    "mn",
-    "mo",
-    "ms",
-    "mtext",
-    "mrow",
-    "msup",
-    "msub",
-    "msubsup",
-    "mfrac",
-    "msqrt",
-    "mroot",
-    "mtable",
-    "mtr",
-    "mtd",
-    "mspace",
-    "mstyle",
-    "semantics",
-    "annotation",
-    "munder",
-    "mover",
-    "munderover",
     "big",
     "acronym",
     "frame",
@@ -264,6 +242,7 @@ fn unknown_elements(html: &str) -> Vec<String> {
             && !name.contains('-')
             && !name.contains(':')
             && !ELEMENTS.contains(&name.as_str())
+            && !super::sanitize::MATHML_TAGS.contains(&name.as_str())
             && !names.contains(&name)
         {
             names.push(name);
@@ -359,6 +338,10 @@ mod tests {
             Vec::<String>::new()
         );
         assert_eq!(unknown_elements("<!-- c --> <Details> </NetID>"), ["netid"]);
+        assert_eq!(
+            unknown_elements("<math><mfrac><mi>a</mi><mn>2</mn></mfrac></math><svg><path/></svg>"),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

@@ -60,7 +60,7 @@ const DROPPED_WITH_CONTENT: &[&str] = &[
 const GENERIC_ATTRIBUTES: &[&str] = &["id", "class", "dir", "aria-label", "aria-hidden"];
 
 /// The MathML that pulldown-latex writes for `$…$` and `$$…$$`.
-const MATHML_TAGS: &[&str] = &[
+pub(super) const MATHML_TAGS: &[&str] = &[
     "math",
     "semantics",
     "annotation",
