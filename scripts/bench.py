@@ -774,20 +774,12 @@ def main(argv=None):
         summary = [summarise(t) for t in tools]
         ratios = []
         by = {t.name: t for t in tools}
-        for sname in ("syllabus", "syllabus-warm"):
-            if sname not in by:
-                continue
-            for p in peers:
-                if p not in by:
-                    continue
-                w, wr = pair_ratios(by[sname], by[p], "wall")
-                c, _ = pair_ratios(by[sname], by[p], "cpu")
-                r, _ = pair_ratios(by[sname], by[p], "rss_kib")
-                ratios.append({"syllabus": by[sname].label, "peer": by[p].label,
-                               "wall": w, "cpu": c, "rss": r, "wall_pairs": wr})
-        # syllabus against itself: warm against cold; highlighting on against off
-        for a_name, b_name in (("syllabus-warm", "syllabus"), ("syllabus", "syllabus-plain"),
-                               ("syllabus-warm", "syllabus-plain")):
+        # syllabus against each peer, then against itself: warm against cold,
+        # highlighting on against off
+        pairs = [(s, p) for s in ("syllabus", "syllabus-warm") for p in peers]
+        pairs += [("syllabus-warm", "syllabus"), ("syllabus", "syllabus-plain"),
+                  ("syllabus-warm", "syllabus-plain")]
+        for a_name, b_name in pairs:
             if a_name not in by or b_name not in by:
                 continue
             w, wr = pair_ratios(by[a_name], by[b_name], "wall")
