@@ -490,3 +490,27 @@ fn get(agent: &ureq::Agent, url: &str) -> (u16, String) {
     let body = response.body_mut().read_to_string().unwrap_or_default();
     (response.status().as_u16(), body)
 }
+
+/// CSS cannot share one rule between a selector (`[data-theme="dark"]`, the
+/// reader's choice) and a media query (the system's), so the dark palette is
+/// written twice in the stylesheet: the two copies must stay the same.
+#[test]
+fn both_dark_palettes_are_the_same() {
+    let css = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/assets/syllabus.css"),
+    )
+    .expect("theme stylesheet");
+    let block = |opening: &str| -> Vec<String> {
+        let start = css.find(opening).unwrap_or_else(|| panic!("no {opening}")) + opening.len();
+        let end = start + css[start..].find('}').expect("closing brace");
+        css[start..end]
+            .split(';')
+            .map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|d| !d.is_empty())
+            .collect()
+    };
+    let chosen = block(":root[data-theme=\"dark\"] {");
+    let system = block(":root:not([data-theme=\"light\"]) {");
+    assert!(chosen.len() > 20, "{chosen:?}");
+    assert_eq!(chosen, system);
+}
