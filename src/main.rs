@@ -6,11 +6,11 @@ use clap::Parser;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use syllabus::cli::{Cli, Outcome};
+use syllabus::commands::cli::{Cli, Outcome};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match syllabus::cli::run(cli) {
+    match syllabus::commands::cli::run(cli) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::ContentErrors) => ExitCode::from(1),
         Err(err) => {

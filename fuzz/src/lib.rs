@@ -10,9 +10,9 @@
 
 use std::sync::LazyLock;
 
-use syllabus::build::{BuildOptions, Site};
-use syllabus::config::{Config, MarkdownConfig};
-use syllabus::content::frontmatter;
+use syllabus::pipeline::{BuildOptions, Site};
+use syllabus::model::config::{Config, MarkdownConfig};
+use syllabus::load::frontmatter;
 use syllabus::diagnostics::Severity;
 use syllabus::markdown::{self, RenderContext};
 

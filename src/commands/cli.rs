@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::build::{self, BuildOptions, Mode};
 use crate::diagnostics::{self, Format};
+use crate::pipeline::{self, BuildOptions, Mode};
 
 /// A static-site generator for course material.
 #[derive(Debug, Parser)]
@@ -26,7 +26,7 @@ pub enum Command {
     /// Serve the site on this machine; with --watch, rebuild on changes and reload open pages.
     Serve(ServeArgs),
     /// Create a new course: config, a sample session, the default theme and the Azure Static Web Apps workflow.
-    Init(crate::init::InitArgs),
+    Init(crate::commands::init::InitArgs),
     /// Turn another tool's configuration into syllabus.toml.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -150,7 +150,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Build(args) => {
             let options = options(&args.common, args.output.clone(), args.quiet);
-            let mut report = build::run(&options, Mode::Build)?;
+            let mut report = pipeline::run(&options, Mode::Build)?;
             diagnostics::sort(&mut report.diagnostics);
             diagnostics::report(
                 &report.diagnostics,
@@ -183,17 +183,17 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Success)
         }
         Command::Serve(args) => {
-            let options = crate::serve::ServeOptions {
+            let options = crate::commands::serve::ServeOptions {
                 build: options(&args.common, args.output.clone(), false),
                 watch: args.watch,
                 port: args.port,
                 bind: args.bind,
                 open: args.open,
             };
-            crate::serve::run(&options).map(|()| Outcome::Success)
+            crate::commands::serve::run(&options).map(|()| Outcome::Success)
         }
         Command::Import(ImportCommand::Mkdocs { path, force }) => {
-            let (written, imported) = crate::import::mkdocs(&path, force)?;
+            let (written, imported) = crate::commands::import::mkdocs(&path, force)?;
             println!("Wrote {}", written.display());
             if !imported.unmapped.is_empty() {
                 println!("Not carried over (and what to do instead):");
@@ -208,7 +208,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         }
         Command::Check(args) => {
             let options = options(&args.common, None, true);
-            let mut report = build::run(&options, Mode::Check)?;
+            let mut report = pipeline::run(&options, Mode::Check)?;
             diagnostics::sort(&mut report.diagnostics);
             let format = match args.format {
                 FormatArg::Human => Format::Human,
@@ -227,6 +227,6 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 Outcome::Success
             })
         }
-        Command::Init(args) => crate::init::run(&args).map(|()| Outcome::Success),
+        Command::Init(args) => crate::commands::init::run(&args).map(|()| Outcome::Success),
     }
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 use serde_json::Value;
 
-use crate::config::FILE_NAME;
+use crate::model::config::FILE_NAME;
 
 /// The result of reading an `mkdocs.yml`.
 #[derive(Debug, Default)]
@@ -217,7 +217,7 @@ mod tests {
     fn converts_settings_nav_and_extensions() {
         let yaml = "site_name: My Course\nrepo_url: https://github.com/o/c/\nedit_uri: edit/main/docs/\nnav:\n  - Home: index.md\n  - Sessions:\n     - · One: s1/index.md\n     - s2/index.md\n  - GitHub: https://github.com/o/c\nmarkdown_extensions:\n  - attr_list\n  - admonition\n  - pymdownx.highlight:\n      linenums: true\ntheme:\n  name: material\n";
         let imported = convert(yaml).unwrap();
-        let config = crate::config::Config::parse(&imported.config)
+        let config = crate::model::config::Config::parse(&imported.config)
             .unwrap_or_else(|e| panic!("{e:?}\n{}", imported.config));
         assert_eq!(config.title, "My Course");
         assert_eq!(config.repo_url.as_deref(), Some("https://github.com/o/c"));
@@ -226,15 +226,15 @@ mod tests {
         assert!(config.markdown.attributes);
         let nav = config.nav.unwrap();
         assert_eq!(nav.len(), 3);
-        let crate::config::NavEntry::Entry(sessions) = &nav[1] else {
+        let crate::model::config::NavEntry::Entry(sessions) = &nav[1] else {
             panic!()
         };
         assert_eq!(sessions.title.as_deref(), Some("Sessions"));
         assert_eq!(
             sessions.children[1],
-            crate::config::NavEntry::Page("s2/index.md".into())
+            crate::model::config::NavEntry::Page("s2/index.md".into())
         );
-        let crate::config::NavEntry::Entry(gh) = &nav[2] else {
+        let crate::model::config::NavEntry::Entry(gh) = &nav[2] else {
             panic!()
         };
         assert_eq!(gh.url.as_deref(), Some("https://github.com/o/c"));

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 use clap::Args;
 
-use crate::azure::workflow;
+use crate::commands::workflow;
 
 mod default_theme {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
@@ -290,7 +290,7 @@ mod tests {
     fn config_parses_and_quotes_the_title() {
         let files = course_files("Data \"Science\"");
         let config = String::from_utf8(files[0].1.clone()).unwrap();
-        let parsed = crate::config::Config::parse(&config).unwrap();
+        let parsed = crate::model::config::Config::parse(&config).unwrap();
         assert_eq!(parsed.title, "Data \"Science\"");
         assert!(!parsed.markdown.unsafe_html);
         assert!(

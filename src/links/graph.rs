@@ -1,11 +1,10 @@
 //! Stage 4: with every page rendered, fragments are checked against the ids
 //! each page returned, and backlinks and previous/next are computed.
 
-use crate::content::{Course, PageId};
 use crate::diagnostics::{self, Diagnostic, Severity};
-use crate::markdown::RenderedPage;
+use crate::model::{Course, PageId, RenderedPage};
 
-use super::decode_path;
+use crate::util::url::decode_path;
 
 /// A page that links to another, with the text of its first such link.
 #[derive(Debug, Clone)]

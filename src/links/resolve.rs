@@ -5,9 +5,9 @@
 //! (`/content/s/index.md`), site-absolute (`/s/`, `/img/logo.png` from static/),
 //! extension-less (`reading`), fragment-only (`#x`). Anything with a scheme is external.
 
-use super::{UrlIndex, decode_path};
-use crate::content::PageId;
 use crate::diagnostics;
+use crate::model::{PageId, UrlIndex};
+use crate::util::url::decode_path;
 
 /// What a link target turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,8 +7,9 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::frontmatter;
-use super::{Course, Page, PageKind, Section, SectionId, order};
+use super::order;
 use crate::diagnostics::{self, Diagnostic};
+use crate::model::{Course, Page, PageKind, Section, SectionId};
 
 /// What discovery needs to know beyond the folder.
 #[derive(Debug, Clone, Default)]

@@ -6,22 +6,7 @@
 use serde_json::Value;
 
 use crate::diagnostics::{self, Diagnostic};
-
-/// Front matter keys a page may set.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FrontMatter {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub weight: Option<i64>,
-    /// As written (`2025-01-31` or a full timestamp).
-    pub date: Option<String>,
-    pub draft: bool,
-    pub aliases: Vec<String>,
-    pub template: Option<String>,
-    /// `marp: true` marks a Marp slide deck.
-    pub marp: bool,
-    pub extra: serde_json::Map<String, Value>,
-}
+use crate::model::FrontMatter;
 
 const KNOWN: &[&str] = &[
     "title",

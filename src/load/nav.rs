@@ -3,25 +3,9 @@
 //! list are still built and reachable by links, as with MkDocs, but are not
 //! part of the reading order.
 
-use super::{Course, PageId};
-use crate::config::{FILE_NAME, NavEntry};
 use crate::diagnostics::{self, Diagnostic};
-
-/// One entry of the explicit navigation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NavNode {
-    pub title: String,
-    pub target: NavTarget,
-    pub children: Vec<NavNode>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum NavTarget {
-    Page(PageId),
-    Url(String),
-    /// A group of entries without a page of its own.
-    Group,
-}
+use crate::model::config::{FILE_NAME, NavEntry};
+use crate::model::{Course, NavNode, NavTarget, PageId};
 
 /// Resolves `entries` against the course, stores the tree in `course.nav` and
 /// makes the reading order follow it. `config_text` locates problems.

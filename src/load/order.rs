@@ -2,7 +2,7 @@
 
 use std::cmp::Ordering;
 
-use super::{Course, PageId, SectionId};
+use crate::model::{Course, PageId, SectionId};
 
 /// Natural order of names: digit runs compare as numbers, letters case-insensitively.
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {

@@ -6,9 +6,9 @@
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
-use super::highlight::escape;
 use super::{RenderedPage, Source, Spanned};
 use crate::diagnostics::Severity;
+use crate::util::html::escape;
 
 /// Attributes an attribute list may set; others (event handlers, `style`) are dropped.
 const ALLOWED: &[&str] = &[

@@ -3,9 +3,10 @@
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
-use super::highlight::{Highlighted, escape};
+use super::highlight::Highlighted;
 use super::{RenderContext, RenderedPage, Source, Spanned};
 use crate::diagnostics::Severity;
+use crate::util::html::escape;
 
 /// Options of one fence.
 #[derive(Debug, Default, PartialEq)]

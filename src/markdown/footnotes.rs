@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::Spanned;
-use super::highlight::escape;
+use crate::util::html::escape;
 
 pub(super) fn github_style<'a>(
     events: Vec<Spanned<'a>>,

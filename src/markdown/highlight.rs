@@ -20,7 +20,8 @@ use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet
 use syntect::util::LinesWithEndings;
 
 use super::highlight_cache::{BlockCache, Lines};
-use crate::config::HighlightConfig;
+use crate::model::config::HighlightConfig;
+use crate::util::html::{escape, push_escaped};
 
 /// Aliases authors write that the syntax set does not know by that token.
 const ALIASES: &[(&str, &str)] = &[
@@ -416,18 +417,6 @@ impl LineWriter {
     }
 }
 
-fn push_escaped(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-}
-
 /// Prefixes every selector of a flat stylesheet with `scope`.
 fn scope_css(css: &str, scope: &str) -> String {
     let mut out = String::with_capacity(css.len() * 2);
@@ -451,13 +440,6 @@ fn scope_css(css: &str, scope: &str) -> String {
         }
         out.push('\n');
     }
-    out
-}
-
-/// HTML-escapes text for element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    push_escaped(&mut out, text);
     out
 }
 

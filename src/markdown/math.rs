@@ -26,7 +26,7 @@ pub(super) fn render(events: &mut [Spanned], source: &Source, out: &mut Rendered
                         )
                         .with_help("check the LaTeX; it is shown as written"),
                 );
-                let escaped = super::highlight::escape(&tex);
+                let escaped = crate::util::html::escape(&tex);
                 let html = if display {
                     format!("<pre class=\"math-error\">$${escaped}$$</pre>")
                 } else {
@@ -51,7 +51,7 @@ fn to_mathml(tex: &str, display: bool) -> Result<String, String> {
     }
     // pulldown-latex writes the annotation verbatim: without escaping, `$a<b$`
     // breaks the page and `$</annotation><img onerror=…>$` injects markup.
-    let annotation = super::highlight::escape(tex);
+    let annotation = crate::util::html::escape(tex);
     let config = RenderConfig {
         display_mode: if display {
             DisplayMode::Block

@@ -23,14 +23,13 @@ use pulldown_cmark::{
     BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
     TextMergeWithOffset,
 };
-use serde::Serialize;
 
 pub use highlight::Highlighter;
 
-use crate::config::MarkdownConfig;
-use crate::content::{Page, PageId, PageKind};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::links::{Resolved, UrlIndex, resolve_noted};
+use crate::links::{Resolved, resolve_noted};
+use crate::model::config::MarkdownConfig;
+use crate::model::{LinkRef, Page, PageKind, RenderedPage, TocEntry, UrlIndex};
 
 /// What rendering a page needs besides the page.
 pub struct RenderContext<'a> {
@@ -39,47 +38,6 @@ pub struct RenderContext<'a> {
     pub options: &'a MarkdownConfig,
     /// How broken links are reported (`[links] broken`).
     pub broken: Severity,
-}
-
-/// One entry of a page's table of contents.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct TocEntry {
-    pub level: u8,
-    pub id: String,
-    pub title: String,
-    pub children: Vec<TocEntry>,
-}
-
-/// An internal link found while rendering, for stage 4.
-#[derive(Debug, Clone)]
-pub struct LinkRef {
-    /// The page linked to; `None` for a fragment on the same page.
-    pub target: Option<PageId>,
-    pub fragment: Option<String>,
-    pub line: usize,
-    pub column: usize,
-    /// The link's text, for backlinks.
-    pub text: String,
-}
-
-/// A page rendered to HTML, with what later stages need to know about it.
-#[derive(Debug, Default, Clone)]
-pub struct RenderedPage {
-    pub html: String,
-    pub toc: Vec<TocEntry>,
-    /// Every id a fragment may point at: headings, explicit ids, footnotes, raw HTML ids.
-    pub ids: HashSet<String>,
-    /// Headings as (id, text), in order, for search.
-    pub headings: Vec<(String, String)>,
-    pub links: Vec<LinkRef>,
-    pub has_code: bool,
-    pub has_math: bool,
-    pub word_count: usize,
-    /// The page's first distinct words ([`search_words`]), for the search index.
-    pub text: String,
-    pub diagnostics: Vec<Diagnostic>,
-    /// Languages of code blocks that could not be highlighted.
-    pub unknown_languages: Vec<String>,
 }
 
 type Spanned<'a> = (Event<'a>, Range<usize>);
@@ -490,7 +448,9 @@ fn heading_ids(events: &mut Vec<Spanned>, source: &Source, out: &mut RenderedPag
             match v {
                 _ if !attributes::allowed(&k) => dropped.push(k),
                 _ if k == "id" || k == "class" => {}
-                Some(v) => other_attrs.push_str(&format!(" {k}=\"{}\"", highlight::escape(v))),
+                Some(v) => {
+                    other_attrs.push_str(&format!(" {k}=\"{}\"", crate::util::html::escape(v)))
+                }
                 None => other_attrs.push_str(&format!(" {k}")),
             }
         }
@@ -510,7 +470,7 @@ fn heading_ids(events: &mut Vec<Spanned>, source: &Source, out: &mut RenderedPag
         } else {
             format!(
                 " class=\"{}\"",
-                highlight::escape(
+                crate::util::html::escape(
                     &classes
                         .iter()
                         .map(|c| c.as_ref())
@@ -519,7 +479,7 @@ fn heading_ids(events: &mut Vec<Spanned>, source: &Source, out: &mut RenderedPag
                 )
             )
         };
-        let esc = highlight::escape(&id);
+        let esc = crate::util::html::escape(&id);
         let range = events[i].1.clone();
         events[i] = (
             Event::Html(format!("<h{n} id=\"{esc}\"{class_attr}{other_attrs}>").into()),

@@ -47,7 +47,7 @@ pub(super) fn rewrite(
                 super::resolve_link(&unescape(attr.value), offset, String::new, source, ctx, out);
             if let Some(href) = replacement {
                 result.push_str(&html[last..attr.value_start]);
-                result.push_str(&super::highlight::escape(&href));
+                result.push_str(&crate::util::html::escape(&href));
                 last = attr.value_start + attr.value.len();
                 changed = true;
             }

@@ -4,7 +4,7 @@
 //! directive comments are dropped so they do not leak into the site.
 
 use super::{RenderContext, RenderedPage, render};
-use crate::content::{Page, PageKind};
+use crate::model::{Page, PageKind};
 
 pub(super) fn render_deck(page: &Page, ctx: &RenderContext) -> RenderedPage {
     let cleaned = strip_blocks(

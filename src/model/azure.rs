@@ -145,7 +145,7 @@ mod tests {
             redirect = "/new/"
             status_code = 301
         "#;
-        let config = crate::config::Config::parse(text).unwrap();
+        let config = crate::model::config::Config::parse(text).unwrap();
         let azure = &config.azure;
         assert_eq!(azure.plan, Some(Plan::Standard));
         assert_eq!(azure.max_files(), 20_000);
@@ -158,7 +158,7 @@ mod tests {
         // The whole config is hashed as TOML by `serve` to notice changes.
         let back = toml::to_string(&config).unwrap();
         assert_eq!(
-            crate::config::Config::parse(&back).unwrap().azure,
+            crate::model::config::Config::parse(&back).unwrap().azure,
             config.azure
         );
     }

@@ -30,7 +30,7 @@ pub struct Config {
     pub links: LinksConfig,
     pub search: SearchConfig,
     /// `[azure]`: `staticwebapp.config.json` settings and the quotas to check.
-    pub azure: crate::azure::AzureConfig,
+    pub azure: crate::model::azure::AzureConfig,
     pub extra: toml::Table,
     /// An explicit navigation (MkDocs-style); `None`: sections and pages in weight and name order.
     pub nav: Option<Vec<NavEntry>>,
@@ -72,7 +72,7 @@ impl Default for Config {
             highlight: HighlightConfig::default(),
             links: LinksConfig::default(),
             search: SearchConfig::default(),
-            azure: crate::azure::AzureConfig::default(),
+            azure: crate::model::azure::AzureConfig::default(),
             extra: toml::Table::new(),
             nav: None,
         }
@@ -182,7 +182,7 @@ const TABLE_KEYS: &[(&str, &[&str])] = &[
     ("highlight", &["enabled", "light_theme", "dark_theme"]),
     ("links", &["broken"]),
     ("search", &["enabled"]),
-    ("azure", crate::azure::settings::KEYS),
+    ("azure", crate::model::azure::KEYS),
 ];
 
 impl Config {

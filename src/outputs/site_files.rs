@@ -5,10 +5,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::content::Course;
 use crate::diagnostics::Diagnostic;
-use crate::links::UrlIndex;
-use crate::markdown::RenderedPage;
+use crate::model::{Course, Redirect, RenderedPage, UrlIndex};
 
 #[derive(Serialize)]
 struct SearchIndex<'a> {
@@ -49,12 +47,6 @@ pub fn search_index(course: &Course, rendered: &[RenderedPage], index: &UrlIndex
     serde_json::to_vec(&SearchIndex { v: 1, pages }).unwrap_or_default()
 }
 
-/// A redirect to publish: its path under the site root and the page URL it points to.
-pub struct Redirect {
-    pub path: String,
-    pub to: String,
-}
-
 /// Files every build may write at fixed paths, besides pages, assets and static files.
 pub const FIXED_FILES: &[&str] = &[
     "404.html",
@@ -63,7 +55,7 @@ pub const FIXED_FILES: &[&str] = &[
     "atom.xml",
     "robots.txt",
     "assets/highlight.css",
-    crate::azure::CONFIG_FILE,
+    crate::outputs::azure::CONFIG_FILE,
 ];
 
 /// The file a redirect is written to, relative to the site root.
@@ -201,7 +193,7 @@ fn alias_path(alias: &str, base_path: &str) -> String {
         .strip_prefix(base_path)
         .unwrap_or(a)
         .trim_start_matches('/');
-    let a = crate::links::decode_path(a);
+    let a = crate::util::url::decode_path(a);
     if a.is_empty() || a.ends_with('/') || a.ends_with(".html") {
         a
     } else {
@@ -211,7 +203,7 @@ fn alias_path(alias: &str, base_path: &str) -> String {
 
 /// The HTML of a redirect page (for hosts without redirect rules, and `serve`).
 pub fn redirect_html(to: &str) -> String {
-    let to = crate::markdown::highlight::escape(to);
+    let to = crate::util::html::escape(to);
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting…</title>\n<link rel=\"canonical\" href=\"{to}\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{to}\">{to}</a>.</p>\n</body>\n</html>\n"
     )
@@ -231,7 +223,7 @@ fn absolute(origin: &str, url: &str, base_path: &str) -> String {
 }
 
 fn xml_escape(s: &str) -> String {
-    crate::markdown::highlight::escape(s).replace('\'', "&apos;")
+    crate::util::html::escape(s).replace('\'', "&apos;")
 }
 
 /// `sitemap.xml`: every page, with its last-modified date when known.
@@ -270,7 +262,7 @@ pub fn robots(origin: &str) -> String {
 const FEED_ENTRIES: usize = 50;
 
 /// `atom.xml`: the pages with a date, newest first.
-pub fn feed(course: &Course, index: &UrlIndex, config: &crate::config::Config) -> String {
+pub fn feed(course: &Course, index: &UrlIndex, config: &crate::model::config::Config) -> String {
     let origin = config.site_origin_url();
     let mut dated: Vec<(&str, usize)> = course
         .order

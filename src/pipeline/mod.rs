@@ -18,9 +18,9 @@ use anyhow::{Context as _, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget};
 use rayon::prelude::*;
 
-use crate::config::Config;
-use crate::content::Course;
 use crate::diagnostics::Diagnostic;
+use crate::model::Course;
+use crate::model::config::Config;
 use crate::theme::Theme;
 
 /// What the user asked for.
@@ -123,11 +123,11 @@ pub fn run(options: &BuildOptions, mode: Mode) -> Result<Report> {
         && let Err(e) = site.highlighter().check_themes()
     {
         diags.push(
-            Diagnostic::error(crate::config::FILE_NAME, e)
+            Diagnostic::error(crate::model::config::FILE_NAME, e)
                 .with_help("set `[highlight] light_theme` and `dark_theme` to known themes"),
         );
     }
-    diags.extend(crate::azure::check(&site.config, &site.redirects));
+    diags.extend(crate::outputs::azure::check(&site.config, &site.redirects));
     let staging = match &output {
         Some(o) => Some(o.start()?.to_path_buf()),
         None => None,
@@ -144,7 +144,7 @@ pub fn run(options: &BuildOptions, mode: Mode) -> Result<Report> {
     };
     diags.extend(template_diags);
     if let Some(dir) = &staging {
-        diags.extend(crate::azure::check_quota(&site.config.azure, dir));
+        diags.extend(crate::outputs::azure::check_quota(&site.config.azure, dir));
     }
     if diags.iter().any(Diagnostic::is_error) {
         if let Some(o) = &output {

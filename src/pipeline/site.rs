@@ -11,12 +11,13 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::{BuildOptions, load_config};
-use crate::config::{BrokenLinks, Config};
-use crate::content::{self, Course, LoadOptions, Page, PageId, PageKind};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::links::{LinkGraph, UrlIndex, build_graph};
-use crate::markdown::{self, Highlighter, RenderContext, RenderedPage};
-use crate::site_files::{self, Redirect};
+use crate::links::{LinkGraph, build_graph};
+use crate::load::{self, LoadOptions};
+use crate::markdown::{self, Highlighter, RenderContext};
+use crate::model::config::{BrokenLinks, Config};
+use crate::model::{Course, Page, PageId, PageKind, Redirect, RenderedPage, UrlIndex};
+use crate::outputs::site_files;
 use crate::theme::{self, PageInput, Theme};
 
 /// Everything known about the site before templates run.
@@ -91,8 +92,8 @@ impl Site {
         // Git runs while the content is read.
         let content_dir = options.root.join(&config.content_dir);
         let git_dates =
-            std::thread::spawn(move || content::git_dates::last_commit_dates(&content_dir));
-        let (mut course, mut diags) = content::load(
+            std::thread::spawn(move || load::git_dates::last_commit_dates(&content_dir));
+        let (mut course, mut diags) = load::load(
             &options.root.join(&config.content_dir),
             &content_name,
             &load_options,
@@ -102,9 +103,9 @@ impl Site {
             page.updated = dates.get(&page.source).cloned();
         }
         if let Some(entries) = &config.nav {
-            let text = std::fs::read_to_string(options.root.join(crate::config::FILE_NAME))
+            let text = std::fs::read_to_string(options.root.join(crate::model::config::FILE_NAME))
                 .unwrap_or_default();
-            diags.extend(content::nav::apply(&mut course, entries, &text));
+            diags.extend(load::nav::apply(&mut course, entries, &text));
         }
         let mut theme = match Theme::load(&options.root, &config) {
             Ok(t) => t,
@@ -249,8 +250,8 @@ impl Site {
             ));
         }
         files.push((
-            crate::azure::CONFIG_FILE.into(),
-            crate::azure::config_json(&self.config, &self.redirects).into_bytes(),
+            crate::outputs::azure::CONFIG_FILE.into(),
+            crate::outputs::azure::config_json(&self.config, &self.redirects).into_bytes(),
         ));
         let origin = self.config.site_origin_url();
         files.push((

@@ -11,8 +11,8 @@ use tera::{Context, Kwargs, State, Tera};
 
 pub use view::{NavItem, PageInput, nav_size, nav_trails, nav_tree, page_context};
 
-use crate::config::Config;
 use crate::diagnostics::Diagnostic;
+use crate::model::config::Config;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
@@ -58,7 +58,7 @@ fn sources(root: &Path, config: &Config) -> Result<Vec<Origin>, Diagnostic> {
             .collect()
     } else {
         return Err(Diagnostic::error(
-            crate::config::FILE_NAME,
+            crate::model::config::FILE_NAME,
             format!(
                 "theme `{}` not found: no folder `themes/{}`",
                 config.theme, config.theme
@@ -103,7 +103,7 @@ fn disk_files(
         .flatten()
     {
         if entry.path_is_symlink()
-            && let Some(problem) = crate::content::link_escapes(entry.path(), &boundary)
+            && let Some(problem) = crate::load::link_escapes(entry.path(), &boundary)
         {
             let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
             let shown = format!("{label}/{}", rel.to_string_lossy().replace('\\', "/"));
@@ -258,7 +258,7 @@ fn join_url(base: &str, path: &str) -> String {
     }
     format!(
         "{base}{}",
-        crate::links::encode_path(path.trim_start_matches('/'))
+        crate::util::url::encode_path(path.trim_start_matches('/'))
     )
 }
 

@@ -6,11 +6,10 @@ use std::collections::HashMap;
 use serde::Serialize;
 use tera::Context;
 
-use crate::config::Config;
-use crate::content::nav::{NavNode, NavTarget};
-use crate::content::{Course, PageId, SectionId};
-use crate::links::{LinkGraph, UrlIndex};
-use crate::markdown::{RenderedPage, TocEntry};
+use crate::links::LinkGraph;
+use crate::model::config::Config;
+use crate::model::{Course, NavNode, NavTarget, PageId, SectionId, UrlIndex};
+use crate::model::{RenderedPage, TocEntry};
 
 #[derive(Serialize)]
 pub struct LinkView<'a> {

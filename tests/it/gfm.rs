@@ -5,11 +5,11 @@
 use std::path::Path;
 use std::process::Command;
 
-use syllabus::config::Config;
-use syllabus::content::{LoadOptions, load};
 use syllabus::diagnostics::Severity;
-use syllabus::links::UrlIndex;
+use syllabus::load::{LoadOptions, load};
 use syllabus::markdown::{Highlighter, RenderContext, render};
+use syllabus::model::UrlIndex;
+use syllabus::model::config::Config;
 
 use crate::support::{Site, have, repo, shared, skip};
 

@@ -11,6 +11,7 @@ mod gfm;
 mod highlight;
 mod hostile;
 mod init;
+mod layers;
 mod links;
 mod mkdocs;
 mod output;

@@ -58,11 +58,11 @@ fn flatten_mkdocs(items: &[serde_json::Value], out: &mut Vec<(String, String)>) 
     }
 }
 
-fn flatten_syllabus(items: &[syllabus::config::NavEntry], out: &mut Vec<(String, String)>) {
+fn flatten_syllabus(items: &[syllabus::model::config::NavEntry], out: &mut Vec<(String, String)>) {
     for item in items {
         match item {
-            syllabus::config::NavEntry::Page(p) => out.push((String::new(), p.clone())),
-            syllabus::config::NavEntry::Entry(t) => {
+            syllabus::model::config::NavEntry::Page(p) => out.push((String::new(), p.clone())),
+            syllabus::model::config::NavEntry::Entry(t) => {
                 out.push((
                     t.title.clone().unwrap_or_default(),
                     t.page.clone().or(t.url.clone()).unwrap_or_default(),
@@ -87,7 +87,7 @@ fn import_keeps_the_mkdocs_nav_in_order() {
     let yaml: serde_json::Value = serde_saphyr::from_str(&site.read("mkdocs.yml")).unwrap();
     let mut want = Vec::new();
     flatten_mkdocs(yaml["nav"].as_array().unwrap(), &mut want);
-    let config = syllabus::config::Config::parse(&site.read("syllabus.toml")).unwrap();
+    let config = syllabus::model::config::Config::parse(&site.read("syllabus.toml")).unwrap();
     let mut got = Vec::new();
     flatten_syllabus(config.nav.as_ref().unwrap(), &mut got);
     assert_eq!(got, want);

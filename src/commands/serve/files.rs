@@ -77,7 +77,7 @@ impl HostConfig {
     /// Reads `staticwebapp.config.json` from the site; empty without one (or when it is not JSON).
     pub fn from_files(files: &Files) -> HostConfig {
         let config = files
-            .get(crate::azure::CONFIG_FILE)
+            .get(crate::outputs::azure::CONFIG_FILE)
             .and_then(|e| serde_json::from_slice::<serde_json::Value>(&e.bytes).ok());
         let Some(config) = config else {
             return HostConfig::default();
@@ -105,8 +105,8 @@ impl HostConfig {
         }
     }
 
-    /// The Content-Type of a path: the config's `mimeTypes` first, then [`content_type`].
-    pub fn content_type<'a>(&'a self, path: &str) -> &'a str {
+    /// The Content-Type of a path: the config's `mimeTypes` first, then the site's table.
+    pub fn content_type(&self, path: &str) -> String {
         let name = path.rsplit('/').next().unwrap_or(path);
         let configured = name.rfind('.').and_then(|dot| {
             let ext = &name[dot..];
@@ -114,54 +114,7 @@ impl HostConfig {
                 .get(ext)
                 .or_else(|| self.mime_types.get(&ext.to_ascii_lowercase()))
         });
-        configured.map_or_else(|| content_type(path), String::as_str)
-    }
-}
-
-/// The Content-Type for a served path, by extension; course file types
-/// (notebooks, scripts, data) included.
-pub fn content_type(path: &str) -> &'static str {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let ext = match name.rsplit_once('.') {
-        Some((_, ext)) => ext.to_ascii_lowercase(),
-        None => return "application/octet-stream",
-    };
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" | "map" => "application/json",
-        "xml" => "application/xml",
-        "txt" | "r" | "sh" | "bash" | "ps1" | "toml" | "yml" | "yaml" | "ini" | "cfg" | "log"
-        | "tf" | "bicep" | "sql" | "rs" | "go" | "java" | "c" | "h" | "cpp" | "cs" => {
-            "text/plain; charset=utf-8"
-        }
-        "md" => "text/markdown; charset=utf-8",
-        "csv" => "text/csv; charset=utf-8",
-        "tsv" => "text/tab-separated-values; charset=utf-8",
-        "py" => "text/x-python; charset=utf-8",
-        "ipynb" => "application/x-ipynb+json",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "zip" => "application/zip",
-        "gz" => "application/gzip",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "ttf" => "font/ttf",
-        "otf" => "font/otf",
-        "wasm" => "application/wasm",
-        "mp4" => "video/mp4",
-        "webm" => "video/webm",
-        "mp3" => "audio/mpeg",
-        "ogg" => "audio/ogg",
-        "wav" => "audio/wav",
-        _ => "application/octet-stream",
+        configured.map_or_else(|| crate::util::mime::for_path(path), String::clone)
     }
 }
 
@@ -176,25 +129,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn content_types() {
-        let cases = [
-            ("index.html", "text/html; charset=utf-8"),
-            ("assets/site.CSS", "text/css; charset=utf-8"),
-            ("a/b.js", "text/javascript; charset=utf-8"),
-            ("s1/lab.ipynb", "application/x-ipynb+json"),
-            ("s1/analysis.R", "text/plain; charset=utf-8"),
-            ("s1/data.csv", "text/csv; charset=utf-8"),
-            ("s1/fit.py", "text/x-python; charset=utf-8"),
-            ("img/flow.svg", "image/svg+xml"),
-            ("Makefile", "application/octet-stream"),
-            ("x.unknown", "application/octet-stream"),
-        ];
-        for (path, want) in cases {
-            assert_eq!(content_type(path), want, "{path}");
-        }
-    }
-
-    #[test]
     fn the_azure_config_adds_headers_and_types() {
         let config = r#"{
             "globalHeaders": {"Content-Security-Policy": "default-src 'self'", "Bad Name": "x"},
@@ -202,7 +136,7 @@ mod tests {
         }"#;
         let mut files = Files::new();
         files.insert(
-            crate::azure::CONFIG_FILE.into(),
+            crate::outputs::azure::CONFIG_FILE.into(),
             Arc::new(Entry::new(Bytes::from(config))),
         );
         let host = HostConfig::from_files(&files);
@@ -213,10 +147,7 @@ mod tests {
         assert_eq!(host.content_type("s1/a.csv"), "text/csv; charset=utf-8");
         let none = HostConfig::from_files(&Files::new());
         assert!(none.headers.is_empty());
-        assert_eq!(
-            none.content_type("s1/fit.py"),
-            "text/x-python; charset=utf-8"
-        );
+        assert_eq!(none.content_type("s1/fit.py"), "text/plain; charset=utf-8");
     }
 
     #[test]

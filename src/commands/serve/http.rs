@@ -82,33 +82,12 @@ pub fn resolve(raw: &str, base_path: &str, exists: impl Fn(&str) -> bool) -> Res
 /// not starting with `/`, invalid escapes or UTF-8, backslashes, NUL and control characters,
 /// and encoded `/` (which would hide a separator from the checks).
 fn decode(raw: &str) -> Option<String> {
-    if !raw.starts_with('/') {
+    if !raw.starts_with('/') || raw.to_ascii_lowercase().contains("%2f") {
         return None;
     }
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = if bytes[i] == b'%' {
-            let h = hex(*bytes.get(i + 1)?)?;
-            let l = hex(*bytes.get(i + 2)?)?;
-            i += 3;
-            let b = h * 16 + l;
-            if b == b'/' {
-                return None;
-            }
-            b
-        } else {
-            i += 1;
-            bytes[i - 1]
-        };
-        if b == b'\\' || b < 0x20 || b == 0x7f {
-            return None;
-        }
-        out.push(b);
-    }
-    String::from_utf8(out).ok()
+    let path = crate::util::url::decode_strict(raw)?;
+    let refused = |c: char| c == '\\' || c.is_ascii_control();
+    (!path.contains(refused)).then_some(path)
 }
 
 /// Every other path: a file of the site, a redirect, or the 404 page.
@@ -217,7 +196,7 @@ fn respond(
         set(
             &mut res,
             header::CONTENT_TYPE,
-            snapshot.host.content_type(path),
+            &snapshot.host.content_type(path),
         );
     }
     set(&mut res, header::ETAG, &etag);

@@ -26,8 +26,8 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::build::{BuildOptions, load_config};
 use crate::diagnostics::{self, Diagnostic, Format};
+use crate::pipeline::{BuildOptions, load_config};
 use files::{HostConfig, Snapshot};
 use rebuild::{Failure, Rebuilder, Update};
 use watch::{Change, Layout, Watcher};

@@ -23,10 +23,10 @@ use axum::body::Bytes;
 use rayon::prelude::*;
 
 use super::files::{Entry, Files};
-use crate::build::output::{self, Output};
-use crate::build::{BuildOptions, RenderCache, Site, write_file};
-use crate::config::{self, Config};
 use crate::diagnostics::Diagnostic;
+use crate::model::config::{self, Config};
+use crate::pipeline::output::{self, Output};
+use crate::pipeline::{BuildOptions, RenderCache, Site, write_file};
 use crate::theme::{StaticSource, Theme};
 
 /// Keeps the last good site between rebuilds.
@@ -141,7 +141,7 @@ impl Rebuilder {
         start: Instant,
     ) -> Result<(Update, bool), Failure> {
         let staged = self.prepare_output(&site.config)? || !self.in_sync || self.last.is_none();
-        let azure = crate::azure::check(&site.config, &site.redirects);
+        let azure = crate::outputs::azure::check(&site.config, &site.redirects);
         if azure.iter().any(Diagnostic::is_error) {
             return Err(Failure::Content(azure));
         }
@@ -182,7 +182,7 @@ impl Rebuilder {
         self.in_sync = true;
         if staged && let Err(e) = site.highlighter().save_cache() {
             warnings.push(Diagnostic::warning(
-                crate::build::CACHE_FILE,
+                crate::pipeline::CACHE_FILE,
                 format!("cannot save the highlight cache: {e}"),
             ));
         }
@@ -274,7 +274,7 @@ impl Rebuilder {
         let checked = output::check(
             &self.options.root,
             &config.output_dir,
-            &crate::build::protected(config),
+            &crate::pipeline::protected(config),
         )?;
         self.output = Some((config.output_dir.clone(), checked));
         Ok(true)

@@ -15,7 +15,7 @@ use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
 use notify_debouncer_full::notify::{Event, EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache};
 
-use crate::config::{self, Config};
+use crate::model::config::{self, Config};
 
 /// How long the debouncer waits for an editor to finish a save.
 const DEBOUNCE: Duration = Duration::from_millis(5);

@@ -5,9 +5,9 @@
 //! naming `syllabus.toml`, since `[azure]` there is where it is fixed.
 
 use super::config_file::{self, MAX_BYTES};
-use super::settings::{AzureConfig, Route};
-use crate::config::FILE_NAME;
 use crate::diagnostics::Diagnostic;
+use crate::model::azure::{AzureConfig, Route};
+use crate::model::config::FILE_NAME;
 
 /// Methods a route may list.
 pub const METHODS: &[&str] = &[

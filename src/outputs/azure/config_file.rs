@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::settings::{AzureConfig, Route, TrailingSlash};
-use crate::site_files::Redirect;
+use crate::model::Redirect;
+use crate::model::azure::{AzureConfig, Route, TrailingSlash};
 
 /// Where Azure Static Web Apps looks for its configuration: the root of the deployed folder.
 pub const FILE_NAME: &str = "staticwebapp.config.json";
@@ -43,31 +43,6 @@ pub fn default_headers() -> Vec<(&'static str, String)> {
         ),
     ]
 }
-
-/// MIME types for course files a static host may not know. Source code is
-/// served as text so it opens in the browser; data files get their own type.
-pub const DEFAULT_MIME_TYPES: &[(&str, &str)] = &[
-    (".ipynb", "application/x-ipynb+json"),
-    (".py", "text/plain; charset=utf-8"),
-    (".R", "text/plain; charset=utf-8"),
-    (".r", "text/plain; charset=utf-8"),
-    (".Rmd", "text/plain; charset=utf-8"),
-    (".qmd", "text/plain; charset=utf-8"),
-    (".jl", "text/plain; charset=utf-8"),
-    (".sh", "text/plain; charset=utf-8"),
-    (".ps1", "text/plain; charset=utf-8"),
-    (".sql", "text/plain; charset=utf-8"),
-    (".bicep", "text/plain; charset=utf-8"),
-    (".tf", "text/plain; charset=utf-8"),
-    (".yml", "text/plain; charset=utf-8"),
-    (".yaml", "text/plain; charset=utf-8"),
-    (".toml", "text/plain; charset=utf-8"),
-    (".md", "text/markdown; charset=utf-8"),
-    (".csv", "text/csv; charset=utf-8"),
-    (".tsv", "text/tab-separated-values; charset=utf-8"),
-    (".parquet", "application/vnd.apache.parquet"),
-    (".geojson", "application/geo+json"),
-];
 
 #[derive(Serialize)]
 struct StaticWebAppConfig {
@@ -174,7 +149,7 @@ pub fn extend_csp(policy: &str, additions: &BTreeMap<String, Vec<String>>) -> St
 }
 
 fn mime_types(azure: &AzureConfig) -> BTreeMap<String, String> {
-    let mut types: BTreeMap<String, String> = DEFAULT_MIME_TYPES
+    let mut types: BTreeMap<String, String> = crate::util::mime::COURSE_TYPES
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
@@ -213,7 +188,7 @@ fn routes(azure: &AzureConfig, redirects: &[Redirect]) -> Vec<Route> {
 /// matches that rule for `/old`, `/old/` and `/old/index.html` alike, while a
 /// rule for `/old/` would miss `/old/index.html`. `*` is escaped: it is a wildcard in routes.
 pub fn alias_route(path: &str) -> String {
-    let encoded = crate::links::encode_path(path).replace('*', "%2A");
+    let encoded = crate::util::url::encode_path(path).replace('*', "%2A");
     if encoded.ends_with('/') {
         format!("/{encoded}index.html")
     } else {

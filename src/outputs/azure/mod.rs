@@ -8,17 +8,15 @@
 pub mod checks;
 pub mod config_file;
 pub mod quota;
-pub mod settings;
-pub mod workflow;
 
 use std::path::Path;
 
 pub use config_file::FILE_NAME as CONFIG_FILE;
-pub use settings::{AzureConfig, Plan, Route, TrailingSlash};
 
-use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::site_files::Redirect;
+use crate::model::Redirect;
+use crate::model::azure::AzureConfig;
+use crate::model::config::Config;
 
 /// The text of `staticwebapp.config.json` for this site.
 pub fn config_json(config: &Config, redirects: &[Redirect]) -> String {

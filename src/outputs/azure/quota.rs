@@ -5,9 +5,9 @@
 use std::path::Path;
 
 use super::checks::thousands;
-use super::settings::AzureConfig;
-use crate::config::FILE_NAME;
 use crate::diagnostics::Diagnostic;
+use crate::model::azure::AzureConfig;
+use crate::model::config::FILE_NAME;
 
 /// What was measured in the output folder.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -140,7 +140,7 @@ pub fn megabytes(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::azure::settings::Plan;
+    use crate::model::azure::Plan;
 
     fn usage(files: u64, bytes: u64) -> Usage {
         Usage {

@@ -1,0 +1,8 @@
+//! The commands on top of the pipeline: `build` and `check` (in [`cli`]),
+//! `serve`, `init` (with the Azure workflow it writes) and `import`.
+
+pub mod cli;
+pub mod import;
+pub mod init;
+pub mod serve;
+pub mod workflow;

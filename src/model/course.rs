@@ -1,0 +1,129 @@
+//! The course: pages, sections, their front matter and the explicit
+//! navigation, as loading makes them. Plain data, read by every later stage.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+/// Index of a page in [`Course::pages`].
+pub type PageId = usize;
+/// Index of a section in [`Course::sections`]; 0 is the root.
+pub type SectionId = usize;
+
+/// The whole course, before rendering.
+#[derive(Debug, Default)]
+pub struct Course {
+    /// Absolute path of the content folder.
+    pub content_dir: PathBuf,
+    /// The content folder as the user names it (`content`), for messages.
+    pub content_name: String,
+    pub pages: Vec<Page>,
+    /// Sections; `sections[0]` is the root (the home page's folder).
+    pub sections: Vec<Section>,
+    /// Source paths (relative to content) of drafts left out of this build.
+    pub drafts: Vec<String>,
+    /// Non-Markdown files, relative to content, copied next to their pages.
+    pub assets: Vec<String>,
+    /// Every page in reading order: home, then each section's page, its pages, its
+    /// subsections; with an explicit `nav`, the pages it lists in its order.
+    pub order: Vec<PageId>,
+    /// The explicit navigation from syllabus.toml, when there is one.
+    pub nav: Option<Vec<NavNode>>,
+}
+
+/// One Markdown file.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path relative to the content folder, with `/` separators (`session_x/reading.md`).
+    pub source: String,
+    /// Path shown to the user (`content/session_x/reading.md`).
+    pub file: String,
+    /// URL path under the base path, decoded, `""` for home or `session_x/reading/`.
+    pub url_path: String,
+    pub title: String,
+    pub front: FrontMatter,
+    pub body: String,
+    /// Lines of the file before the body (front matter), to report file lines.
+    pub body_line_offset: usize,
+    /// The section the page belongs to; for a section's own page, that section.
+    pub section: SectionId,
+    /// Whether this is its folder's own page (`index.md`, `README.md`, `_index.md`).
+    pub is_index: bool,
+    pub kind: PageKind,
+    /// Date of the file's last Git commit (`YYYY-MM-DD`), when known.
+    pub updated: Option<String>,
+}
+
+/// What a `.md` file really holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    Markdown,
+    /// A whole HTML document saved as `.md`: published as it is, not wrapped in the theme.
+    HtmlDocument,
+    /// A Marp deck (`marp: true`): one slide per `---`, published as a slide deck.
+    SlideDeck,
+}
+
+/// A folder of pages.
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    /// Folder relative to content (`""` for the root).
+    pub dir: String,
+    /// Its own page, if the folder has one.
+    pub index: Option<PageId>,
+    /// Its other pages, in course order.
+    pub pages: Vec<PageId>,
+    /// Its subfolders that hold pages, in course order.
+    pub subsections: Vec<SectionId>,
+    pub parent: Option<SectionId>,
+}
+
+impl Course {
+    /// The title of a section: its page's title, or the folder name.
+    pub fn section_title(&self, id: SectionId) -> &str {
+        let s = &self.sections[id];
+        match s.index {
+            Some(p) => &self.pages[p].title,
+            None => s.dir.rsplit('/').next().unwrap_or(&s.dir),
+        }
+    }
+
+    /// The sort weight of a section (its page's weight).
+    pub fn section_weight(&self, id: SectionId) -> Option<i64> {
+        self.sections[id]
+            .index
+            .and_then(|p| self.pages[p].front.weight)
+    }
+}
+
+/// Front matter keys a page may set.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub weight: Option<i64>,
+    /// As written (`2025-01-31` or a full timestamp).
+    pub date: Option<String>,
+    pub draft: bool,
+    pub aliases: Vec<String>,
+    pub template: Option<String>,
+    /// `marp: true` marks a Marp slide deck.
+    pub marp: bool,
+    pub extra: serde_json::Map<String, Value>,
+}
+
+/// One entry of the explicit navigation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NavNode {
+    pub title: String,
+    pub target: NavTarget,
+    pub children: Vec<NavNode>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NavTarget {
+    Page(PageId),
+    Url(String),
+    /// A group of entries without a page of its own.
+    Group,
+}

@@ -1,0 +1,6 @@
+//! Generated files besides the pages: the search index, sitemap, feed,
+//! robots.txt, redirect pages, and Azure Static Web Apps' configuration with
+//! the checks of its limits.
+
+pub mod azure;
+pub mod site_files;
