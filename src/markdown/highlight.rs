@@ -93,6 +93,11 @@ fn find_theme(name: &str) -> Result<Theme, String> {
 }
 
 impl Highlighter {
+    /// The settings this highlighter was made with.
+    pub fn config(&self) -> &HighlightConfig {
+        &self.config
+    }
+
     /// A highlighter; `cache` is the file of the block cache, `None` for no cache.
     pub fn new(config: &HighlightConfig, cache: Option<PathBuf>) -> Highlighter {
         Highlighter {

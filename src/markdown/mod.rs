@@ -17,6 +17,7 @@ pub mod sanitize;
 pub mod slug;
 
 use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 
 use pulldown_cmark::{
@@ -40,19 +41,61 @@ pub struct RenderContext<'a> {
     pub broken: Severity,
 }
 
+impl RenderContext<'_> {
+    /// A hash of every site-wide input the renderer reads: same hash and same
+    /// [`MarkdownInput`], same [`RenderedPage`] (the render cache keys on both).
+    pub fn fingerprint(&self) -> u64 {
+        let mut h = DefaultHasher::new();
+        (
+            self.index.fingerprint(),
+            self.highlighter.config(),
+            self.options,
+            self.broken,
+        )
+            .hash(&mut h);
+        h.finish()
+    }
+}
+
+/// Every input of one page's rendering besides the [`RenderContext`]: the
+/// renderer reads the page only through this, so that the render cache, which
+/// keys on its hash, cannot miss a field.
+#[derive(Debug, Clone, Copy, Hash)]
+pub struct MarkdownInput<'a> {
+    /// Path relative to the content folder (links resolve from it).
+    pub source: &'a str,
+    /// Path shown in diagnostics.
+    pub file: &'a str,
+    pub body: &'a str,
+    pub body_line_offset: usize,
+    pub kind: PageKind,
+}
+
+impl<'a> MarkdownInput<'a> {
+    pub fn of(page: &'a Page) -> MarkdownInput<'a> {
+        MarkdownInput {
+            source: &page.source,
+            file: &page.file,
+            body: &page.body,
+            body_line_offset: page.body_line_offset,
+            kind: page.kind,
+        }
+    }
+}
+
 type Spanned<'a> = (Event<'a>, Range<usize>);
 
 /// Where a page's body sits in its file, to report file positions.
 struct Source<'a> {
-    page: &'a Page,
+    page: &'a MarkdownInput<'a>,
     positions: Positions<'a>,
 }
 
 impl<'a> Source<'a> {
-    fn new(page: &'a Page) -> Source<'a> {
+    fn new(page: &'a MarkdownInput<'a>) -> Source<'a> {
         Source {
             page,
-            positions: Positions::new(&page.body),
+            positions: Positions::new(page.body),
         }
     }
 
@@ -64,8 +107,8 @@ impl<'a> Source<'a> {
     fn diagnostic(&self, severity: Severity, offset: usize, message: String) -> Diagnostic {
         let (line, col) = self.position(offset);
         let d = match severity {
-            Severity::Error => Diagnostic::error(&self.page.file, message),
-            Severity::Warning => Diagnostic::warning(&self.page.file, message),
+            Severity::Error => Diagnostic::error(self.page.file, message),
+            Severity::Warning => Diagnostic::warning(self.page.file, message),
         };
         d.at(line, col)
     }
@@ -135,13 +178,18 @@ fn parser_options(options: &MarkdownConfig) -> Options {
 
 /// Renders one page.
 pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
+    render_input(&MarkdownInput::of(page), ctx)
+}
+
+/// Renders one page from its [`MarkdownInput`].
+pub fn render_input(page: &MarkdownInput, ctx: &RenderContext) -> RenderedPage {
     match page.kind {
         PageKind::HtmlDocument => {
             // In safe mode a whole HTML document is raw HTML like any other.
             let html = if ctx.options.unsafe_html {
-                page.body.clone()
+                page.body.to_string()
             } else {
-                sanitize::clean(&page.body)
+                sanitize::clean(page.body)
             };
             return RenderedPage {
                 html,
@@ -153,7 +201,7 @@ pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
     }
     let source = Source::new(page);
     let mut out = RenderedPage::default();
-    let parser = Parser::new_ext(&page.body, parser_options(ctx.options)).into_offset_iter();
+    let parser = Parser::new_ext(page.body, parser_options(ctx.options)).into_offset_iter();
     let mut events: Vec<Spanned> = TextMergeWithOffset::new(parser).collect();
     if ctx.options.autolink {
         events = autolink(events);
@@ -362,7 +410,7 @@ fn resolve_link(
     ctx: &RenderContext,
     out: &mut RenderedPage,
 ) -> Option<String> {
-    let (resolved, note) = resolve_noted(ctx.index, &source.page.source, dest);
+    let (resolved, note) = resolve_noted(ctx.index, source.page.source, dest);
     if let Some(note) = note {
         out.diagnostics
             .push(source.diagnostic(Severity::Warning, offset, note));

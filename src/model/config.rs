@@ -79,7 +79,7 @@ impl Default for Config {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize)]
 #[serde(default)]
 pub struct MarkdownConfig {
     /// Raw HTML in Markdown is passed through; `false` sanitises it.
@@ -106,7 +106,7 @@ impl Default for MarkdownConfig {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize)]
 #[serde(default)]
 pub struct HighlightConfig {
     pub enabled: bool,

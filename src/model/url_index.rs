@@ -2,6 +2,7 @@
 //! page is rendered, so links can be resolved while rendering.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use super::course::{Course, PageId};
 use crate::util::url::encode_path;
@@ -65,6 +66,37 @@ impl UrlIndex {
             }
         }
         index
+    }
+
+    /// A hash of everything a link may resolve to: same fingerprint, same
+    /// resolution of every link.
+    pub fn fingerprint(&self) -> u64 {
+        fn sorted<'a>(items: impl Iterator<Item = &'a String>) -> Vec<&'a String> {
+            let mut v: Vec<&String> = items.collect();
+            v.sort();
+            v
+        }
+        let mut h = DefaultHasher::new();
+        (
+            &self.base_path,
+            &self.content_name,
+            &self.urls,
+            &self.sources,
+        )
+            .hash(&mut h);
+        let mut dirs: Vec<(&String, &PageId)> = self.by_dir.iter().collect();
+        dirs.sort();
+        dirs.hash(&mut h);
+        for set in [
+            &self.bare_dirs,
+            &self.assets,
+            &self.static_files,
+            &self.drafts,
+            &self.section_pages,
+        ] {
+            sorted(set.iter()).hash(&mut h);
+        }
+        h.finish()
     }
 
     /// Whether `source` is a folder's own page (its URL is its folder's).

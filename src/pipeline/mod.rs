@@ -4,24 +4,25 @@
 //! page and template too (to find template errors) but writes nothing.
 
 pub mod output;
+pub mod render;
 mod site;
+pub mod sink;
 
+pub use render::Plan;
+pub use sink::{Disk, Sink};
 pub use site::{RenderCache, Site};
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget};
-use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::Course;
 use crate::model::config::Config;
-use crate::theme::Theme;
+use crate::outputs::azure::quota;
 
 /// What the user asked for.
 #[derive(Debug, Clone, Default)]
@@ -93,7 +94,8 @@ pub fn load_config(options: &BuildOptions) -> Result<Config, Vec<Diagnostic>> {
     Ok(config)
 }
 
-/// Runs the whole pipeline; environment failures (I/O) are `Err`, content problems are in the report.
+/// Runs the whole pipeline for `build` or `check`; environment failures (I/O)
+/// are `Err`, content problems are in the report.
 pub fn run(options: &BuildOptions, mode: Mode) -> Result<Report> {
     let start = Instant::now();
     let config = match load_config(options) {
@@ -118,65 +120,57 @@ pub fn run(options: &BuildOptions, mode: Mode) -> Result<Report> {
         Ok(loaded) => loaded,
         Err(d) => return Ok(Report::stop(d, vec![])),
     };
-    if mode == Mode::Check
-        && site.rendered.iter().any(|r| r.has_code)
-        && let Err(e) = site.highlighter().check_themes()
-    {
-        diags.push(
-            Diagnostic::error(crate::model::config::FILE_NAME, e)
-                .with_help("set `[highlight] light_theme` and `dark_theme` to known themes"),
-        );
-    }
-    diags.extend(crate::outputs::azure::check(&site.config, &site.redirects));
-    let staging = match &output {
-        Some(o) => Some(o.start()?.to_path_buf()),
-        None => None,
+    diags.extend(render::check(&site));
+    let output = match output {
+        Some(o) if !diags.iter().any(Diagnostic::is_error) => o,
+        _ => {
+            // `check`, or a site with errors already: every document is still
+            // rendered, for template errors, and nothing is written.
+            let plan = Plan {
+                site_wide: false,
+                ..Plan::full(&|| {})
+            };
+            let written = render::write(&site, &plan, &sink::Discard)?;
+            return Ok(Report::stop(diags, written.problems));
+        }
     };
-    let written = write_site(&site, staging.as_deref(), options.quiet, start);
-    let template_diags = match written {
-        Ok(d) => d,
+    let staging = output.start()?.to_path_buf();
+    let progress = Progress::new(site.course.pages.len(), options.quiet, start);
+    let written = render::write(
+        &site,
+        &Plan::full(&|| progress.tick()),
+        &Disk::new(&staging),
+    );
+    progress.finish();
+    let written = match written {
+        Ok(w) => w,
         Err(e) => {
-            if let Some(o) = &output {
-                o.abandon();
-            }
+            output.abandon();
             return Err(e);
         }
     };
-    diags.extend(template_diags);
-    if let Some(dir) = &staging {
-        diags.extend(crate::outputs::azure::check_quota(&site.config.azure, dir));
-    }
+    diags.extend(written.problems);
+    diags.extend(render::check_usage(&site, &quota::measure(&staging)));
     if diags.iter().any(Diagnostic::is_error) {
-        if let Some(o) = &output {
-            o.abandon();
-        }
+        output.abandon();
         return Ok(Report::stop(diags, vec![]));
     }
-    let summary = match &output {
-        Some(o) => {
-            o.commit()?;
-            if let Err(e) = site.highlighter().save_cache() {
-                diags.push(
-                    Diagnostic::warning(
-                        CACHE_FILE,
-                        format!("cannot save the highlight cache: {e}"),
-                    )
-                    .with_help("the site was built; the next build highlights all code again"),
-                );
-            }
-            let (pages, assets) = (site.course.pages.len(), site.course.assets.len());
-            Some(Summary {
-                pages,
-                assets,
-                elapsed: start.elapsed(),
-                output: o.dir.clone(),
-            })
-        }
-        None => None,
+    output.commit()?;
+    if let Err(e) = site.highlighter().save_cache() {
+        diags.push(
+            Diagnostic::warning(CACHE_FILE, format!("cannot save the highlight cache: {e}"))
+                .with_help("the site was built; the next build highlights all code again"),
+        );
+    }
+    let summary = Summary {
+        pages: site.course.pages.len(),
+        assets: site.course.assets.len(),
+        elapsed: start.elapsed(),
+        output: output.dir.clone(),
     };
     Ok(Report {
         diagnostics: diags,
-        summary,
+        summary: Some(summary),
     })
 }
 
@@ -188,90 +182,6 @@ pub fn protected(config: &Config) -> Vec<PathBuf> {
         "static".into(),
         "templates".into(),
     ]
-}
-
-/// Renders every document; writes it under `out` when given. Returns template problems.
-fn write_site(
-    site: &Site,
-    out: Option<&Path>,
-    quiet: bool,
-    start: Instant,
-) -> Result<Vec<Diagnostic>> {
-    let course = &site.course;
-    let problems = Mutex::new(Vec::new());
-    let progress = Progress::new(course.pages.len(), quiet, start);
-    (0..course.pages.len())
-        .into_par_iter()
-        .try_for_each(|id| -> Result<()> {
-            match site.render_page(id) {
-                Ok(html) => {
-                    if let Some(out) = out {
-                        write_file(&out.join(site.page_path(id)), html.as_bytes())?;
-                    }
-                }
-                Err(d) => problems
-                    .lock()
-                    .expect("no panics while holding the lock")
-                    .push(d),
-            }
-            progress.tick();
-            Ok(())
-        })?;
-    progress.finish();
-    let mut problems = problems
-        .into_inner()
-        .expect("no panics while holding the lock");
-    let not_found = site.render_not_found();
-    let Some(out) = out else {
-        problems.extend(not_found.err());
-        return Ok(problems);
-    };
-    match not_found {
-        Ok(html) => write_file(&out.join("404.html"), html.as_bytes())?,
-        Err(d) => problems.push(d),
-    }
-    if !problems.is_empty() {
-        return Ok(problems);
-    }
-    for (path, bytes) in site.generated_files().map_err(anyhow::Error::msg)? {
-        write_file(&out.join(path), &bytes)?;
-    }
-    copy_static(&site.theme, out)?;
-    copy_assets(course, out)?;
-    Ok(problems)
-}
-
-/// Writes a file, creating its folders.
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create folder `{}`", dir.display()))?;
-    }
-    std::fs::write(path, bytes).with_context(|| format!("cannot write `{}`", path.display()))
-}
-
-/// Copies the theme's and the site's static files to the site root.
-pub fn copy_static(theme: &Theme, out: &Path) -> Result<()> {
-    theme.static_files.par_iter().try_for_each(|(rel, source)| {
-        let bytes = Theme::read_static(source)
-            .with_context(|| format!("cannot read static file `{rel}`"))?;
-        write_file(&out.join(rel), &bytes)
-    })
-}
-
-/// Copies the content folder's assets next to their pages.
-pub fn copy_assets(course: &Course, out: &Path) -> Result<()> {
-    course.assets.par_iter().try_for_each(|rel| {
-        let to = out.join(rel);
-        if let Some(dir) = to.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create folder `{}`", dir.display()))?;
-        }
-        let from = course.content_dir.join(rel);
-        std::fs::copy(&from, &to)
-            .map(|_| ())
-            .with_context(|| format!("cannot copy `{}` to `{}`", from.display(), to.display()))
-    })
 }
 
 /// A progress bar that appears only on a terminal, once a build has run for a second.

@@ -14,7 +14,7 @@ use super::{BuildOptions, load_config};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::links::{LinkGraph, build_graph};
 use crate::load::{self, LoadOptions};
-use crate::markdown::{self, Highlighter, RenderContext};
+use crate::markdown::{self, Highlighter, MarkdownInput, RenderContext};
 use crate::model::config::{BrokenLinks, Config};
 use crate::model::{Course, Page, PageId, PageKind, Redirect, RenderedPage, UrlIndex};
 use crate::outputs::site_files;
@@ -390,20 +390,7 @@ fn render_markdown(
             .collect();
         return (rendered, Vec::new());
     };
-    let mut sources: Vec<(&String, &PageId)> = index.by_source.iter().collect();
-    sources.sort();
-    let mut assets: Vec<&String> = index
-        .assets
-        .iter()
-        .chain(index.static_files.iter())
-        .collect();
-    assets.sort();
-    let key = hash_of((
-        sources,
-        assets,
-        &index.base_path,
-        toml::to_string(config).unwrap_or_default(),
-    ));
+    let key = ctx.fingerprint();
     if key != cache.key {
         cache.pages.clear();
         cache.key = key;
@@ -411,7 +398,7 @@ fn render_markdown(
     let sources: Vec<u64> = course
         .pages
         .par_iter()
-        .map(|p| hash_of((key, &p.source, &p.body, p.body_line_offset)))
+        .map(|p| hash_of((key, MarkdownInput::of(p))))
         .collect();
     // Reused pages move out of the cache (copying every page would cost more
     // than rendering one); the site gives them back through `RenderCache::keep`.

@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::support::{Site, copy_dir, shared};
 
 /// A writable copy of the corpus, or `None` (with a message) without ../shared.
-fn corpus() -> Option<Site> {
+pub(crate) fn corpus() -> Option<Site> {
     let shared = shared()?;
     let site = Site {
         dir: tempfile::tempdir().unwrap(),

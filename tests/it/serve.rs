@@ -346,16 +346,18 @@ fn serves_pretty_urls_types_404_head_and_conditional_requests() {
     assert_disk_matches(&server, &site);
 }
 
-#[test]
-fn serve_writes_what_build_writes_and_no_reload_script() {
-    let served = Site::fixture("serve");
+/// `serve` and `build` run one pipeline: a served copy of a course and a built
+/// copy hold the same files, byte for byte, and no dev-server script.
+fn assert_serve_writes_what_build_writes(make: impl Fn() -> Site) {
+    let served = make();
     let server = Server::start(&served);
-    let built = Site::fixture("serve");
+    let built = make();
     built.build_ok();
     let (served_files, built_files) = (
         tree(&served.path().join("public")),
         tree(&built.path().join("public")),
     );
+    assert!(built_files.len() > 3, "nothing built");
     assert_eq!(
         served_files.keys().collect::<Vec<_>>(),
         built_files.keys().collect::<Vec<_>>()
@@ -369,6 +371,49 @@ fn serve_writes_what_build_writes_and_no_reload_script() {
     }
     assert!(served.exists("public/.syllabus-output"));
     drop(server);
+}
+
+#[test]
+fn serve_writes_what_build_writes_and_no_reload_script() {
+    assert_serve_writes_what_build_writes(|| Site::fixture("serve"));
+}
+
+#[test]
+fn serve_writes_what_build_writes_for_the_demo_course() {
+    assert_serve_writes_what_build_writes(Site::demo);
+}
+
+#[test]
+fn serve_writes_what_build_writes_for_an_imported_mkdocs_course() {
+    if crate::mkdocs::corpus().is_none() {
+        return;
+    }
+    assert_serve_writes_what_build_writes(|| {
+        let site = crate::mkdocs::corpus().expect("corpus");
+        assert_eq!(site.run_in_root(&["import", "mkdocs"]).code, Some(0));
+        site
+    });
+}
+
+/// The render cache keys on every input of the Markdown renderer: a page whose
+/// body and lines stay the same but whose kind changes (`marp: true`) is
+/// rendered again.
+#[test]
+fn a_page_that_becomes_a_slide_deck_is_rendered_again() {
+    let site = Site::fixture("serve");
+    site.file(
+        "content/s1/deck.md",
+        "---\nmarp: false\n---\n# One\n\nFirst\n\n---\n\n# Two\n",
+    );
+    let server = Server::start(&site);
+    server.wait_for_text("/s1/deck/", "First");
+    assert!(!server.get("/s1/deck/").text().contains("class=\"slide\""));
+    site.file(
+        "content/s1/deck.md",
+        "---\nmarp: true\n---\n# One\n\nFirst\n\n---\n\n# Two\n",
+    );
+    server.wait_for_text("/s1/deck/", "class=\"slide\"");
+    assert_disk_matches(&server, &site);
 }
 
 #[test]

@@ -4,37 +4,11 @@
 //! a half-updated site.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
-use std::time::SystemTime;
 
-use axum::body::Bytes;
 use axum::http::{HeaderName, HeaderValue};
 
-/// One file of the site.
-#[derive(Debug)]
-pub struct Entry {
-    pub bytes: Bytes,
-    /// Hash of `bytes`, the base of the file's ETag.
-    pub hash: u64,
-    /// When these bytes were first served (kept while the file does not change).
-    pub modified: SystemTime,
-}
-
-impl Entry {
-    pub fn new(bytes: Bytes) -> Entry {
-        let mut h = DefaultHasher::new();
-        bytes.hash(&mut h);
-        Entry {
-            hash: h.finish(),
-            bytes,
-            modified: SystemTime::now(),
-        }
-    }
-}
-
-/// Output-relative path (`s1/reading/index.html`, `/`-separated, decoded) → file.
-pub type Files = HashMap<String, Arc<Entry>>;
+pub use crate::pipeline::sink::{Entry, Files};
 
 /// One consistent state of the served site.
 #[derive(Debug, Clone)]
@@ -126,6 +100,8 @@ pub fn is_html(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use axum::body::Bytes;
+
     use super::*;
 
     #[test]
@@ -148,14 +124,5 @@ mod tests {
         let none = HostConfig::from_files(&Files::new());
         assert!(none.headers.is_empty());
         assert_eq!(none.content_type("s1/fit.py"), "text/plain; charset=utf-8");
-    }
-
-    #[test]
-    fn same_bytes_same_hash() {
-        let a = Entry::new(Bytes::from_static(b"abc"));
-        let b = Entry::new(Bytes::from_static(b"abc"));
-        let c = Entry::new(Bytes::from_static(b"abd"));
-        assert_eq!(a.hash, b.hash);
-        assert_ne!(a.hash, c.hash);
     }
 }

@@ -16,18 +16,18 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
-use axum::body::Bytes;
 use rayon::prelude::*;
 
-use super::files::{Entry, Files};
 use crate::diagnostics::Diagnostic;
-use crate::model::config::{self, Config};
+use crate::model::config::Config;
+use crate::outputs::azure::quota::Usage;
 use crate::pipeline::output::{self, Output};
-use crate::pipeline::{BuildOptions, RenderCache, Site, write_file};
-use crate::theme::{StaticSource, Theme};
+use crate::pipeline::render::{self, Plan};
+use crate::pipeline::sink::{Files, Memory, Sink as _, Stamp, write_file};
+use crate::pipeline::{BuildOptions, RenderCache, Site};
 
 /// Keeps the last good site between rebuilds.
 pub struct Rebuilder {
@@ -55,12 +55,6 @@ struct Built {
     /// Paths of the site-wide generated files.
     generated: HashSet<String>,
     files: Arc<Files>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamp {
-    len: u64,
-    modified: Option<SystemTime>,
 }
 
 /// What a successful rebuild did.
@@ -141,39 +135,55 @@ impl Rebuilder {
         start: Instant,
     ) -> Result<(Update, bool), Failure> {
         let staged = self.prepare_output(&site.config)? || !self.in_sync || self.last.is_none();
-        let azure = crate::outputs::azure::check(&site.config, &site.redirects);
-        if azure.iter().any(Diagnostic::is_error) {
-            return Err(Failure::Content(azure));
+        let checks = render::check(site);
+        if checks.iter().any(Diagnostic::is_error) {
+            return Err(Failure::Content(checks));
         }
-        warnings.extend(azure);
+        warnings.extend(checks);
         let templates = templates_hash(&site.root, &site.config.theme);
         let site_fp = site.site_fingerprint();
         let prev = self.last.as_ref();
         let full = prev.is_none_or(|p| p.site != site_fp || p.templates != templates);
-        let mut next = Collect::new(prev);
-        let (pages, rendered) = render_pages(site, prev.filter(|_| !full), &mut next)?;
-        let not_found = site
-            .render_not_found()
-            .map_err(|d| Failure::Content(vec![d]))?;
-        next.put("404.html".into(), Bytes::from(not_found));
-        let mut generated = match prev {
+        let sink = Memory::new(prev.map(|p| (&*p.files, &p.stamps)), changed);
+        // Without staging, the last site-wide files stay until `finish` makes new ones.
+        let carried = match prev {
             Some(prev) if !staged => {
                 for path in &prev.generated {
-                    next.keep(path);
+                    sink.keep(path);
                 }
-                prev.generated.clone()
+                Some(prev.generated.clone())
             }
-            _ => site_wide_files(site, &mut next, &HashSet::new())?,
+            _ => None,
         };
-        copy_static(&site.theme, changed, &mut next)?;
-        copy_assets(site, changed, &mut next)?;
+        let plan = Plan {
+            unchanged: prev.filter(|_| !full).map(|p| &p.pages),
+            fingerprints: true,
+            site_wide: carried.is_none(),
+            on_page: &|| {},
+        };
+        let written = render::write(site, &plan, &sink)?;
+        if !written.problems.is_empty() {
+            return Err(Failure::Content(written.problems));
+        }
+        let next = sink.into_state();
+        let mut generated = carried.unwrap_or(written.generated);
         generated.retain(|path| !next.copied.contains(path));
-        let (written, removed) = next.diff();
+        let usage = Usage::of(
+            next.files
+                .iter()
+                .map(|(p, e)| (p.as_str(), e.bytes.len() as u64)),
+        );
+        let quota = render::check_usage(site, &usage);
+        if quota.iter().any(Diagnostic::is_error) {
+            return Err(Failure::Content(quota));
+        }
+        warnings.extend(quota);
+        let (written_paths, removed) = diff(prev.map(|p| &*p.files), &next.files);
         let (_, output) = self.output.as_ref().expect("prepared above");
         let write = if staged {
             write_staged(output, &next.files)
         } else {
-            write_in_place(&output.dir, &next.files, &written, &removed)
+            write_in_place(&output.dir, &next.files, &written_paths, &removed)
         };
         if let Err(e) = write {
             self.in_sync = false;
@@ -192,8 +202,8 @@ impl Rebuilder {
             base_path: site.config.base_path(),
             output: output.dir.clone(),
             pages: site.course.pages.len(),
-            rendered,
-            written,
+            rendered: written.rendered,
+            written: written_paths,
             removed,
             warnings,
             elapsed: start.elapsed(),
@@ -201,7 +211,7 @@ impl Rebuilder {
         self.last = Some(Built {
             site: site_fp,
             templates,
-            pages,
+            pages: written.fingerprints,
             stamps: next.stamps,
             copied: next.copied,
             generated,
@@ -224,17 +234,27 @@ impl Rebuilder {
     fn site_wide(&mut self, site: &Site) -> Option<Result<Update, Failure>> {
         let start = Instant::now();
         let prev = self.last.as_ref()?;
-        let mut next = Collect::new(Some(prev));
-        for (path, entry) in prev.files.iter() {
+        let no_changes = HashSet::new();
+        let sink = Memory::new(Some((&*prev.files, &prev.stamps)), &no_changes);
+        for path in prev.files.keys() {
             if !prev.generated.contains(path) {
-                next.files.insert(path.clone(), entry.clone());
+                sink.keep(path);
             }
         }
-        let generated = match site_wide_files(site, &mut next, &prev.copied) {
+        let generated = match render::site_wide_files(site, &sink) {
             Ok(g) => g,
-            Err(f) => return Some(Err(f)),
+            Err(e) => return Some(Err(Failure::Io(e))),
         };
-        let (written, removed) = next.diff();
+        // A static file or asset at the same path wins, as in `build`.
+        for path in &prev.copied {
+            sink.keep(path);
+        }
+        let next = sink.into_state();
+        let generated: HashSet<String> = generated
+            .into_iter()
+            .filter(|p| !prev.copied.contains(p))
+            .collect();
+        let (written, removed) = diff(Some(&*prev.files), &next.files);
         let (_, output) = self.output.as_ref()?;
         if let Err(e) = write_in_place(&output.dir, &next.files, &written, &removed) {
             self.in_sync = false;
@@ -281,178 +301,23 @@ impl Rebuilder {
     }
 }
 
-/// The next site being assembled, reusing the last one's entries where the bytes are the same.
-struct Collect<'a> {
-    prev: Option<&'a Built>,
-    files: Files,
-    stamps: HashMap<String, Stamp>,
-    copied: HashSet<String>,
-}
-
-impl<'a> Collect<'a> {
-    fn new(prev: Option<&'a Built>) -> Collect<'a> {
-        Collect {
-            prev,
-            files: Files::with_capacity(prev.map_or(0, |p| p.files.len())),
-            stamps: HashMap::new(),
-            copied: HashSet::new(),
-        }
-    }
-
-    fn old(&self, path: &str) -> Option<&'a Arc<Entry>> {
-        self.prev.and_then(|p| p.files.get(path))
-    }
-
-    /// Adds a file; a later file at the same path wins, as in `build`.
-    fn put(&mut self, path: String, bytes: Bytes) {
-        let entry = match self.old(&path) {
-            Some(old) if old.bytes == bytes => old.clone(),
-            _ => Arc::new(Entry::new(bytes)),
-        };
-        self.stamps.remove(&path);
-        self.files.insert(path, entry);
-    }
-
-    /// Keeps the last build's file at `path`; false when it had none.
-    fn keep(&mut self, path: &str) -> bool {
-        match self.old(path) {
-            Some(old) => {
-                self.files.insert(path.to_string(), old.clone());
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Paths written (new or changed) and removed since the last build, sorted.
-    fn diff(&self) -> (Vec<String>, Vec<String>) {
-        let empty = Files::new();
-        let old = self.prev.map_or(&empty, |p| &*p.files);
-        let mut written: Vec<String> = self
-            .files
-            .iter()
-            .filter(|(path, entry)| old.get(*path).is_none_or(|o| !Arc::ptr_eq(o, entry)))
-            .map(|(path, _)| path.clone())
-            .collect();
-        let mut removed: Vec<String> = old
-            .keys()
-            .filter(|path| !self.files.contains_key(*path))
-            .cloned()
-            .collect();
-        written.sort();
-        removed.sort();
-        (written, removed)
-    }
-}
-
-/// A page's document, or why its template failed.
-type Rendered = Result<String, Diagnostic>;
-
-/// Renders the documents of pages whose fingerprint changed (all of them without `reuse`).
-/// Returns every page's fingerprint and how many were rendered.
-fn render_pages(
-    site: &Site,
-    reuse: Option<&Built>,
-    next: &mut Collect,
-) -> Result<(HashMap<String, u64>, usize), Failure> {
-    let results: Vec<(String, u64, Option<Rendered>)> = (0..site.course.pages.len())
-        .into_par_iter()
-        .map(|id| {
-            let path = site.page_path(id);
-            let fp = site.page_fingerprint(id);
-            let same = reuse
-                .is_some_and(|r| r.pages.get(&path) == Some(&fp) && r.files.contains_key(&path));
-            let html = (!same).then(|| site.render_page(id));
-            (path, fp, html)
-        })
+/// Paths written (new or changed) and removed since the last build, sorted.
+fn diff(old: Option<&Files>, new: &Files) -> (Vec<String>, Vec<String>) {
+    let empty = Files::new();
+    let old = old.unwrap_or(&empty);
+    let mut written: Vec<String> = new
+        .iter()
+        .filter(|(path, entry)| old.get(*path).is_none_or(|o| !Arc::ptr_eq(o, entry)))
+        .map(|(path, _)| path.clone())
         .collect();
-    let mut problems = Vec::new();
-    let mut fingerprints = HashMap::with_capacity(results.len());
-    let mut rendered = 0;
-    for (path, fp, html) in results {
-        match html {
-            None => {
-                next.keep(&path);
-            }
-            Some(Ok(html)) => {
-                rendered += 1;
-                next.put(path.clone(), Bytes::from(html));
-            }
-            Some(Err(d)) => problems.push(d),
-        }
-        fingerprints.insert(path, fp);
-    }
-    if problems.is_empty() {
-        Ok((fingerprints, rendered))
-    } else {
-        Err(Failure::Content(problems))
-    }
-}
-
-/// The site-wide files: redirects, the highlight stylesheet, the search index and
-/// the Azure config; a static file or asset at the same path wins, as in `build`.
-fn site_wide_files(
-    site: &Site,
-    next: &mut Collect,
-    copied: &HashSet<String>,
-) -> Result<HashSet<String>, Failure> {
-    let files = site
-        .generated_files()
-        .map_err(|e| Failure::Content(vec![Diagnostic::error(config::FILE_NAME, e)]))?;
-    let mut paths = HashSet::new();
-    for (path, bytes) in files {
-        if !copied.contains(&path) {
-            paths.insert(path.clone());
-            next.put(path, Bytes::from(bytes));
-        }
-    }
-    Ok(paths)
-}
-
-/// The theme's and the site's static files.
-fn copy_static(theme: &Theme, changed: &HashSet<PathBuf>, next: &mut Collect) -> Result<()> {
-    for (rel, source) in &theme.static_files {
-        match source {
-            StaticSource::Embedded(bytes) => {
-                next.put(rel.clone(), Bytes::from_static(bytes));
-                next.copied.insert(rel.clone());
-            }
-            StaticSource::Disk(path) => copy_file(rel, path, changed, next)?,
-        }
-    }
-    Ok(())
-}
-
-/// The content folder's assets, next to their pages.
-fn copy_assets(site: &Site, changed: &HashSet<PathBuf>, next: &mut Collect) -> Result<()> {
-    for rel in &site.course.assets {
-        copy_file(rel, &site.course.content_dir.join(rel), changed, next)?;
-    }
-    Ok(())
-}
-
-fn copy_file(
-    rel: &str,
-    source: &Path,
-    changed: &HashSet<PathBuf>,
-    next: &mut Collect,
-) -> Result<()> {
-    let meta =
-        std::fs::metadata(source).with_context(|| format!("cannot read `{}`", source.display()))?;
-    let stamp = Stamp {
-        len: meta.len(),
-        modified: meta.modified().ok(),
-    };
-    let unchanged =
-        !changed.contains(source) && next.prev.is_some_and(|p| p.stamps.get(rel) == Some(&stamp));
-    if !(unchanged && next.keep(rel)) {
-        let bytes =
-            std::fs::read(source).with_context(|| format!("cannot read `{}`", source.display()))?;
-        next.put(rel.to_string(), Bytes::from(bytes));
-    }
-    next.stamps.insert(rel.to_string(), stamp);
-    next.copied.insert(rel.to_string());
-    Ok(())
+    let mut removed: Vec<String> = old
+        .keys()
+        .filter(|path| !new.contains_key(*path))
+        .cloned()
+        .collect();
+    written.sort();
+    removed.sort();
+    (written, removed)
 }
 
 /// A hash of every template the site may use: the site's overrides and the theme's.

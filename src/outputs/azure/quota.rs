@@ -23,27 +23,41 @@ const LARGEST: usize = 3;
 
 /// Counts the files under `dir` (unreadable entries are skipped: the upload would skip them too).
 pub fn measure(dir: &Path) -> Usage {
-    let mut usage = Usage::default();
-    for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
-        if !entry.file_type().is_file() {
-            continue;
+    let files = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let len = entry.metadata().map_or(0, |m| m.len());
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, len)
+        });
+    Usage::of(files)
+}
+
+impl Usage {
+    /// The usage of a site of these files (path relative to the output, bytes).
+    pub fn of<S: Into<String>>(files: impl IntoIterator<Item = (S, u64)>) -> Usage {
+        let mut usage = Usage::default();
+        for (path, len) in files {
+            usage.files += 1;
+            usage.bytes += len;
+            let smallest = usage.largest.last().map(|(p, l)| (*l, p.clone()));
+            if usage.largest.len() < LARGEST || smallest.is_some_and(|(l, _)| len >= l) {
+                usage.largest.push((path.into(), len));
+                usage
+                    .largest
+                    .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                usage.largest.truncate(LARGEST);
+            }
         }
-        let len = entry.metadata().map_or(0, |m| m.len());
-        usage.files += 1;
-        usage.bytes += len;
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
-        usage.largest.push((rel, len));
         usage
-            .largest
-            .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        usage.largest.truncate(LARGEST);
     }
-    usage
 }
 
 /// The quota problems of a site of this size, if any.
