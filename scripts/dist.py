@@ -196,7 +196,9 @@ def check_docker(binary, work):
     (context / f"linux-{arch}").mkdir(parents=True)
     shutil.copy2(binary, context / f"linux-{arch}" / "syllabus")
     tag = f"syllabus-dist-check:{os.getpid()}"
-    run(["docker", "build", "--quiet", "-f", str(ROOT / "Dockerfile"), "-t", tag, str(context)])
+    # TARGETARCH as BuildKit would set it, for the classic builder too.
+    run(["docker", "build", "--quiet", "--build-arg", f"TARGETARCH={arch}",
+         "-f", str(ROOT / "Dockerfile"), "-t", tag, str(context)])
     try:
         line = run(["docker", "run", "--rm", tag, "--version"]).strip()
         log(f"docker: {line}")
