@@ -10,8 +10,15 @@ use crate::diagnostics::{self, Format};
 use crate::pipeline::{self, BuildOptions, Mode};
 
 /// A static-site generator for course material.
+// `--version` names the Git commit of the build too (see `build.rs`), so a
+// bug report or a CI log says exactly which syllabus ran.
 #[derive(Debug, Parser)]
-#[command(name = "syllabus", version, about, propagate_version = true)]
+#[command(
+    name = "syllabus",
+    version = env!("SYLLABUS_VERSION_LINE"),
+    about,
+    propagate_version = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -26,6 +26,18 @@ pub struct InitArgs {
     /// Overwrite files that already exist (nothing is ever deleted).
     #[arg(long)]
     pub force: bool,
+    /// How the Azure workflow gets syllabus: `release` (its prebuilt binary,
+    /// from PyPI) or `source` (compiled with `cargo install`, minutes).
+    #[arg(long, default_value = "release", value_parser = parse_install)]
+    pub install: workflow::Install,
+}
+
+fn parse_install(text: &str) -> Result<workflow::Install, String> {
+    match text {
+        "release" => Ok(workflow::Install::Release),
+        "source" => Ok(workflow::Install::Source),
+        _ => Err(format!("`{text}` is not `release` or `source`")),
+    }
 }
 
 /// The output folder the new course builds into.
@@ -41,7 +53,7 @@ pub fn run(args: &InitArgs) -> Result<()> {
         );
     }
     let title = course_title(dir);
-    let files = course_files(&title);
+    let files = course_files(&title, args.install);
     let existing: Vec<&str> = files
         .iter()
         .map(|(p, _)| p.as_str())
@@ -94,7 +106,7 @@ fn course_title(dir: &Path) -> String {
 }
 
 /// Every file of a new course: (path relative to the course folder, bytes).
-pub fn course_files(title: &str) -> Vec<(String, Vec<u8>)> {
+pub fn course_files(title: &str, install: workflow::Install) -> Vec<(String, Vec<u8>)> {
     let quoted = toml::Value::String(title.to_string()).to_string();
     let mut files: Vec<(String, Vec<u8>)> = vec![
         (
@@ -110,7 +122,7 @@ pub fn course_files(title: &str) -> Vec<(String, Vec<u8>)> {
         ("content/session_1/writing_pages.md".into(), READING.into()),
         (
             workflow::PATH.into(),
-            workflow::course_workflow(OUTPUT).into_bytes(),
+            workflow::course_workflow(OUTPUT, install).into_bytes(),
         ),
         (workflow::ZIZMOR_PATH.into(), workflow::ZIZMOR_POLICY.into()),
     ];
@@ -288,7 +300,7 @@ mod tests {
 
     #[test]
     fn config_parses_and_quotes_the_title() {
-        let files = course_files("Data \"Science\"");
+        let files = course_files("Data \"Science\"", workflow::Install::Release);
         let config = String::from_utf8(files[0].1.clone()).unwrap();
         let parsed = crate::model::config::Config::parse(&config).unwrap();
         assert_eq!(parsed.title, "Data \"Science\"");

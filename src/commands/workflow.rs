@@ -2,12 +2,37 @@
 //! build with syllabus, upload the prebuilt folder to Azure Static Web Apps
 //! (no Oryx build), a preview per pull request, the close job, and a
 //! `syllabus check` job that annotates pull requests.
+//!
+//! syllabus itself comes from its release on PyPI (the wheel carries the
+//! prebuilt binary: seconds, no Rust), pinned to the version that ran `init`;
+//! `SYLLABUS_INSTALL: "source"` in the workflow compiles it instead.
 
 /// Where `init` writes the workflow.
 pub const PATH: &str = ".github/workflows/azure-static-web-apps.yml";
 
-/// The repository releases of syllabus are installed from (a `v<version>` tag).
-pub const SYLLABUS_REPO: &str = "https://github.com/syllabus-ssg/syllabus";
+/// The Python package whose wheels carry the released binary.
+pub const PYPI_PACKAGE: &str = "syllabus-ssg";
+
+/// How the workflow gets syllabus (`SYLLABUS_INSTALL` in the workflow).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Install {
+    /// The released binary, from the wheel on PyPI.
+    #[default]
+    Release,
+    /// Compiled with `cargo install` from crates.io: minutes on a cache miss,
+    /// for a runner no release has a binary for.
+    Source,
+}
+
+impl Install {
+    /// The value of `SYLLABUS_INSTALL`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Install::Release => "release",
+            Install::Source => "source",
+        }
+    }
+}
 
 /// Where `init` writes the workflow linter's policy.
 pub const ZIZMOR_PATH: &str = ".github/zizmor.yml";
@@ -32,17 +57,25 @@ rules:
 pub const TOKEN_SECRET: &str = "AZURE_STATIC_WEB_APPS_API_TOKEN";
 
 /// The steps both jobs install syllabus with (written once, so that they stay the same).
-const INSTALL: &str = r#"      # Compiling syllabus takes minutes; a release never changes, so its
-      # binary is kept between runs and built only when the version is new.
-      - name: Restore the syllabus binary
+const INSTALL: &str = r#"      # The released syllabus: its wheel on PyPI carries the prebuilt binary
+      # (no compiling; a PyPI release's files can never be replaced).
+      - name: Install syllabus
+        if: env.SYLLABUS_INSTALL != 'source'
+        run: pipx install --pip-args='--only-binary=:all:' "@PACKAGE@==${SYLLABUS_VERSION}"
+      # SYLLABUS_INSTALL: "source" compiles it instead (minutes), once per
+      # version: the binary is kept between runs.
+      - name: Restore syllabus compiled from source
+        if: env.SYLLABUS_INSTALL == 'source'
         id: syllabus-bin
         uses: actions/cache@v4
         with:
           path: ~/.cargo/bin/syllabus
           key: syllabus-bin-${{ runner.os }}-${{ env.SYLLABUS_VERSION }}
-      - name: Install syllabus
-        if: steps.syllabus-bin.outputs.cache-hit != 'true'
-        run: cargo install --locked --git @REPO@ --tag "v${SYLLABUS_VERSION}" syllabus"#;
+      - name: Compile syllabus from source
+        if: env.SYLLABUS_INSTALL == 'source' && steps.syllabus-bin.outputs.cache-hit != 'true'
+        run: cargo install --locked --version "${SYLLABUS_VERSION}" syllabus
+      - name: Show the syllabus build
+        run: syllabus --version"#;
 
 const TEMPLATE: &str = r#"# Publishes this course on Azure Static Web Apps.
 #
@@ -52,10 +85,12 @@ const TEMPLATE: &str = r#"# Publishes this course on Azure Static Web Apps.
 # - Pull requests from forks are built and checked but not deployed: GitHub
 #   gives them no secrets.
 # - `syllabus check` annotates broken links on the lines of a pull request.
-# - The syllabus binary and its cache of highlighted code are kept between
-#   runs (actions/cache). GitHub scopes a cache written by a pull request to
-#   that pull request, so no pull request, even from a fork, can change the
-#   binary or the highlighted HTML that main's builds restore.
+# - syllabus is installed from its release (the wheel on PyPI carries the
+#   binary), at the version pinned below.
+# - The cache of highlighted code (and a syllabus compiled from source) is
+#   kept between runs (actions/cache). GitHub scopes a cache written by a pull
+#   request to that pull request, so no pull request, even from a fork, can
+#   change the binary or the highlighted HTML that main's builds restore.
 #
 # Setup: create a Static Web App in the Azure portal with deployment source
 # "Other", copy its deployment token, and add it to this repository as the
@@ -79,6 +114,9 @@ concurrency:
 env:
   # The syllabus release that builds this course; raise it to upgrade.
   SYLLABUS_VERSION: "@VERSION@"
+  # "release": install its prebuilt binary (seconds). "source": compile it
+  # with cargo (minutes, then cached), for runners without a release binary.
+  SYLLABUS_INSTALL: "@INSTALL_FROM@"
 
 jobs:
   check:
@@ -145,13 +183,15 @@ jobs:
           action: close
 "#;
 
-/// The workflow text for a course whose site is built into `output` (relative to the repository root).
-pub fn course_workflow(output: &str) -> String {
+/// The workflow text for a course whose site is built into `output` (relative
+/// to the repository root), installing syllabus as `install` says.
+pub fn course_workflow(output: &str, install: Install) -> String {
     TEMPLATE
         .replace("@INSTALL@", INSTALL)
         .replace("@TOKEN@", TOKEN_SECRET)
         .replace("@VERSION@", env!("CARGO_PKG_VERSION"))
-        .replace("@REPO@", SYLLABUS_REPO)
+        .replace("@INSTALL_FROM@", install.as_str())
+        .replace("@PACKAGE@", PYPI_PACKAGE)
         .replace("@OUTPUT@", &yaml_string(output))
 }
 
@@ -174,8 +214,15 @@ mod tests {
 
     #[test]
     fn fills_every_placeholder() {
-        let text = course_workflow("public");
-        for placeholder in ["@TOKEN@", "@VERSION@", "@REPO@", "@OUTPUT@"] {
+        let text = course_workflow("public", Install::Release);
+        for placeholder in [
+            "@INSTALL@",
+            "@TOKEN@",
+            "@VERSION@",
+            "@INSTALL_FROM@",
+            "@PACKAGE@",
+            "@OUTPUT@",
+        ] {
             assert!(
                 !text.contains(placeholder),
                 "{placeholder} left in:\n{text}"
@@ -186,6 +233,9 @@ mod tests {
             "SYLLABUS_VERSION: \"{}\"",
             env!("CARGO_PKG_VERSION")
         )));
-        assert!(course_workflow("site out").contains("app_location: \"site out\"\n"));
+        assert!(text.contains("SYLLABUS_INSTALL: \"release\"\n"));
+        let source = course_workflow("site out", Install::Source);
+        assert!(source.contains("app_location: \"site out\"\n"));
+        assert!(source.contains("SYLLABUS_INSTALL: \"source\"\n"));
     }
 }

@@ -1,7 +1,10 @@
 //! A content-addressed cache of highlighted code blocks, kept on disk between
 //! builds (`.syllabus-cache/highlight.bin`), so that rebuilds and `serve` skip
-//! highlighting code that did not change. Keyed by syllabus version, the two
-//! theme names, the language and the code; the file holds only the blocks the
+//! highlighting code that did not change. Blocks are keyed by the two theme
+//! names, the language and the code; the file as a whole belongs to the exact
+//! build that wrote it (version, Git commit and highlighting data, see
+//! `build.rs`), and any other build starts from an empty cache: two builds of
+//! one version can highlight differently. The file holds only the blocks the
 //! last build used, so it never grows beyond the course.
 
 use std::collections::{HashMap, HashSet};
@@ -10,7 +13,16 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-const MAGIC: &[u8; 8] = b"SYLHLC01";
+const MAGIC: &[u8; 8] = b"SYLHLC02";
+
+/// This build: the cache file names it, and a file naming another is ignored.
+const BUILD: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "+",
+    env!("SYLLABUS_GIT_COMMIT"),
+    "+",
+    env!("SYLLABUS_HIGHLIGHT_DATA")
+);
 
 /// Highlighted lines of one block.
 pub type Lines = Arc<Vec<String>>;
@@ -19,6 +31,8 @@ pub type Lines = Arc<Vec<String>>;
 pub struct BlockCache {
     /// `None` when caching is off.
     path: Option<PathBuf>,
+    /// The build whose blocks this cache reads and writes.
+    build: &'static str,
     stored: OnceLock<HashMap<u64, Lines>>,
     used: Mutex<HashSet<u64>>,
     fresh: Mutex<HashMap<u64, Lines>>,
@@ -27,22 +41,29 @@ pub struct BlockCache {
 impl BlockCache {
     /// A cache backed by `path`, or an inactive one.
     pub fn new(path: Option<PathBuf>) -> BlockCache {
+        BlockCache::of_build(path, BUILD)
+    }
+
+    fn of_build(path: Option<PathBuf>, build: &'static str) -> BlockCache {
         BlockCache {
             path,
+            build,
             ..BlockCache::default()
         }
     }
 
-    /// The key of a block for the given themes.
+    /// The key of a block for the given themes (within one build's file).
     pub fn key(themes: (&str, &str), lang: &str, code: &str) -> u64 {
         let mut h = DefaultHasher::new();
-        (env!("CARGO_PKG_VERSION"), themes, lang, code).hash(&mut h);
+        (themes, lang, code).hash(&mut h);
         h.finish()
     }
 
     pub fn get(&self, key: u64) -> Option<Lines> {
         let path = self.path.as_ref()?;
-        let stored = self.stored.get_or_init(|| load(path).unwrap_or_default());
+        let stored = self
+            .stored
+            .get_or_init(|| load(path, self.build).unwrap_or_default());
         let found = stored.get(&key).cloned().or_else(|| {
             self.fresh
                 .lock()
@@ -94,6 +115,8 @@ impl BlockCache {
                 .sum(),
         );
         bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&(self.build.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(self.build.as_bytes());
         for (key, lines) in entries {
             bytes.extend_from_slice(&key.to_le_bytes());
             bytes.extend_from_slice(&(lines.len() as u32).to_le_bytes());
@@ -117,8 +140,9 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
-/// Reads the cache file; a missing, foreign or damaged file is an empty cache.
-fn load(path: &Path) -> Option<HashMap<u64, Lines>> {
+/// Reads the cache file; a missing, damaged or foreign file (another format,
+/// or another build's) is an empty cache.
+fn load(path: &Path, build: &str) -> Option<HashMap<u64, Lines>> {
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .ok()?
@@ -134,6 +158,10 @@ fn load(path: &Path) -> Option<HashMap<u64, Lines>> {
         *rest = tail;
         Some(head.to_vec())
     };
+    let len = u32::from_le_bytes(take(4, &mut rest)?.try_into().ok()?) as usize;
+    if take(len, &mut rest)? != build.as_bytes() {
+        return None;
+    }
     while !rest.is_empty() {
         let key = u64::from_le_bytes(take(8, &mut rest)?.try_into().ok()?);
         let count = u32::from_le_bytes(take(4, &mut rest)?.try_into().ok()?) as usize;
@@ -173,5 +201,22 @@ mod tests {
         assert!(third.get(a).is_some());
         std::fs::write(&path, b"garbage").unwrap();
         assert!(BlockCache::new(Some(path)).get(a).is_none());
+    }
+
+    #[test]
+    fn another_build_of_the_same_version_starts_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("highlight.bin");
+        let key = BlockCache::key(("l", "d"), "py", "print(1)");
+        // Same version, another commit: its grammars or HTML may differ.
+        let other = concat!(env!("CARGO_PKG_VERSION"), "+0000000+0");
+        let theirs = BlockCache::of_build(Some(path.clone()), other);
+        theirs.put(key, Arc::new(vec!["<span>theirs</span>".into()]));
+        theirs.save().unwrap();
+        assert!(BlockCache::new(Some(path.clone())).get(key).is_none());
+        // The build that wrote it still finds its blocks.
+        let again = BlockCache::of_build(Some(path), other);
+        assert_eq!(again.get(key).unwrap().as_slice(), ["<span>theirs</span>"]);
+        assert!(BUILD.contains(env!("SYLLABUS_GIT_COMMIT")));
     }
 }

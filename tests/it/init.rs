@@ -160,3 +160,42 @@ fn init_refuses_a_file_as_folder() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("it is a file"), "{}", text(&out));
 }
+
+#[test]
+fn init_writes_a_workflow_that_installs_the_release_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let workflow = |course: &Path| {
+        std::fs::read_to_string(course.join(".github/workflows/azure-static-web-apps.yml")).unwrap()
+    };
+    let release = dir.path().join("release");
+    let out = syllabus(&["init"], &release);
+    assert!(out.status.success(), "{}", text(&out));
+    let text_of = workflow(&release);
+    assert!(
+        text_of.contains("  SYLLABUS_INSTALL: \"release\"\n")
+            && text_of.contains("pipx install --pip-args='--only-binary=:all:' \"syllabus-ssg==${SYLLABUS_VERSION}\""),
+        "{text_of}"
+    );
+
+    let source = dir.path().join("source");
+    let out = syllabus(&["init", "--install", "source"], &source);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        workflow(&source),
+        text_of.replace(
+            "SYLLABUS_INSTALL: \"release\"",
+            "SYLLABUS_INSTALL: \"source\""
+        ),
+        "the same workflow, switched to compiling syllabus"
+    );
+
+    let bad = dir.path().join("bad");
+    let out = syllabus(&["init", "--install", "cargo"], &bad);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("`cargo` is not `release` or `source`"),
+        "{}",
+        text(&out)
+    );
+    assert!(!bad.exists(), "nothing written on a usage error");
+}

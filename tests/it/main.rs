@@ -5,6 +5,7 @@ mod support;
 mod azure;
 mod browser;
 mod build;
+mod dist;
 mod faults;
 mod frontmatter;
 mod gfm;

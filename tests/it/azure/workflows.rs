@@ -133,29 +133,45 @@ fn step<'a>(steps: &'a [Value], what: &str, pred: impl Fn(&Value) -> bool) -> (u
         .unwrap_or_else(|| panic!("no {what} step in {steps:?}"))
 }
 
-/// Asserts that `job` restores the syllabus binary from its cache and runs
-/// `install` only on a cache miss, before `run`; returns the job's steps and
-/// the position of the `run` step.
+/// Asserts that `job` installs the released syllabus unless
+/// `SYLLABUS_INSTALL` is "source", and otherwise restores a binary compiled
+/// from source from its cache and compiles only on a cache miss; all before
+/// `run`. Returns the job's steps and the position of the `run` step.
 fn assert_cached_install<'a>(job: &'a Value, install: &str, run: &str) -> (&'a [Value], usize) {
     let steps = job["steps"].as_array().unwrap().as_slice();
+    let (release_at, release) = step(steps, "install", |s| {
+        s["run"].as_str().is_some_and(|r| r.contains(install))
+    });
+    assert_eq!(release["if"], "env.SYLLABUS_INSTALL != 'source'");
     let (cache_at, cache) = step(steps, "binary cache", |s| {
         s["with"]["path"] == "~/.cargo/bin/syllabus"
     });
     assert_eq!(cache["uses"], "actions/cache@v4", "pinned by release tag");
     assert_eq!(cache["id"], "syllabus-bin");
+    assert_eq!(cache["if"], "env.SYLLABUS_INSTALL == 'source'");
     assert_eq!(
         cache["with"]["key"],
         "syllabus-bin-${{ runner.os }}-${{ env.SYLLABUS_VERSION }}"
     );
-    let (install_at, install_step) = step(steps, "install", |s| {
-        s["run"].as_str().is_some_and(|r| r.contains(install))
+    let (compile_at, compile) = step(steps, "compile", |s| {
+        s["run"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("cargo install"))
     });
     assert_eq!(
-        install_step["if"], "steps.syllabus-bin.outputs.cache-hit != 'true'",
-        "compiled only on a cache miss"
+        compile["run"],
+        "cargo install --locked --version \"${SYLLABUS_VERSION}\" syllabus"
+    );
+    assert_eq!(
+        compile["if"],
+        "env.SYLLABUS_INSTALL == 'source' && steps.syllabus-bin.outputs.cache-hit != 'true'",
+        "compiled only when asked, and only on a cache miss"
     );
     let (run_at, _) = step(steps, run, |s| s["run"] == run);
-    assert!(cache_at < install_at && install_at < run_at, "{steps:?}");
+    assert!(
+        release_at < run_at && cache_at < compile_at && compile_at < run_at,
+        "{steps:?}"
+    );
     (steps, run_at)
 }
 
@@ -192,10 +208,12 @@ fn workflows_have_the_expected_inputs() {
         &dir.path()
             .join(".github/workflows/azure-static-web-apps.yml"),
     );
-    let install = "cargo install --locked --git https://github.com/syllabus-ssg/syllabus --tag \"v${SYLLABUS_VERSION}\" syllabus";
+    let install =
+        "pipx install --pip-args='--only-binary=:all:' \"syllabus-ssg==${SYLLABUS_VERSION}\"";
     assert_workflow(&init, install);
     assert_caches(&init, install);
     assert_eq!(init["env"]["SYLLABUS_VERSION"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(init["env"]["SYLLABUS_INSTALL"], "release");
     let own = workflow(&repo().join(".github/workflows/azure-static-web-apps.yml"));
     assert_workflow(&own, "cargo install --locked --path .");
     assert_eq!(
