@@ -20,7 +20,8 @@ fn config_of(site: &Site) -> Value {
     serde_json::from_str(&site.read(CONFIG)).expect("staticwebapp.config.json is JSON")
 }
 
-/// The SchemaStore schema beside the repository and, when installed, the copy the emulator's npm package ships.
+/// The SchemaStore schema beside the repository and the copy the emulator's npm
+/// package ships; each one missing is said where the user sees it (a failure in CI).
 fn schemas() -> Vec<PathBuf> {
     let mut out = Vec::new();
     if let Some(shared) = support::shared() {
@@ -29,49 +30,64 @@ fn schemas() -> Vec<PathBuf> {
     let npm = swa_package().join("schema/staticwebapp.config.json");
     if npm.is_file() {
         out.push(npm);
+    } else {
+        support::skip(
+            "the schema of the Azure Static Web Apps CLI",
+            &format!(
+                "npm install --prefix {} --no-save --ignore-scripts @azure/static-web-apps-cli@2",
+                emulator::swa_dir().display()
+            ),
+        );
     }
     out
 }
 
-/// Validates a JSON file against a draft-04 schema with Python's `jsonschema`; `None` when it is missing.
-fn schema_errors(schema: &Path, file: &Path) -> Option<Vec<String>> {
+/// Validates a JSON file against every schema at hand with Python's `jsonschema`
+/// (draft 04): each schema with the errors it found, as `[path] message` lines.
+/// Empty when there is nothing to validate with, which was said (or failed, in CI).
+fn validate(file: &Path) -> Vec<(PathBuf, Vec<String>)> {
     const SCRIPT: &str = "import json, sys\nfrom jsonschema import Draft4Validator\n\
         schema = json.load(open(sys.argv[1]))\ndoc = json.load(open(sys.argv[2]))\n\
         for e in sorted(Draft4Validator(schema).iter_errors(doc), key=str):\n    print(list(e.absolute_path), e.message)\n";
     if !support::have("python3", &["-c", "import jsonschema"]) {
-        support::skip("python3 with the jsonschema package (pip install jsonschema)");
-        return None;
+        support::skip(
+            "python3 with the jsonschema package",
+            "pip install jsonschema",
+        );
+        return Vec::new();
     }
-    let out = Command::new("python3")
-        .args(["-c", SCRIPT])
-        .arg(schema)
-        .arg(file)
-        .output()
-        .expect("run python3");
-    assert!(
-        out.status.success(),
-        "validator failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(
-        String::from_utf8_lossy(&out.stdout)
+    let mut out = Vec::new();
+    for schema in schemas() {
+        let run = Command::new("python3")
+            .args(["-c", SCRIPT])
+            .arg(&schema)
+            .arg(file)
+            .output()
+            .expect("run python3");
+        assert!(
+            run.status.success(),
+            "validator failed on {}: {}",
+            schema.display(),
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let errors = String::from_utf8_lossy(&run.stdout)
             .lines()
             .map(str::to_string)
-            .collect(),
-    )
+            .collect();
+        out.push((schema, errors));
+    }
+    out
 }
 
 fn assert_valid(site: &Site) {
-    for schema in schemas() {
-        if let Some(errors) = schema_errors(&schema, &site.path().join(CONFIG)) {
-            assert!(
-                errors.is_empty(),
-                "{} against {}:\n{}",
-                CONFIG,
-                schema.display(),
-                errors.join("\n")
-            );
-        }
+    for (schema, errors) in validate(&site.path().join(CONFIG)) {
+        assert!(
+            errors.is_empty(),
+            "{} against {}:\n{}",
+            CONFIG,
+            schema.display(),
+            errors.join("\n")
+        );
     }
 }
 
@@ -93,16 +109,25 @@ fn demo_config_validates_against_the_schema() {
 
 #[test]
 fn the_validator_rejects_an_invalid_config() {
-    // Guards against a validator that passes everything.
+    // Guards against a validator that passes everything: each schema must find
+    // exactly the two mistakes, at their places.
     let site = Site::new();
     site.file(
         CONFIG,
         r#"{"trailingSlash": "sometimes", "routes": [{"route": "/a", "allowedroles": ["x"]}]}"#,
     );
-    for schema in schemas() {
-        if let Some(errors) = schema_errors(&schema, &site.path().join(CONFIG)) {
-            assert_eq!(errors.len(), 2, "{errors:?}");
-        }
+    for (schema, errors) in validate(&site.path().join(CONFIG)) {
+        let mut places: Vec<&str> = errors
+            .iter()
+            .map(|e| &e[..e.find(']').map_or(0, |i| i + 1)])
+            .collect();
+        places.sort_unstable();
+        assert_eq!(
+            places,
+            ["['routes', 0]", "['trailingSlash']"],
+            "{}: {errors:?}",
+            schema.display()
+        );
     }
 }
 

@@ -351,7 +351,7 @@ fn sitemap_robots_and_feed() {
 #[test]
 fn last_updated_comes_from_git_when_the_course_is_a_repository() {
     if !crate::support::have("git", &["--version"]) {
-        crate::support::skip("git is not installed");
+        crate::support::skip("git", "apt-get install git");
         return;
     }
     let site = Site::new();

@@ -1,7 +1,9 @@
 //! Fixture sites in temporary folders, the binary, and tools tests may need.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
 
 use assert_cmd::cargo::CommandCargoExt;
 use tempfile::TempDir;
@@ -153,22 +155,72 @@ pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
-/// `../shared` beside the repository: `None` (with a message) on a user's clone, a failure in CI.
+/// `../shared` beside the repository: `None` (said where the user sees it) on a
+/// user's clone, a failure in CI unless `SYLLABUS_NO_SHARED=1` says the folder
+/// cannot be there (a CI service that checks out only this repository).
 pub fn shared() -> Option<PathBuf> {
     let dir = repo().join("../shared");
     if dir.is_dir() {
         return Some(dir);
     }
-    skip("../shared is not beside the repository");
+    let what =
+        "the reference files of ../shared (real courses, Azure's schema, the benchmark generator)";
+    let how = "put the project's shared folder beside the repository";
+    if std::env::var("SYLLABUS_NO_SHARED").is_ok_and(|v| v == "1") {
+        say_skipped(what, how);
+    } else {
+        skip(what, how);
+    }
     None
 }
 
-/// Says a test was skipped because `what`; in CI, fails instead.
-pub fn skip(what: &str) {
+/// Says that tests needing `what` were skipped and how to `install` it, once a run,
+/// where the person running the tests sees it; in CI (`CI=true`), fails instead.
+///
+/// `cargo test` keeps what a passing test prints with `eprintln!` to itself, so a
+/// test that checked nothing would look like a pass.
+pub fn skip(what: &str, install: &str) {
     if in_ci() {
-        panic!("required in CI: {what}");
+        panic!("required in CI: {what} (install: {install})");
     }
-    eprintln!("SKIPPED: {what}");
+    say_skipped(what, install);
+}
+
+/// Says once a run that part of a test cannot be checked here and why (the
+/// user is root, say); unlike [`skip`] this is no failure in CI.
+pub fn skip_part(why: &str) {
+    say_once(why, &format!("SKIPPED: {why}\n"));
+}
+
+fn say_skipped(what: &str, install: &str) {
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    say_once(
+        what,
+        &format!(
+            "SKIPPED: what needs {what} was not checked (first in {test})\n  install: {install}\n"
+        ),
+    );
+}
+
+/// Writes `message` to the terminal (or, without one, to stderr, which cargo
+/// does not capture when written to directly), unless this run said `key` before.
+fn say_once(key: &str, message: &str) {
+    static SAID: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    {
+        let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
+        if said.iter().any(|k| k == key) {
+            return;
+        }
+        said.push(key.to_string());
+    }
+    let tty = std::fs::OpenOptions::new().write(true).open("/dev/tty");
+    let written = tty.and_then(|mut t| t.write_all(message.as_bytes()));
+    if written.is_err() {
+        let _ = std::io::stderr().lock().write_all(message.as_bytes());
+    }
 }
 
 /// Whether `program --version` (or the given probe) runs.

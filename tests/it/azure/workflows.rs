@@ -208,7 +208,7 @@ fn workflows_have_the_expected_inputs() {
 #[test]
 fn workflows_pass_zizmor() {
     if !support::have("zizmor", &["--version"]) {
-        support::skip("zizmor (pip install zizmor)");
+        support::skip("zizmor (the GitHub Actions linter)", "pip install zizmor");
         return;
     }
     let dir = initialised();
