@@ -210,8 +210,34 @@ fn unknown_config_key_names_the_closest() {
         .file("content/index.md", "# Home\n");
     let err = site.build().fails();
     assert!(err.contains("error: unknown key `base_ulr`"), "{err}");
-    assert!(err.contains("--> syllabus.toml:2"), "{err}");
+    assert!(err.contains("--> syllabus.toml:2:1"), "{err}");
     assert!(err.contains("help: did you mean `base_url`?"), "{err}");
+}
+
+#[test]
+fn every_unknown_config_key_is_reported_at_its_line_in_any_table() {
+    let site = Site::new();
+    site.file(
+        "syllabus.toml",
+        "title = \"T\"\n\
+         [search]\n\
+         title = true\n\
+         [markdown]\n\
+         math = true\n\
+         autolnk = false\n\
+         [highlight]\n\
+         dark_theme = \"Coldark-Dark\"\n\
+         light = \"x\"\n\
+         [[azure.routes]]\n\
+         route = \"/old\"\n\
+         status = 301\n\
+         [extra]\n\
+         free = \"any key goes here\"\n",
+    )
+    .file("content/index.md", "# Home\n");
+    let run = site.run(&["check"]);
+    run.fails();
+    insta::assert_snapshot!(site.transcript(&run));
 }
 
 #[test]

@@ -111,6 +111,18 @@ impl Site {
         let end = html.rfind("</main>").map_or(html.len(), |e| e + 7);
         html[start..end].to_string()
     }
+
+    /// What a run printed, for a snapshot: exit code, stdout and stderr, with
+    /// this site's temporary folder written as `[site]`.
+    pub fn transcript(&self, run: &Run) -> String {
+        let site = self.path().display().to_string();
+        format!(
+            "exit code: {:?}\n--- stdout\n{}--- stderr\n{}",
+            run.code,
+            run.stdout.replace(&site, "[site]"),
+            run.stderr.replace(&site, "[site]")
+        )
+    }
 }
 
 /// What a run of the binary printed and returned.
