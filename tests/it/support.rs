@@ -112,6 +112,37 @@ impl Site {
         html[start..end].to_string()
     }
 
+    /// The page's own content: the theme's `<div class="prose">` inside `<main>`,
+    /// without the layout around it, so that a theme tweak does not rewrite snapshots.
+    pub fn content_of(&self, rel: &str) -> String {
+        let html = self.read(rel);
+        let open = "<div class=\"prose\">";
+        let start = html
+            .find(open)
+            .unwrap_or_else(|| panic!("no {open} in {rel}"));
+        let mut depth = 0;
+        let mut at = start;
+        while let Some(next) = html[at..]
+            .find("<div")
+            .into_iter()
+            .chain(html[at..].find("</div>"))
+            .min()
+        {
+            at += next;
+            if html[at..].starts_with("</div>") {
+                depth -= 1;
+                at += "</div>".len();
+                if depth == 0 {
+                    return html[start..at].to_string();
+                }
+            } else {
+                depth += 1;
+                at += "<div".len();
+            }
+        }
+        panic!("{open} is not closed in {rel}")
+    }
+
     /// What a run printed, for a snapshot: exit code, stdout and stderr, with
     /// this site's temporary folder written as `[site]`.
     pub fn transcript(&self, run: &Run) -> String {
