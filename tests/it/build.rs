@@ -145,9 +145,22 @@ fn sections_and_pages_follow_weight_then_natural_order() {
     assert!(
         pos("Z first") < pos(">A9<") && pos(">A9<") < pos(">A10<") && pos(">A10<") < pos(">B<")
     );
-    // prev/next follow the same order
-    let z = site.read("public/session_2/z/index.html");
-    assert!(z.contains("href=\"/session_2/a9/\""), "next of z is a9");
+    // prev/next follow the same order. Only the pager's links: the sidebar of
+    // every page links to a9 whatever comes next.
+    site.file(
+        "templates/page.html",
+        "prev={% if page.prev %}{{ page.prev.url }}{% endif %} \
+         next={% if page.next %}{{ page.next.url }}{% endif %}",
+    );
+    site.build_ok();
+    assert_eq!(
+        site.read("public/session_2/z/index.html"),
+        "prev=/session_2/ next=/session_2/a9/"
+    );
+    assert_eq!(
+        site.read("public/session_2/a10/index.html"),
+        "prev=/session_2/a9/ next=/session_2/b/"
+    );
 }
 
 #[test]
