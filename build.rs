@@ -183,11 +183,12 @@ fn embed_default_theme(manifest: &Path) {
     );
     for (rel, abs) in &files {
         println!("cargo:rerun-if-changed={abs}");
-        writeln!(code, "    ({rel:?}, include_bytes!({abs:?})),").unwrap();
+        writeln!(code, "    ({rel:?}, include_bytes!({abs:?})),").expect("writing to a String");
     }
     code.push_str("];\n");
-    let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("default_theme.rs");
-    std::fs::write(out, code).unwrap();
+    let out =
+        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("default_theme.rs");
+    std::fs::write(&out, code).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) {

@@ -5,19 +5,6 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// Keys of `[azure]`, for the unknown-key check of `syllabus.toml`.
-pub const KEYS: &[&str] = &[
-    "plan",
-    "max_files",
-    "max_size_mb",
-    "trailing_slash",
-    "headers",
-    "csp",
-    "mime_types",
-    "routes",
-    "immutable",
-];
-
 /// The `[azure]` table, every key optional.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default)]
@@ -73,7 +60,7 @@ pub enum TrailingSlash {
 
 /// One route rule, written with the keys Azure documents (`allowedRoles`, `statusCode`).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 pub struct Route {
     pub route: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

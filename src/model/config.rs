@@ -1,13 +1,17 @@
 //! `syllabus.toml` → [`Config`].
 //!
-//! The file is read as a TOML table first so that unknown keys can be reported
-//! with the closest known key; then it is deserialised into typed settings.
+//! The text is deserialised into typed settings; every key no setting reads is
+//! an error at its own line and column, with the closest known key (see `keys`:
+//! the key names come from the types, not from a list kept by hand).
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use toml::de::DeTable;
 
 use crate::diagnostics::{self, Diagnostic};
+
+use crate::util::toml_keys as keys;
 
 pub const FILE_NAME: &str = "syllabus.toml";
 
@@ -38,15 +42,15 @@ pub struct Config {
 
 /// One entry of an explicit `nav`: a page (`"x.md"` or `{ title, page }`),
 /// an external link (`{ title, url }`) or a group (`{ title, children = [...] }`).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum NavEntry {
     Page(String),
     Entry(NavTable),
 }
 
+/// Unknown keys in a `nav` table are reported like those of any other table.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct NavTable {
     pub title: Option<String>,
     /// A page, relative to the content folder.
@@ -54,6 +58,34 @@ pub struct NavTable {
     pub url: Option<String>,
     #[serde(default)]
     pub children: Vec<NavEntry>,
+}
+
+/// Not derived: `#[serde(untagged)]` buffers the entry, which hides its unknown
+/// keys. The struct hint carries the table's field names to the key check;
+/// TOML hands over a string just as well.
+impl<'de> Deserialize<'de> for NavEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_struct("NavEntry", keys::fields_at::<NavTable>(&[]), NavVisitor)
+    }
+}
+
+struct NavVisitor;
+
+impl<'de> serde::de::Visitor<'de> for NavVisitor {
+    type Value = NavEntry;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a page such as \"s1/index.md\" or a table such as { title = \"…\", page = \"s1/index.md\" }")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, page: &str) -> Result<NavEntry, E> {
+        Ok(NavEntry::Page(page.to_string()))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<NavEntry, A::Error> {
+        NavTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            .map(NavEntry::Entry)
+    }
 }
 
 impl Default for Config {
@@ -150,41 +182,6 @@ impl Default for SearchConfig {
     }
 }
 
-const TOP_KEYS: &[&str] = &[
-    "title",
-    "description",
-    "base_url",
-    "theme",
-    "output_dir",
-    "content_dir",
-    "repo_url",
-    "branch",
-    "language",
-    "markdown",
-    "highlight",
-    "links",
-    "search",
-    "azure",
-    "extra",
-    "nav",
-];
-const TABLE_KEYS: &[(&str, &[&str])] = &[
-    (
-        "markdown",
-        &[
-            "unsafe_html",
-            "math",
-            "autolink",
-            "attributes",
-            "smart_punctuation",
-        ],
-    ),
-    ("highlight", &["enabled", "light_theme", "dark_theme"]),
-    ("links", &["broken"]),
-    ("search", &["enabled"]),
-    ("azure", crate::model::azure::KEYS),
-];
-
 impl Config {
     /// Reads `syllabus.toml` in `root`.
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
@@ -210,27 +207,33 @@ impl Config {
         Config::parse(&text)
     }
 
-    /// Parses the text of `syllabus.toml`.
+    /// Parses the text of `syllabus.toml`; every unknown key and type error is reported.
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let table: toml::Table =
-            toml::from_str(text).map_err(|e| vec![toml_error(FILE_NAME, text, &e)])?;
-        let mut problems = unknown_keys(&table, text);
-        if !problems.is_empty() {
-            return Err(std::mem::take(&mut problems));
+        let doc = DeTable::parse(text).map_err(|e| vec![toml_error(FILE_NAME, text, &e)])?;
+        let (config, unknown) = keys::read::<Config>(&doc);
+        let mut problems: Vec<Diagnostic> = unknown.iter().map(|k| unknown_key(k, text)).collect();
+        diagnostics::sort(&mut problems);
+        match config {
+            Ok(config) if problems.is_empty() => match config.validate(doc.get_ref(), text) {
+                Ok(()) => Ok(config),
+                Err(d) => Err(vec![d]),
+            },
+            Ok(_) => Err(problems),
+            Err(e) => {
+                problems.push(toml_error(FILE_NAME, text, &e));
+                Err(problems)
+            }
         }
-        let config: Config =
-            toml::from_str(text).map_err(|e| vec![toml_error(FILE_NAME, text, &e)])?;
-        config.validate(text).map_err(|d| vec![d])?;
-        Ok(config)
     }
 
-    fn validate(&self, text: &str) -> Result<(), Diagnostic> {
+    fn validate(&self, doc: &DeTable<'_>, text: &str) -> Result<(), Diagnostic> {
         let url = self.base_url.trim();
         let ok = url.starts_with('/') || url.starts_with("http://") || url.starts_with("https://");
         if !ok {
-            let line = key_line(text, "base_url");
+            let (line, col) = keys::value_span(doc, &[keys::Segment::Key("base_url".into())])
+                .map_or((0, 0), |s| diagnostics::line_col(text, s.start));
             return Err(Diagnostic::error(FILE_NAME, format!("`base_url = \"{url}\"` is neither a URL nor a path"))
-                .at(line, 0)
+                .at(line, col)
                 .with_help("write an absolute URL such as `https://example.org/course/`, or a path such as `/`"));
         }
         Ok(())
@@ -257,95 +260,27 @@ impl Config {
     }
 }
 
-fn unknown_keys(table: &toml::Table, text: &str) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (key, value) in table {
-        if !TOP_KEYS.contains(&key.as_str()) {
-            out.push(unknown_key(key, TOP_KEYS, text, ""));
-            continue;
-        }
-        if key == "nav" {
-            nav_keys(value, text, &mut out);
-            continue;
-        }
-        let Some((_, known)) = TABLE_KEYS.iter().find(|(t, _)| t == key) else {
-            continue;
-        };
-        if let Some(inner) = value.as_table() {
-            for sub in inner.keys() {
-                if !known.contains(&sub.as_str()) {
-                    out.push(unknown_key(sub, known, text, key));
-                }
-            }
-        }
-    }
-    out
-}
-
-const NAV_KEYS: &[&str] = &["title", "page", "url", "children"];
-
-/// Checks the keys of `nav` entries at every depth.
-fn nav_keys(value: &toml::Value, text: &str, out: &mut Vec<Diagnostic>) {
-    let Some(items) = value.as_array() else {
-        out.push(
-            Diagnostic::error(FILE_NAME, "`nav` must be a list of entries")
-                .at(key_line(text, "nav"), 0)
-                .with_help("write `nav = [\"index.md\", { title = \"Session 1\", page = \"s1/index.md\" }]`"),
-        );
-        return;
-    };
-    for item in items {
-        match item {
-            toml::Value::String(_) => {}
-            toml::Value::Table(t) => {
-                for k in t.keys().filter(|k| !NAV_KEYS.contains(&k.as_str())) {
-                    out.push(unknown_key(k, NAV_KEYS, text, "nav"));
-                }
-                if let Some(children) = t.get("children") {
-                    nav_keys(children, text, out);
-                }
-            }
-            other => out.push(
-                Diagnostic::error(
-                    FILE_NAME,
-                    format!("`nav` entry `{other}` is neither a page path nor a table"),
-                )
-                .at(key_line(text, "nav"), 0)
-                .with_help(
-                    "write a page as \"s1/index.md\" or { title = \"…\", page = \"s1/index.md\" }",
-                ),
-            ),
-        }
-    }
-}
-
-fn unknown_key(key: &str, known: &[&str], text: &str, table: &str) -> Diagnostic {
+/// The diagnostic for a key no field of the configuration reads, with the closest field.
+fn unknown_key(unknown: &keys::UnknownKey, text: &str) -> Diagnostic {
+    let table = unknown.table_name();
     let place = if table.is_empty() {
         String::new()
     } else {
         format!(" in `[{table}]`")
     };
-    let help = match diagnostics::closest(key, known.iter().copied()) {
-        Some(k) => format!("did you mean `{k}`?"),
-        None => format!("known keys{place}: {}", known.join(", ")),
+    let known = unknown.known;
+    let help = match diagnostics::closest(&unknown.key, known.iter().copied()) {
+        Some(k) => Some(format!("did you mean `{k}`?")),
+        None if known.is_empty() => None,
+        None => Some(format!("known keys{place}: {}", known.join(", "))),
     };
-    Diagnostic::error(FILE_NAME, format!("unknown key `{key}`{place}"))
-        .at(key_line(text, key), 0)
-        .with_help(help)
-}
-
-/// The line where `key` is assigned or opens a table; 0 when it cannot be found.
-fn key_line(text: &str, key: &str) -> usize {
-    text.lines()
-        .position(|l| {
-            let l = l.trim_start();
-            let header = l.trim_start_matches('[').trim_start();
-            (l.starts_with(key) && l[key.len()..].trim_start().starts_with('='))
-                || (l.starts_with('[')
-                    && header.starts_with(key)
-                    && header[key.len()..].trim_start().starts_with(']'))
-        })
-        .map_or(0, |i| i + 1)
+    let (line, col) = unknown
+        .span
+        .as_ref()
+        .map_or((0, 0), |s| diagnostics::line_col(text, s.start));
+    Diagnostic::error(FILE_NAME, format!("unknown key `{}`{place}", unknown.key))
+        .at(line, col)
+        .with_help_opt(help)
 }
 
 /// Turns a TOML error into a diagnostic at its line and column.
@@ -377,6 +312,115 @@ mod tests {
         let errs = Config::parse("[markdown]\nunsafe_htm = true\n").unwrap_err();
         assert_eq!(errs[0].message, "unknown key `unsafe_htm` in `[markdown]`");
         assert_eq!(errs[0].line, 2);
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_at_its_own_place() {
+        let text = "title = \"X\"\n\
+            highlight.enabeld = false\n\
+            [search]\n\
+            title = true\n\
+            [markdown]\n\
+            math = true\n\
+            unsafe_htm = true\n\
+            [azure]\n\
+            pln = \"free\"\n\
+            [[azure.routes]]\n\
+            route = \"/a\"\n\
+            allowedroles = [\"x\"]\n\
+            [extra]\n\
+            anything = 1\n";
+        let errs = Config::parse(text).unwrap_err();
+        let got: Vec<_> = errs
+            .iter()
+            .map(|d| (d.line, d.column, d.message.as_str(), d.help.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    2,
+                    11,
+                    "unknown key `enabeld` in `[highlight]`",
+                    Some("did you mean `enabled`?")
+                ),
+                (
+                    4,
+                    1,
+                    "unknown key `title` in `[search]`",
+                    Some("known keys in `[search]`: enabled")
+                ),
+                (
+                    7,
+                    1,
+                    "unknown key `unsafe_htm` in `[markdown]`",
+                    Some("did you mean `unsafe_html`?")
+                ),
+                (
+                    9,
+                    1,
+                    "unknown key `pln` in `[azure]`",
+                    Some("did you mean `plan`?")
+                ),
+                (
+                    12,
+                    1,
+                    "unknown key `allowedroles` in `[azure.routes]`",
+                    Some("did you mean `allowedRoles`?")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_keys_of_nav_entries_are_found_at_every_depth() {
+        let text = "nav = [\n  \"index.md\",\n  { titel = \"A\", page = \"a.md\" },\n  \
+            { title = \"B\", children = [{ pgae = \"b.md\" }] },\n]\n";
+        let errs = Config::parse(text).unwrap_err();
+        let got: Vec<_> = errs
+            .iter()
+            .map(|d| (d.line, d.column, d.message.as_str(), d.help.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    3,
+                    5,
+                    "unknown key `titel` in `[nav]`",
+                    Some("did you mean `title`?")
+                ),
+                (
+                    4,
+                    32,
+                    "unknown key `pgae` in `[nav.children]`",
+                    Some("did you mean `page`?")
+                ),
+            ]
+        );
+        let errs = Config::parse("nav = [\"a.md\", 3]\n").unwrap_err();
+        assert_eq!((errs[0].line, errs[0].column), (1, 16), "{errs:?}");
+        assert!(errs[0].message.contains("expected a page"), "{errs:?}");
+    }
+
+    #[test]
+    fn a_type_error_comes_with_the_unknown_keys_before_it() {
+        let errs = Config::parse("branc = \"x\"\n[search]\nenabled = \"yes\"\n").unwrap_err();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!(
+            (errs[0].line, errs[0].message.as_str()),
+            (1, "unknown key `branc`")
+        );
+        assert_eq!(errs[1].line, 3);
+        assert!(errs[1].message.starts_with("invalid TOML"), "{errs:?}");
+    }
+
+    #[test]
+    fn base_url_error_points_at_its_value() {
+        let errs = Config::parse("title = \"X\"\n[extra]\nbase_url = 1\n").unwrap();
+        assert_eq!(errs.base_url, "/");
+        let errs = Config::parse("# base_url = \"/\"\nbase_url = \"ftp:x\"\n").unwrap_err();
+        assert_eq!((errs[0].line, errs[0].column), (2, 12), "{errs:?}");
     }
 
     #[test]

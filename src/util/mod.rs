@@ -1,6 +1,7 @@
-//! Small helpers every stage may use: HTML escaping, URL path encoding and
-//! MIME types. Leaf modules: they import nothing of the crate.
+//! Small helpers every stage may use: HTML escaping, URL path encoding,
+//! MIME types, and finding the unknown keys of a TOML file from serde types. Leaf modules: they import nothing of the crate.
 
 pub mod html;
 pub mod mime;
+pub mod toml_keys;
 pub mod url;

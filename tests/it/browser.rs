@@ -47,7 +47,8 @@ impl Browser {
     pub fn start() -> Option<Browser> {
         if !Path::new(CHROMIUM).exists() || !support::have("chromedriver", &["--version"]) {
             support::skip(
-                "browser test: needs Debian's `chromium` and `chromium-driver` (apt-get install chromium chromium-driver)",
+                "Chromium and its WebDriver (browser tests)",
+                "apt-get install chromium chromium-driver",
             );
             return None;
         }

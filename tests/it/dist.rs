@@ -47,12 +47,6 @@ fn version_names_the_release_and_the_commit() {
     );
 }
 
-/// Prints past the test harness's capture, so that a skip shows in `cargo test`'s output.
-fn tell(line: &str) {
-    use std::io::Write as _;
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
-}
-
 /// Whether a Docker daemon answers (the client alone is not enough).
 fn docker_runs() -> bool {
     crate::support::have("docker", &["info", "--format", "{{.ServerVersion}}"])
@@ -67,14 +61,14 @@ fn docker_runs() -> bool {
 fn release_artifacts_build_the_demo_course() {
     let asked = std::env::var("SYLLABUS_TEST_DIST").is_ok_and(|v| v == "1");
     if !(crate::support::in_ci() || asked) {
-        tell(
-            "SKIPPED dist::release_artifacts_build_the_demo_course: a release build takes minutes; \
+        crate::support::skip_part(
+            "dist::release_artifacts_build_the_demo_course: a release build takes minutes; \
              run it with SYLLABUS_TEST_DIST=1 (needs `pip install maturin`), as CI does",
         );
         return;
     }
     if !crate::support::have("maturin", &["--version"]) {
-        crate::support::skip("maturin (pip install maturin)");
+        crate::support::skip("maturin", "pip install maturin");
         return;
     }
     let out_dir = tempfile::tempdir().unwrap();
@@ -85,7 +79,9 @@ fn release_artifacts_build_the_demo_course() {
     } else {
         // Docker is optional even in CI: the image is built by the release
         // workflow, and a machine may have the client without a daemon.
-        tell("SKIPPED the container image check: no Docker daemon answers `docker info`");
+        crate::support::skip_part(
+            "the container image check: no Docker daemon answers `docker info`",
+        );
     }
     let started = std::time::Instant::now();
     let run = Command::new("python3")
@@ -99,10 +95,10 @@ fn release_artifacts_build_the_demo_course() {
         String::from_utf8_lossy(&run.stderr)
     );
     assert!(run.status.success(), "scripts/dist.py failed:\n{printed}");
-    tell(&format!(
+    eprintln!(
         "dist: release recipe checked in {:.0} s",
         started.elapsed().as_secs_f64()
-    ));
+    );
     assert!(
         printed.contains("statically linked") || printed.contains("static-pie linked"),
         "`file` does not call the binary static:\n{printed}"

@@ -39,7 +39,8 @@ fn compare(
 ) -> Option<(bool, String)> {
     if !have("python3", &["-c", "import cmarkgfm"]) {
         skip(
-            "the Python package cmarkgfm (GitHub's renderer) is not installed: pip install cmarkgfm",
+            "the Python package cmarkgfm (GitHub's Markdown renderer)",
+            "pip install cmarkgfm",
         );
         return None;
     }

@@ -1,5 +1,8 @@
 //! Integration tests: the real `syllabus` binary on small fixture sites.
 
+// In a test, a panic is the failure message.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 mod azure;

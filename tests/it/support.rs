@@ -1,7 +1,9 @@
 //! Fixture sites in temporary folders, the binary, and tools tests may need.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
 
 use assert_cmd::cargo::CommandCargoExt;
 use tempfile::TempDir;
@@ -109,6 +111,49 @@ impl Site {
         let end = html.rfind("</main>").map_or(html.len(), |e| e + 7);
         html[start..end].to_string()
     }
+
+    /// The page's own content: the theme's `<div class="prose">` inside `<main>`,
+    /// without the layout around it, so that a theme tweak does not rewrite snapshots.
+    pub fn content_of(&self, rel: &str) -> String {
+        let html = self.read(rel);
+        let open = "<div class=\"prose\">";
+        let start = html
+            .find(open)
+            .unwrap_or_else(|| panic!("no {open} in {rel}"));
+        let mut depth = 0;
+        let mut at = start;
+        while let Some(next) = html[at..]
+            .find("<div")
+            .into_iter()
+            .chain(html[at..].find("</div>"))
+            .min()
+        {
+            at += next;
+            if html[at..].starts_with("</div>") {
+                depth -= 1;
+                at += "</div>".len();
+                if depth == 0 {
+                    return html[start..at].to_string();
+                }
+            } else {
+                depth += 1;
+                at += "<div".len();
+            }
+        }
+        panic!("{open} is not closed in {rel}")
+    }
+
+    /// What a run printed, for a snapshot: exit code, stdout and stderr, with
+    /// this site's temporary folder written as `[site]`.
+    pub fn transcript(&self, run: &Run) -> String {
+        let site = self.path().display().to_string();
+        format!(
+            "exit code: {:?}\n--- stdout\n{}--- stderr\n{}",
+            run.code,
+            run.stdout.replace(&site, "[site]"),
+            run.stderr.replace(&site, "[site]")
+        )
+    }
 }
 
 /// What a run of the binary printed and returned.
@@ -153,22 +198,72 @@ pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
-/// `../shared` beside the repository: `None` (with a message) on a user's clone, a failure in CI.
+/// `../shared` beside the repository: `None` (said where the user sees it) on a
+/// user's clone, a failure in CI unless `SYLLABUS_NO_SHARED=1` says the folder
+/// cannot be there (a CI service that checks out only this repository).
 pub fn shared() -> Option<PathBuf> {
     let dir = repo().join("../shared");
     if dir.is_dir() {
         return Some(dir);
     }
-    skip("../shared is not beside the repository");
+    let what =
+        "the reference files of ../shared (real courses, Azure's schema, the benchmark generator)";
+    let how = "put the project's shared folder beside the repository";
+    if std::env::var("SYLLABUS_NO_SHARED").is_ok_and(|v| v == "1") {
+        say_skipped(what, how);
+    } else {
+        skip(what, how);
+    }
     None
 }
 
-/// Says a test was skipped because `what`; in CI, fails instead.
-pub fn skip(what: &str) {
+/// Says that tests needing `what` were skipped and how to `install` it, once a run,
+/// where the person running the tests sees it; in CI (`CI=true`), fails instead.
+///
+/// `cargo test` keeps what a passing test prints with `eprintln!` to itself, so a
+/// test that checked nothing would look like a pass.
+pub fn skip(what: &str, install: &str) {
     if in_ci() {
-        panic!("required in CI: {what}");
+        panic!("required in CI: {what} (install: {install})");
     }
-    eprintln!("SKIPPED: {what}");
+    say_skipped(what, install);
+}
+
+/// Says once a run that part of a test cannot be checked here and why (the
+/// user is root, say); unlike [`skip`] this is no failure in CI.
+pub fn skip_part(why: &str) {
+    say_once(why, &format!("SKIPPED: {why}\n"));
+}
+
+fn say_skipped(what: &str, install: &str) {
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    say_once(
+        what,
+        &format!(
+            "SKIPPED: what needs {what} was not checked (first in {test})\n  install: {install}\n"
+        ),
+    );
+}
+
+/// Writes `message` to the terminal (or, without one, to stderr, which cargo
+/// does not capture when written to directly), unless this run said `key` before.
+fn say_once(key: &str, message: &str) {
+    static SAID: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    {
+        let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
+        if said.iter().any(|k| k == key) {
+            return;
+        }
+        said.push(key.to_string());
+    }
+    let tty = std::fs::OpenOptions::new().write(true).open("/dev/tty");
+    let written = tty.and_then(|mut t| t.write_all(message.as_bytes()));
+    if written.is_err() {
+        let _ = std::io::stderr().lock().write_all(message.as_bytes());
+    }
 }
 
 /// Whether `program --version` (or the given probe) runs.

@@ -454,7 +454,8 @@ fn axe_source() -> Option<String> {
         Ok(source) => Some(source),
         Err(_) => {
             support::skip(
-                "axe-core checks: npm install --prefix target/node-tools --no-save axe-core",
+                "axe-core (accessibility checks)",
+                "npm install --prefix target/node-tools --no-save axe-core@4",
             );
             None
         }

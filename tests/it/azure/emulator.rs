@@ -154,10 +154,13 @@ fn emulator_serves_the_demo_like_azure() {
         || !support::have("node", &["--version"])
         || !support::have("setsid", &["--version"])
     {
-        support::skip(&format!(
-            "the Azure Static Web Apps emulator (node, setsid, and `npm install --prefix {} --no-save --ignore-scripts @azure/static-web-apps-cli`)",
-            swa_dir().display()
-        ));
+        support::skip(
+            "the Azure Static Web Apps emulator (node, setsid and the SWA CLI)",
+            &format!(
+                "npm install --prefix {} --no-save --ignore-scripts @azure/static-web-apps-cli@2",
+                swa_dir().display()
+            ),
+        );
         return;
     }
     let site = Site::demo();

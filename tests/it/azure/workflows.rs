@@ -226,7 +226,7 @@ fn workflows_have_the_expected_inputs() {
 #[test]
 fn workflows_pass_zizmor() {
     if !support::have("zizmor", &["--version"]) {
-        support::skip("zizmor (pip install zizmor)");
+        support::skip("zizmor (the GitHub Actions linter)", "pip install zizmor");
         return;
     }
     let dir = initialised();
@@ -244,4 +244,30 @@ fn workflows_pass_zizmor() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// The repository's own CI runs the tests as `.ci/run` does, with CI=true (so
+/// a missing tool or snapshot fails), and the formatting and Clippy checks.
+#[test]
+fn ci_workflow_runs_the_tests_formatting_and_clippy() {
+    let wf = workflow(&repo().join(".github/workflows/ci.yml"));
+    assert_eq!(wf["on"]["push"]["branches"], serde_json::json!(["main"]));
+    assert!(wf["on"].get("pull_request").is_some(), "{:?}", wf["on"]);
+    assert_eq!(wf["permissions"], serde_json::json!({"contents": "read"}));
+    let runs = |job: &str| -> Vec<String> {
+        wf["jobs"][job]["steps"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no steps in job {job}"))
+            .iter()
+            .filter_map(|s| s["run"].as_str().map(str::to_string))
+            .collect()
+    };
+    assert!(runs("test").contains(&".ci/run".to_string()));
+    assert_eq!(wf["jobs"]["test"]["env"]["CI"], "true");
+    let lint = runs("lint");
+    assert!(lint.contains(&"cargo fmt --check".to_string()), "{lint:?}");
+    assert!(
+        lint.contains(&"cargo clippy --locked --all-targets -- -D warnings".to_string()),
+        "{lint:?}"
+    );
 }

@@ -11,13 +11,10 @@ use crate::support;
 /// with the release binary. A report, not an assertion of a number.
 #[test]
 fn search_index_size_for_the_benchmark_course() {
-    let generator = support::repo().join("../shared/bench/gen_corpus.py");
-    if !generator.is_file() {
-        report(
-            "SKIPPED: search index size: ../shared/bench/gen_corpus.py is not beside the repository",
-        );
+    let Some(shared) = support::shared() else {
         return;
-    }
+    };
+    let generator = shared.join("bench/gen_corpus.py");
     let dir = tempfile::tempdir().expect("temp dir");
     let course = dir.path().join("course");
     let generated = Command::new("python3")
