@@ -15,6 +15,7 @@
 //! collected across the whole site and reported together.
 
 pub mod diagnostics;
+pub mod site_path;
 
 // The build, stage by stage.
 pub mod config;
