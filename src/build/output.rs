@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 
-/// File that marks an output folder as made by syllabus.
-pub const MARKER: &str = ".syllabus-output";
+pub use crate::site_files::MARKER;
 
 /// A validated output location.
 #[derive(Debug, Clone)]

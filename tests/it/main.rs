@@ -2,6 +2,7 @@
 
 mod support;
 
+mod aliases;
 mod azure;
 mod browser;
 mod build;
