@@ -3,8 +3,11 @@
 //! `build` and `check` share everything up to writing: `check` renders every
 //! page and template too (to find template errors) but writes nothing.
 
+mod lock;
 pub mod output;
 mod site;
+
+pub use lock::Writer;
 
 pub use site::{RenderCache, Site};
 
@@ -107,6 +110,7 @@ pub fn run(options: &BuildOptions, mode: Mode) -> Result<Report> {
             &options.root,
             &config.output_dir,
             &protected(&config),
+            Writer::Build,
         )?),
         Mode::Check => None,
     };
