@@ -152,7 +152,7 @@ fn walk(
         let Ok(rel) = entry.path().strip_prefix(content_dir) else {
             continue;
         };
-        let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
+        let Some(rel) = slash_path(rel) else {
             diags.push(
                 Diagnostic::error(
                     display_path(content_dir, content_name, entry.path()),
@@ -162,6 +162,13 @@ fn walk(
             );
             continue;
         };
+        if rel.contains('\\') {
+            diags.push(
+                Diagnostic::error(format!("{content_name}/{rel}"), "file name has a backslash (`\\`)")
+                    .with_help("rename the file: browsers and Windows read `\\` as a folder separator, so no URL would reach it"),
+            );
+            continue;
+        }
         if rel.to_ascii_lowercase().ends_with(".md") {
             markdown.push(rel);
         } else {
@@ -169,6 +176,13 @@ fn walk(
         }
     }
     (markdown, assets)
+}
+
+/// A relative path with `/` between its names (whatever the system's separator);
+/// `None` when a name is not UTF-8.
+fn slash_path(rel: &Path) -> Option<String> {
+    let names: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    names.map(|n| n.join("/"))
 }
 
 /// Why a symbolic link may not be followed: it leads out of the project `root`
@@ -366,18 +380,23 @@ fn assemble(course: &mut Course, mut pages: Vec<Page>, diags: &mut Vec<Diagnosti
     let mut dirs: BTreeMap<String, SectionId> = BTreeMap::new();
     course.sections.push(Section::default());
     dirs.insert(String::new(), 0);
-    // Keyed by the lower-cased URL: pages that differ only in case collide on
-    // case-insensitive file systems (macOS, Windows) and hosts.
+    // Keyed as hosts compare paths: pages that differ only in case or Unicode
+    // form collide on macOS and Windows file systems and on Azure.
     let mut by_url: HashMap<String, (String, String)> = HashMap::new();
     for mut page in pages {
-        let key = page.url_path.to_lowercase();
+        let key = crate::util::site_path::key(&page.url_path);
         if let Some((url, other)) = by_url.get(&key)
             && *url != page.url_path
         {
+            let how = if url.to_lowercase() == page.url_path.to_lowercase() {
+                "in case"
+            } else {
+                "in Unicode form (NFC and NFD spellings of one name)"
+            };
             diags.push(
                 Diagnostic::error(
                     &page.file,
-                    format!("`{}` and `{other}` differ only in case", page.file),
+                    format!("`{}` and `{other}` differ only {how}", page.file),
                 )
                 .with_help("rename one of them: on macOS, Windows and case-insensitive hosts they are the same file and URL"),
             );

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Course, Redirect, RenderedPage, UrlIndex};
+use crate::util::site_path;
 
 #[derive(Serialize)]
 struct SearchIndex<'a> {
@@ -47,6 +48,9 @@ pub fn search_index(course: &Course, rendered: &[RenderedPage], index: &UrlIndex
     serde_json::to_vec(&SearchIndex { v: 1, pages }).unwrap_or_default()
 }
 
+/// File at the root of the output that marks the folder as made by syllabus.
+pub const MARKER: &str = ".syllabus-output";
+
 /// Files every build may write at fixed paths, besides pages, assets and static files.
 pub const FIXED_FILES: &[&str] = &[
     "404.html",
@@ -68,11 +72,18 @@ pub fn redirect_file(path: &str) -> String {
 }
 
 /// Who writes each file of the site, to refuse a second writer for a path.
+/// Paths are compared by [`site_path::key`]: what a case-insensitive host sees as one file is one.
 struct Layout {
-    /// File path → who writes it (`the URL of `content/a.md``).
-    files: HashMap<String, String>,
-    /// Every folder that holds a file.
+    /// Key of a file → its path as written, and who writes it (`the URL of `content/a.md``).
+    files: HashMap<String, (String, String)>,
+    /// Key of every folder that holds a file → who needs it.
     folders: HashMap<String, String>,
+}
+
+/// Who already has the place of a file, and whether that owner spells its path differently.
+struct Clash<'a> {
+    owner: &'a str,
+    other_spelling: Option<&'a str>,
 }
 
 impl Layout {
@@ -84,26 +95,48 @@ impl Layout {
     }
 
     /// Who already writes `file`, a file where one of its folders goes, or a folder where it goes.
-    fn clash(&self, file: &str) -> Option<&String> {
-        self.files
-            .get(file)
-            .or_else(|| self.folders.get(file))
-            .or_else(|| folders_of(file).find_map(|d| self.files.get(d)))
+    fn clash(&self, file: &str) -> Option<Clash<'_>> {
+        let key = site_path::key(file);
+        if let Some((path, owner)) = self.files.get(&key) {
+            return Some(Clash {
+                owner,
+                other_spelling: (path != file).then_some(path.as_str()),
+            });
+        }
+        let owner = self
+            .folders
+            .get(&key)
+            .or_else(|| folders_of(&key).find_map(|d| self.files.get(d).map(|(_, o)| o)))?;
+        Some(Clash {
+            owner,
+            other_spelling: None,
+        })
     }
 
-    fn claim(&mut self, file: String, owner: String) {
-        for d in folders_of(&file) {
+    fn claim(&mut self, file: &str, owner: String) {
+        let key = site_path::key(file);
+        for d in folders_of(&key) {
             self.folders
                 .entry(d.to_string())
                 .or_insert_with(|| owner.clone());
         }
-        self.files.insert(file, owner);
+        self.files.insert(key, (file.to_string(), owner));
     }
 }
 
 /// `a/b/c.html` → `a/b`, `a`.
 fn folders_of(file: &str) -> impl Iterator<Item = &str> {
     file.match_indices('/').rev().map(|(i, _)| &file[..i])
+}
+
+/// The help for a clash, naming the other spelling when only case or Unicode form differ.
+fn clash_help(start: &str, file: &str, clash: &Clash) -> String {
+    match clash.other_spelling {
+        Some(other) => format!(
+            "{start}: `{file}` and `{other}` are one file on hosts and systems that ignore case or Unicode form (Azure Static Web Apps, macOS, Windows)"
+        ),
+        None => start.to_string(),
+    }
 }
 
 /// Every page's aliases as redirects, and every clash between the files of the
@@ -118,13 +151,70 @@ pub fn aliases_and_clashes(
     let mut layout = Layout::new();
     for p in &course.pages {
         layout.claim(
-            redirect_file(&p.url_path),
+            &redirect_file(&p.url_path),
             format!("the URL of `{}`", p.file),
         );
     }
     for f in FIXED_FILES {
-        layout.claim(f.to_string(), format!("`{f}`, which every build writes"));
+        layout.claim(f, format!("`{f}`, which every build writes"));
     }
+    layout.claim(
+        MARKER,
+        format!("`{MARKER}`, the file that marks the output folder as made by syllabus"),
+    );
+    let mut diags = copied_file_clashes(course, index, content, &mut layout);
+    let mut redirects = Vec::new();
+    for (id, page) in course.pages.iter().enumerate() {
+        for alias in &page.front.aliases {
+            let path = match alias_path(alias, &index.base_path) {
+                Ok(path) => path,
+                Err(why) => {
+                    diags.push(
+                        Diagnostic::error(
+                            &page.file,
+                            format!("alias `{alias}` is not a usable URL path: {why}"),
+                        )
+                        .with_help("write aliases as site paths such as \"/old/page/\""),
+                    );
+                    continue;
+                }
+            };
+            let file = redirect_file(&path);
+            if let Some(clash) = layout.clash(&file) {
+                let help = clash_help(
+                    "remove the alias, or change it to a URL nothing else uses",
+                    &file,
+                    &clash,
+                );
+                diags.push(
+                    Diagnostic::error(
+                        &page.file,
+                        format!(
+                            "alias `{alias}` of `{}` is already {}",
+                            page.file, clash.owner
+                        ),
+                    )
+                    .with_help(help),
+                );
+                continue;
+            }
+            layout.claim(&file, format!("an alias of `{}`", page.file));
+            redirects.push(Redirect {
+                path,
+                to: index.urls[id].clone(),
+            });
+        }
+    }
+    (redirects, diags)
+}
+
+/// Claims the places of co-located and static files; a clash with a page or another file is an error.
+fn copied_file_clashes(
+    course: &Course,
+    index: &UrlIndex,
+    content: &str,
+    layout: &mut Layout,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut static_files: Vec<&String> = index.static_files.iter().collect();
     static_files.sort();
@@ -141,64 +231,37 @@ pub fn aliases_and_clashes(
         // The course's own file may replace one the build writes (its own robots.txt).
         let replaces_generated = FIXED_FILES.contains(&path.as_str());
         match layout.clash(path) {
-            Some(other) if !replaces_generated => diags.push(
-                Diagnostic::error(
-                    &shown,
-                    format!("{kind} `{shown}` and {other} need the same place in the site"),
-                )
-                .with_help("rename one of them"),
-            ),
-            _ => layout.claim(path.clone(), format!("{kind} `{shown}`")),
-        }
-    }
-    let mut redirects = Vec::new();
-    for (id, page) in course.pages.iter().enumerate() {
-        for alias in &page.front.aliases {
-            let path = alias_path(alias, &index.base_path);
-            if path.is_empty() || path.split('/').any(|p| p == "..") {
+            Some(clash) if !replaces_generated => {
+                let help = clash_help("rename one of them", path, &clash);
                 diags.push(
                     Diagnostic::error(
-                        &page.file,
-                        format!("alias `{alias}` is not a usable URL path"),
+                        &shown,
+                        format!(
+                            "{kind} `{shown}` and {} need the same place in the site",
+                            clash.owner
+                        ),
                     )
-                    .with_help("write aliases as site paths such as \"/old/page/\""),
+                    .with_help(help),
                 );
-                continue;
             }
-            let file = redirect_file(&path);
-            if let Some(other) = layout.clash(&file) {
-                diags.push(
-                    Diagnostic::error(
-                        &page.file,
-                        format!("alias `{alias}` of `{}` is already {other}", page.file),
-                    )
-                    .with_help("remove the alias, or change it to a URL nothing else uses"),
-                );
-                continue;
-            }
-            layout.claim(file, format!("an alias of `{}`", page.file));
-            redirects.push(Redirect {
-                path,
-                to: index.urls[id].clone(),
-            });
+            _ => layout.claim(path, format!("{kind} `{shown}`")),
         }
     }
-    (redirects, diags)
+    diags
 }
 
-/// `/course/old/page` → `old/page/` (relative to the site root, with a trailing slash).
-fn alias_path(alias: &str, base_path: &str) -> String {
-    let a = alias.trim();
-    let a = a
-        .strip_prefix(base_path)
-        .unwrap_or(a)
-        .trim_start_matches('/');
-    let a = crate::util::url::decode_path(a);
-    if a.is_empty() || a.ends_with('/') || a.ends_with(".html") {
-        a
-    } else {
-        format!("{a}/")
+/// `/course/old/./page` → `old/page/`: the alias as a file path relative to the
+/// site root (with a trailing slash unless it names an `.html` file); `""` is the home page.
+fn alias_path(alias: &str, base_path: &str) -> Result<String, site_path::Unusable> {
+    let mut path = site_path::clean_url_path(alias)?;
+    if !path.is_empty() && !path.ends_with('/') && !path.ends_with(".html") {
+        path.push('/');
     }
+    let base = site_path::clean_url_path(base_path).unwrap_or_default();
+    Ok(match path.strip_prefix(&base) {
+        Some(rest) if !base.is_empty() => rest.to_string(),
+        _ => path,
+    })
 }
 
 /// The HTML of a redirect page (for hosts without redirect rules, and `serve`).
@@ -222,10 +285,6 @@ fn absolute(origin: &str, url: &str, base_path: &str) -> String {
     }
 }
 
-fn xml_escape(s: &str) -> String {
-    crate::util::html::escape(s).replace('\'', "&apos;")
-}
-
 /// `sitemap.xml`: every page, with its last-modified date when known.
 pub fn sitemap(course: &Course, index: &UrlIndex, origin: &str) -> String {
     let mut xml = String::from(
@@ -235,12 +294,12 @@ pub fn sitemap(course: &Course, index: &UrlIndex, origin: &str) -> String {
         let page = &course.pages[p];
         xml.push_str(&format!(
             "  <url><loc>{}</loc>",
-            xml_escape(&absolute(origin, &index.urls[p], &index.base_path))
+            crate::util::html::xml_escape(&absolute(origin, &index.urls[p], &index.base_path))
         ));
         if let Some(date) = page.updated.as_deref().or(page.front.date.as_deref()) {
             xml.push_str(&format!(
                 "<lastmod>{}</lastmod>",
-                xml_escape(&date[..date.len().min(10)])
+                crate::util::html::xml_escape(&date[..date.len().min(10)])
             ));
         }
         xml.push_str("</url>\n");
@@ -282,24 +341,28 @@ pub fn feed(course: &Course, index: &UrlIndex, config: &crate::model::config::Co
     let updated = dated.first().map_or("1970-01-01", |d| d.0);
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}</title>\n  <link href=\"{}\"/>\n  <link rel=\"self\" href=\"{}\"/>\n  <id>{}</id>\n  <updated>{updated}T00:00:00Z</updated>\n  <generator>syllabus</generator>\n",
-        xml_escape(&config.title),
-        xml_escape(&home),
-        xml_escape(&absolute(
+        crate::util::html::xml_escape(&config.title),
+        crate::util::html::xml_escape(&home),
+        crate::util::html::xml_escape(&absolute(
             &origin,
             &format!("{}atom.xml", index.base_path),
             &index.base_path
         )),
-        xml_escape(&home),
+        crate::util::html::xml_escape(&home),
     );
     for (date, p) in dated {
         let page = &course.pages[p];
-        let url = xml_escape(&absolute(&origin, &index.urls[p], &index.base_path));
+        let url =
+            crate::util::html::xml_escape(&absolute(&origin, &index.urls[p], &index.base_path));
         xml.push_str(&format!(
             "  <entry>\n    <title>{}</title>\n    <link href=\"{url}\"/>\n    <id>{url}</id>\n    <updated>{date}T00:00:00Z</updated>\n",
-            xml_escape(&page.title)
+            crate::util::html::xml_escape(&page.title)
         ));
         if let Some(d) = &page.front.description {
-            xml.push_str(&format!("    <summary>{}</summary>\n", xml_escape(d)));
+            xml.push_str(&format!(
+                "    <summary>{}</summary>\n",
+                crate::util::html::xml_escape(d)
+            ));
         }
         xml.push_str("  </entry>\n");
     }

@@ -3,11 +3,13 @@
 //! `build` and `check` share everything up to writing: `check` renders every
 //! page and template too (to find template errors) but writes nothing.
 
+mod lock;
 pub mod output;
 pub mod render;
 mod site;
 pub mod sink;
 
+pub use lock::Writer;
 pub use render::Plan;
 pub use sink::{Disk, Sink};
 pub use site::{RenderCache, Site};
@@ -109,6 +111,7 @@ pub fn run(options: &BuildOptions, mode: Mode) -> Result<Report> {
             &options.root,
             &config.output_dir,
             &protected(&config),
+            Writer::Build,
         )?),
         Mode::Check => None,
     };

@@ -3,27 +3,31 @@
 //! A build writes into `.<name>.staging` next to the output and swaps it in
 //! only when everything was written; a failed or killed build leaves the
 //! previous site in place. Only a folder syllabus made (it holds [`MARKER`])
-//! or an empty one is ever replaced.
+//! or an empty one is ever replaced or removed: the output, and the staging
+//! and previous folders beside it. One writer at a time holds the output's
+//! [`lock`](super::lock).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 
-/// File that marks an output folder as made by syllabus.
-pub const MARKER: &str = ".syllabus-output";
+use super::lock::{self, OutputLock, Writer};
+pub use crate::outputs::site_files::MARKER;
 
-/// A validated output location.
-#[derive(Debug, Clone)]
+/// A validated output location, locked for one writer while this value lives.
+#[derive(Debug)]
 pub struct Output {
     /// Absolute path of the live site folder.
     pub dir: PathBuf,
     staging: PathBuf,
     previous: PathBuf,
+    _lock: OutputLock,
 }
 
-/// Why an output folder was refused.
-pub fn check(root: &Path, output: &Path, protected: &[PathBuf]) -> Result<Output> {
+/// Checks that the output folder may be written, and locks it for `writer`;
+/// `Err` says why it may not.
+pub fn check(root: &Path, output: &Path, protected: &[PathBuf], writer: Writer) -> Result<Output> {
     let root = fs::canonicalize(root)
         .with_context(|| format!("cannot open the project folder `{}`", root.display()))?;
     let output = if output.is_absolute() {
@@ -77,10 +81,13 @@ pub fn check(root: &Path, output: &Path, protected: &[PathBuf]) -> Result<Output
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| root.clone());
+    // Locked before anything is removed: another build may be using the staging folder.
+    let lock = lock::acquire(&parent.join(format!(".{name}.lock")), &output, writer)?;
     let out = Output {
         staging: parent.join(format!(".{name}.staging")),
         previous: parent.join(format!(".{name}.previous")),
         dir: output,
+        _lock: lock,
     };
     out.recover()?;
     if out.dir.exists() {
@@ -150,22 +157,13 @@ impl Output {
             fs::rename(&self.previous, &self.dir)
                 .with_context(|| format!("cannot restore `{}`", self.dir.display()))?;
         }
-        for leftover in [&self.staging, &self.previous] {
-            if leftover.exists() {
-                fs::remove_dir_all(leftover).with_context(|| {
-                    format!("cannot remove the leftover `{}`", leftover.display())
-                })?;
-            }
-        }
-        Ok(())
+        remove_owned(&self.staging, STAGING_USE)?;
+        remove_owned(&self.previous, PREVIOUS_USE)
     }
 
     /// A fresh, empty staging folder.
     pub fn start(&self) -> Result<&Path> {
-        if self.staging.exists() {
-            fs::remove_dir_all(&self.staging)
-                .with_context(|| format!("cannot remove `{}`", self.staging.display()))?;
-        }
+        remove_owned(&self.staging, STAGING_USE)?;
         fs::create_dir_all(&self.staging)
             .with_context(|| format!("cannot create `{}`", self.staging.display()))?;
         fs::write(
@@ -192,19 +190,67 @@ impl Output {
                 format!("cannot move the new site into `{}`", self.dir.display())
             });
         }
-        if self.previous.exists() {
-            fs::remove_dir_all(&self.previous).with_context(|| {
-                format!(
-                    "cannot remove the previous site `{}`",
-                    self.previous.display()
-                )
-            })?;
-        }
-        Ok(())
+        remove_owned(&self.previous, PREVIOUS_USE)
     }
 
     /// Removes the staging folder after a failed build.
     pub fn abandon(&self) {
-        let _ = fs::remove_dir_all(&self.staging);
+        let _ = remove_owned(&self.staging, STAGING_USE);
     }
+}
+
+const STAGING_USE: &str = "the site being built";
+const PREVIOUS_USE: &str = "the previous site while the new one is swapped in";
+
+/// Removes `dir` and what it holds if syllabus made it (it holds [`MARKER`])
+/// or it is empty; refuses anything else. `used_for` says what syllabus keeps there.
+fn remove_owned(dir: &Path, used_for: &str) -> Result<()> {
+    let meta = match fs::symlink_metadata(dir) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", dir.display())),
+    };
+    let refuse = |what: &str| {
+        anyhow::anyhow!(
+            "refusing to remove `{}`: it is {what}\n  help: move it away; syllabus keeps {used_for} under this name",
+            dir.display()
+        )
+    };
+    if meta.is_symlink() {
+        return Err(refuse("a symbolic link, which syllabus never makes"));
+    }
+    if !meta.is_dir() {
+        return Err(refuse("a file, not a folder syllabus made"));
+    }
+    let empty = fs::read_dir(dir)
+        .with_context(|| format!("cannot read `{}`", dir.display()))?
+        .next()
+        .is_none();
+    if !empty && !dir.join(MARKER).is_file() {
+        return Err(refuse(&format!(
+            "not empty and was not made by syllabus (no `{MARKER}` in it)"
+        )));
+    }
+    remove_marked(dir).with_context(|| format!("cannot remove `{}`", dir.display()))
+}
+
+/// Removes a folder with its marker last, so that a removal cut short (a
+/// killed build) leaves a folder that is still marked, or empty.
+fn remove_marked(dir: &Path) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())?;
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    match fs::remove_file(dir.join(MARKER)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    fs::remove_dir(dir)
 }

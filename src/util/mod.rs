@@ -3,5 +3,6 @@
 
 pub mod html;
 pub mod mime;
+pub mod site_path;
 pub mod toml_keys;
 pub mod url;

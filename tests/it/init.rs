@@ -61,9 +61,14 @@ fn init_then_build_succeeds_without_warnings() {
     );
     let gitignore = std::fs::read_to_string(course.join(".gitignore")).unwrap();
     assert!(
-        ["/public/", "/.public.*/", "/.syllabus-cache/"]
-            .iter()
-            .all(|i| gitignore.lines().any(|l| l == *i)),
+        [
+            "/public/",
+            "/.public.*/",
+            "/.public.lock",
+            "/.syllabus-cache/"
+        ]
+        .iter()
+        .all(|i| gitignore.lines().any(|l| l == *i)),
         "{gitignore}"
     );
 

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod aliases;
 mod azure;
 mod browser;
 mod build;

@@ -291,10 +291,13 @@ impl Rebuilder {
         {
             return Ok(false);
         }
+        // The lock of the folder written so far goes first: the new one may be the same folder.
+        self.output = None;
         let checked = output::check(
             &self.options.root,
             &config.output_dir,
             &crate::pipeline::protected(config),
+            crate::pipeline::Writer::Serve,
         )?;
         self.output = Some((config.output_dir.clone(), checked));
         Ok(true)

@@ -252,6 +252,25 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_says_when_a_quota_is_an_error() {
+        let readme = include_str!("../../../README.md");
+        let start = readme
+            .find("**Limits of the free plan**")
+            .expect("the README describes the quotas");
+        let paragraph = &readme[start
+            ..readme[start..]
+                .find("\n\n")
+                .map_or(readme.len(), |e| start + e)];
+        let paragraph = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+        // Over the quota without `[azure] plan` is a warning (tested above), not an error.
+        assert!(!AzureConfig::default().quotas_are_binding());
+        assert!(
+            paragraph.contains("an error when `[azure]` names the plan or a limit, else a warning"),
+            "{paragraph}"
+        );
+    }
+
+    #[test]
     fn sizes_in_decimal_units() {
         assert_eq!(megabytes(250_000_000), "250 MB");
         assert_eq!(megabytes(312_449_000), "312.4 MB");
