@@ -10,7 +10,9 @@ mod code;
 mod footnotes;
 pub mod highlight;
 mod highlight_cache;
+mod latex;
 mod math;
+mod mathml;
 mod raw_html;
 mod slides;
 pub mod sanitize;
@@ -211,8 +213,11 @@ pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
         attributes::apply(&mut events, &source, &mut out);
     }
     heading_ids(&mut events, &source, &mut out);
+    if ctx.options.math {
+        math::fences(&mut events);
+    }
     code::blocks(&mut events, &source, ctx, &mut out);
-    math::render(&mut events, &source, &mut out);
+    math::render(&mut events, &source, safe, &mut out);
     containers(&mut events);
     collect_text(&events, &mut out);
     out.text = search_words(&out.text);
