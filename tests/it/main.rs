@@ -12,6 +12,7 @@ mod highlight;
 mod hostile;
 mod init;
 mod links;
+mod math;
 mod mkdocs;
 mod output;
 mod safe_mode;
