@@ -2,6 +2,7 @@
 
 mod support;
 
+mod active_files;
 mod azure;
 mod browser;
 mod build;
