@@ -51,13 +51,7 @@ pub(super) fn render(events: &mut [Spanned], source: &Source, safe: bool, out: &
             _ => continue,
         };
         out.has_math = true;
-        let html = latex::to_mathml(&tex, display).and_then(|html| {
-            allowlisted(&html, styles).map_err(|what| latex::Refused {
-                message: format!("math rendered to markup outside the MathML allowlist ({what})"),
-                help: "it is shown as written; please report the formula to syllabus",
-            })
-        });
-        let html = html.unwrap_or_else(|refused| {
+        let html = formula(&tex, display, styles).unwrap_or_else(|refused| {
             out.diagnostics.push(
                 source
                     .diagnostic(Severity::Warning, range.start, refused.message)
@@ -67,6 +61,21 @@ pub(super) fn render(events: &mut [Spanned], source: &Source, safe: bool, out: &
         });
         *event = Event::Html(html.into());
     }
+}
+
+/// One formula's MathML as a page shows it (`safe`: in safe mode), or why it
+/// is shown as written instead (the warning's message). For the fuzz target.
+pub fn render_formula(tex: &str, display: bool, safe: bool) -> Result<String, String> {
+    let styles = if safe { Styles::Drop } else { Styles::Keep };
+    formula(tex, display, styles).map_err(|refused| refused.message)
+}
+
+fn formula(tex: &str, display: bool, styles: Styles) -> Result<String, latex::Refused> {
+    let html = latex::to_mathml(tex, display)?;
+    allowlisted(&html, styles).map_err(|what| latex::Refused {
+        message: format!("math rendered to markup outside the MathML allowlist ({what})"),
+        help: "it is shown as written; please report the formula to syllabus",
+    })
 }
 
 /// A formula's TeX, escaped, where its MathML would be.

@@ -28,6 +28,7 @@ use pulldown_cmark::{
 use serde::Serialize;
 
 pub use highlight::Highlighter;
+pub use math::render_formula;
 
 use crate::config::MarkdownConfig;
 use crate::content::{Page, PageId, PageKind};
