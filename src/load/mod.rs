@@ -3,6 +3,7 @@
 //! In: the content folder and config. Out: a [`Course`] of pages and sections
 //! in course order, the assets to copy, and diagnostics.
 
+pub mod active;
 mod discover;
 pub mod frontmatter;
 pub mod git_dates;

@@ -10,7 +10,9 @@ mod code;
 mod footnotes;
 pub mod highlight;
 mod highlight_cache;
+mod latex;
 mod math;
+mod mathml;
 mod raw_html;
 mod slides;
 pub mod sanitize;
@@ -26,6 +28,7 @@ use pulldown_cmark::{
 };
 
 pub use highlight::Highlighter;
+pub use math::render_formula;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::links::{Resolved, resolve_noted};
@@ -217,8 +220,11 @@ pub fn render_input(page: &MarkdownInput, ctx: &RenderContext) -> RenderedPage {
         attributes::apply(&mut events, &source, &mut out);
     }
     heading_ids(&mut events, &source, &mut out);
+    if ctx.options.math {
+        math::fences(&mut events);
+    }
     code::blocks(&mut events, &source, ctx, &mut out);
-    math::render(&mut events, &source, &mut out);
+    math::render(&mut events, &source, safe, &mut out);
     containers(&mut events);
     collect_text(&events, &mut out);
     out.text = search_words(&out.text);

@@ -88,7 +88,8 @@ pub(super) const MATHML_TAGS: &[&str] = &[
     "mphantom",
     "mstyle",
 ];
-const MATHML_ATTRIBUTES: &[&str] = &[
+/// The attributes it writes on them (besides `class`, `style` and `encoding`, see `mathml.rs`).
+pub(super) const MATHML_ATTRIBUTES: &[&str] = &[
     "display",
     "displaystyle",
     "scriptlevel",

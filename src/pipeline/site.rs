@@ -98,6 +98,9 @@ impl Site {
             &content_name,
             &load_options,
         );
+        if !config.markdown.unsafe_html {
+            diags.extend(load::active::check(&course));
+        }
         let dates = git_dates.join().unwrap_or_default();
         for page in &mut course.pages {
             page.updated = dates.get(&page.source).cloned();

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod active_files;
 mod aliases;
 mod azure;
 mod browser;
@@ -18,6 +19,7 @@ mod hostile;
 mod init;
 mod layers;
 mod links;
+mod math;
 mod mkdocs;
 mod output;
 mod safe_mode;
