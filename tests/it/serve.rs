@@ -645,7 +645,8 @@ fn traversal_requests_never_reach_files_outside_the_site() {
         "/..%c0%afsecret.txt".into(),
     ];
     for path in &paths {
-        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let request =
+            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
         let (status, answer) = server.raw(request.as_bytes());
         assert!(
             status == 400 || status == 404,
@@ -658,11 +659,13 @@ fn traversal_requests_never_reach_files_outside_the_site() {
             "{path} leaked the config"
         );
     }
-    let absolute = format!("GET http://x{secret} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let absolute = format!(
+        "GET http://127.0.0.1{secret} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    );
     let (status, answer) = server.raw(absolute.as_bytes());
     assert!(status == 400 || status == 404, "absolute-form: {status}");
     assert!(!answer.contains("TOP-SECRET"));
-    let nul = b"GET /index.html\x00 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    let nul = b"GET /index.html\x00 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     let (status, answer) = server.raw(nul);
     assert!(status == 400 || status == 0, "NUL byte: {status}");
     assert!(!answer.contains("TOP-SECRET"));
@@ -677,7 +680,8 @@ fn slow_and_oversized_requests_do_not_stall_others() {
     let stalled: Vec<TcpStream> = (0..50)
         .map(|_| {
             let mut s = TcpStream::connect(&address).expect("connect");
-            s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").expect("send");
+            s.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                .expect("send");
             s
         })
         .collect();
@@ -692,7 +696,7 @@ fn slow_and_oversized_requests_do_not_stall_others() {
     drop(stalled);
 
     let huge = format!(
-        "GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
         "a".repeat(64 * 1024)
     );
     let (status, _) = server.raw(huge.as_bytes());
@@ -700,9 +704,50 @@ fn slow_and_oversized_requests_do_not_stall_others() {
         status == 431 || status == 400,
         "oversized headers: {status}"
     );
-    let body = "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello";
+    let body =
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello";
     assert_eq!(server.raw(body.as_bytes()).0, 413);
     assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn requests_for_other_host_names_are_refused() {
+    // DNS rebinding: a page on attacker.example points its name at 127.0.0.1
+    // and reads the dev server as its own origin; the browser still sends its name.
+    let site = Site::fixture("serve");
+    let server = Server::start(&site);
+    server.wait_for_text("/", "Welcome");
+    let port = server.origin.rsplit(':').next().expect("port").to_string();
+    let get = |path: &str, host: Option<&str>| {
+        let host = host.map_or(String::new(), |h| format!("Host: {h}\r\n"));
+        server.raw(format!("GET {path} HTTP/1.1\r\n{host}Connection: close\r\n\r\n").as_bytes())
+    };
+    let refused = [
+        "attacker.example".to_string(),
+        format!("attacker.example:{port}"),
+        format!("127.0.0.1.nip.io:{port}"),
+        format!("localhost.attacker.example:{port}"),
+        format!("10.1.2.3:{port}"),
+    ];
+    for host in &refused {
+        for path in ["/", "/s1/", "/__syllabus/reload.js", "/nowhere/"] {
+            let (status, answer) = get(path, Some(host));
+            assert_eq!(status, 400, "{host} {path}:\n{answer}");
+            assert!(!answer.contains("Welcome"), "{host} {path} leaked the site");
+            assert!(answer.contains("localhost"), "{answer}");
+        }
+    }
+    assert_eq!(get("/", None).0, 400, "a request without Host");
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+        "localhost".to_string(),
+    ] {
+        let (status, answer) = get("/", Some(&host));
+        assert_eq!(status, 200, "{host}:\n{answer}");
+        assert!(answer.contains("Welcome"), "{host}");
+    }
 }
 
 #[test]
