@@ -389,28 +389,19 @@ fn render_markdown(
             .collect();
         return (rendered, Vec::new());
     };
-    let mut sources: Vec<(&String, &PageId)> = index.by_source.iter().collect();
-    sources.sort();
-    let mut assets: Vec<&String> = index
-        .assets
-        .iter()
-        .chain(index.static_files.iter())
-        .collect();
-    assets.sort();
     let key = hash_of((
-        sources,
-        assets,
-        &index.base_path,
+        index_key(index),
         toml::to_string(config).unwrap_or_default(),
     ));
     if key != cache.key {
         cache.pages.clear();
         cache.key = key;
     }
+    // Keyed on everything the renderer reads of a page, which is what `Input` holds.
     let sources: Vec<u64> = course
         .pages
         .par_iter()
-        .map(|p| hash_of((key, &p.source, &p.body, p.body_line_offset)))
+        .map(|p| hash_of((key, markdown::Input::of(p))))
         .collect();
     // Reused pages move out of the cache (copying every page would cost more
     // than rendering one); the site gives them back through `RenderCache::keep`.
@@ -430,6 +421,28 @@ fn render_markdown(
         .map(|(r, p)| r.unwrap_or_else(|| markdown::render(p, &ctx)))
         .collect();
     (rendered, sources)
+}
+
+/// A hash of the URL index, which rendering reads to resolve every link: each
+/// of its fields, the unordered ones sorted.
+fn index_key(index: &UrlIndex) -> u64 {
+    fn sorted<T: Ord>(items: impl Iterator<Item = T>) -> Vec<T> {
+        let mut items: Vec<T> = items.collect();
+        items.sort();
+        items
+    }
+    hash_of((
+        (&index.base_path, &index.content_name),
+        sorted(index.by_source.iter()),
+        sorted(index.by_dir.iter()),
+        sorted(index.bare_dirs.iter()),
+        sorted(index.by_url.iter()),
+        sorted(index.assets.iter()),
+        sorted(index.static_files.iter()),
+        sorted(index.drafts.iter()),
+        (&index.urls, &index.sources),
+        sorted(index.section_pages.iter()),
+    ))
 }
 
 /// Site-wide template values, serialised once for all pages.

@@ -67,7 +67,7 @@ pub struct Page {
 }
 
 /// What a `.md` file really holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageKind {
     Markdown,
     /// A whole HTML document saved as `.md`: published as it is, not wrapped in the theme.

@@ -84,17 +84,45 @@ pub struct RenderedPage {
 
 type Spanned<'a> = (Event<'a>, Range<usize>);
 
+/// Everything of a page that [`render`] reads, and nothing else: the render
+/// cache of `serve` keys on its hash, so changing any of it (the body, the
+/// page's kind when `marp: true` is toggled, the lines of front matter above
+/// the body) renders the page again.
+#[derive(Debug, Clone, Copy, Hash)]
+pub struct Input<'a> {
+    /// Path relative to the content folder: links resolve from it.
+    pub source: &'a str,
+    /// Path shown in diagnostics.
+    pub file: &'a str,
+    pub kind: PageKind,
+    pub body: &'a str,
+    /// Lines of the file before the body.
+    pub body_line_offset: usize,
+}
+
+impl<'a> Input<'a> {
+    pub fn of(page: &'a Page) -> Input<'a> {
+        Input {
+            source: &page.source,
+            file: &page.file,
+            kind: page.kind,
+            body: &page.body,
+            body_line_offset: page.body_line_offset,
+        }
+    }
+}
+
 /// Where a page's body sits in its file, to report file positions.
 struct Source<'a> {
-    page: &'a Page,
+    page: Input<'a>,
     positions: Positions<'a>,
 }
 
 impl<'a> Source<'a> {
-    fn new(page: &'a Page) -> Source<'a> {
+    fn new(page: Input<'a>) -> Source<'a> {
         Source {
             page,
-            positions: Positions::new(&page.body),
+            positions: Positions::new(page.body),
         }
     }
 
@@ -106,8 +134,8 @@ impl<'a> Source<'a> {
     fn diagnostic(&self, severity: Severity, offset: usize, message: String) -> Diagnostic {
         let (line, col) = self.position(offset);
         let d = match severity {
-            Severity::Error => Diagnostic::error(&self.page.file, message),
-            Severity::Warning => Diagnostic::warning(&self.page.file, message),
+            Severity::Error => Diagnostic::error(self.page.file, message),
+            Severity::Warning => Diagnostic::warning(self.page.file, message),
         };
         d.at(line, col)
     }
@@ -177,13 +205,17 @@ fn parser_options(options: &MarkdownConfig) -> Options {
 
 /// Renders one page.
 pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
+    render_input(Input::of(page), ctx)
+}
+
+fn render_input(page: Input, ctx: &RenderContext) -> RenderedPage {
     match page.kind {
         PageKind::HtmlDocument => {
             // In safe mode a whole HTML document is raw HTML like any other.
             let html = if ctx.options.unsafe_html {
-                page.body.clone()
+                page.body.to_string()
             } else {
-                sanitize::clean(&page.body)
+                sanitize::clean(page.body)
             };
             return RenderedPage {
                 html,
@@ -195,7 +227,7 @@ pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
     }
     let source = Source::new(page);
     let mut out = RenderedPage::default();
-    let parser = Parser::new_ext(&page.body, parser_options(ctx.options)).into_offset_iter();
+    let parser = Parser::new_ext(page.body, parser_options(ctx.options)).into_offset_iter();
     let mut events: Vec<Spanned> = TextMergeWithOffset::new(parser).collect();
     if ctx.options.autolink {
         events = autolink(events);
@@ -404,7 +436,7 @@ fn resolve_link(
     ctx: &RenderContext,
     out: &mut RenderedPage,
 ) -> Option<String> {
-    let (resolved, note) = resolve_noted(ctx.index, &source.page.source, dest);
+    let (resolved, note) = resolve_noted(ctx.index, source.page.source, dest);
     if let Some(note) = note {
         out.diagnostics
             .push(source.diagnostic(Severity::Warning, offset, note));

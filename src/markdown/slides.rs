@@ -3,12 +3,12 @@
 //! wrapped in a `<section class="slide">`. Marp's `<style>` blocks and
 //! directive comments are dropped so they do not leak into the site.
 
-use super::{RenderContext, RenderedPage, render};
-use crate::content::{Page, PageKind};
+use super::{Input, RenderContext, RenderedPage, render_input};
+use crate::content::PageKind;
 
-pub(super) fn render_deck(page: &Page, ctx: &RenderContext) -> RenderedPage {
+pub(super) fn render_deck(page: Input, ctx: &RenderContext) -> RenderedPage {
     let cleaned = strip_blocks(
-        &strip_blocks(&page.body, "<style", "</style>"),
+        &strip_blocks(page.body, "<style", "</style>"),
         "<!--",
         "-->",
     );
@@ -20,13 +20,13 @@ pub(super) fn render_deck(page: &Page, ctx: &RenderContext) -> RenderedPage {
             continue;
         }
         n += 1;
-        let slide = Page {
-            body: chunk,
+        let slide = Input {
+            body: &chunk,
             body_line_offset: page.body_line_offset + first_line,
             kind: PageKind::Markdown,
-            ..page.clone()
+            ..page
         };
-        let r = render(&slide, ctx);
+        let r = render_input(slide, ctx);
         html.push_str(&format!(
             "<section class=\"slide\" id=\"slide-{n}\" aria-label=\"Slide {n}\">\n{}</section>\n",
             r.html

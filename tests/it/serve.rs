@@ -435,6 +435,28 @@ fn edits_new_deleted_and_renamed_pages() {
 }
 
 #[test]
+fn a_page_that_becomes_a_slide_deck_is_rendered_again() {
+    // Only the page's kind changes: same body, same lines of front matter.
+    let site = Site::fixture("serve");
+    site.file(
+        "content/s1/deck.md",
+        "---\nmarp: false\n---\n# Deck\n\nFirst slide\n\n---\n\nSecond slide\n",
+    );
+    let server = Server::start(&site);
+    server.wait_for_text("/s1/deck/", "Second slide");
+    assert!(!server.get("/s1/deck/").text().contains("id=\"slide-2\""));
+    edit(&site, "content/s1/deck.md", "marp: false", "marp: true ");
+    server.wait_for_text("/s1/deck/", "id=\"slide-2\"");
+    edit(&site, "content/s1/deck.md", "marp: true ", "marp: false");
+    let plain = wait_for(CHANGE, || {
+        let text = server.get("/s1/deck/").text();
+        text.contains("Second slide") && !text.contains("id=\"slide-2\"")
+    });
+    assert!(plain, "still a slide deck:\n{}", server.log());
+    assert_disk_matches(&server, &site);
+}
+
+#[test]
 fn edited_templates_static_files_and_assets() {
     let site = Site::fixture("serve");
     let server = Server::start(&site);
