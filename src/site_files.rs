@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::content::Course;
+use crate::content::{Course, PageDate};
 use crate::diagnostics::Diagnostic;
 use crate::links::UrlIndex;
 use crate::markdown::RenderedPage;
@@ -245,11 +245,9 @@ pub fn sitemap(course: &Course, index: &UrlIndex, origin: &str) -> String {
             "  <url><loc>{}</loc>",
             xml_escape(&absolute(origin, &index.urls[p], &index.base_path))
         ));
-        if let Some(date) = page.updated.as_deref().or(page.front.date.as_deref()) {
-            xml.push_str(&format!(
-                "<lastmod>{}</lastmod>",
-                xml_escape(&date[..date.len().min(10)])
-            ));
+        let day = page.front.date.map(|d| d.day());
+        if let Some(date) = page.updated.as_ref().or(day.as_ref()) {
+            xml.push_str(&format!("<lastmod>{}</lastmod>", xml_escape(date)));
         }
         xml.push_str("</url>\n");
     }
@@ -272,24 +270,24 @@ const FEED_ENTRIES: usize = 50;
 /// `atom.xml`: the pages with a date, newest first.
 pub fn feed(course: &Course, index: &UrlIndex, config: &crate::config::Config) -> String {
     let origin = config.site_origin_url();
-    let mut dated: Vec<(&str, usize)> = course
+    let mut dated: Vec<(PageDate, usize)> = course
         .order
         .iter()
         .filter_map(|&p| {
             let page = &course.pages[p];
-            page.front
-                .date
-                .as_deref()
-                .or(page.updated.as_deref())
-                .map(|d| (&d[..d.len().min(10)], p))
+            let updated = || page.updated.as_deref().and_then(PageDate::parse);
+            page.front.date.or_else(updated).map(|d| (d, p))
         })
         .collect();
-    dated.sort_by(|a, b| b.0.cmp(a.0));
+    // Newest first; the same instant keeps course order.
+    dated.sort_by_key(|(d, _)| std::cmp::Reverse(d.instant()));
     dated.truncate(FEED_ENTRIES);
     let home = absolute(&origin, &index.base_path, &index.base_path);
-    let updated = dated.first().map_or("1970-01-01", |d| d.0);
+    let updated = dated
+        .first()
+        .map_or("1970-01-01T00:00:00Z".to_string(), |d| d.0.rfc3339());
     let mut xml = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}</title>\n  <link href=\"{}\"/>\n  <link rel=\"self\" href=\"{}\"/>\n  <id>{}</id>\n  <updated>{updated}T00:00:00Z</updated>\n  <generator>syllabus</generator>\n",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}</title>\n  <link href=\"{}\"/>\n  <link rel=\"self\" href=\"{}\"/>\n  <id>{}</id>\n  <updated>{updated}</updated>\n  <generator>syllabus</generator>\n",
         xml_escape(&config.title),
         xml_escape(&home),
         xml_escape(&absolute(
@@ -303,8 +301,9 @@ pub fn feed(course: &Course, index: &UrlIndex, config: &crate::config::Config) -
         let page = &course.pages[p];
         let url = xml_escape(&absolute(&origin, &index.urls[p], &index.base_path));
         xml.push_str(&format!(
-            "  <entry>\n    <title>{}</title>\n    <link href=\"{url}\"/>\n    <id>{url}</id>\n    <updated>{date}T00:00:00Z</updated>\n",
-            xml_escape(&page.title)
+            "  <entry>\n    <title>{}</title>\n    <link href=\"{url}\"/>\n    <id>{url}</id>\n    <updated>{}</updated>\n",
+            xml_escape(&page.title),
+            date.rfc3339()
         ));
         if let Some(d) = &page.front.description {
             xml.push_str(&format!("    <summary>{}</summary>\n", xml_escape(d)));

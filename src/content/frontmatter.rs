@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use super::date::PageDate;
 use crate::diagnostics::{self, Diagnostic};
 
 /// Front matter keys a page may set.
@@ -13,8 +14,8 @@ pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
     pub weight: Option<i64>,
-    /// As written (`2025-01-31` or a full timestamp).
-    pub date: Option<String>,
+    /// A checked date (`2025-01-31`, or with a time of day).
+    pub date: Option<PageDate>,
     pub draft: bool,
     pub aliases: Vec<String>,
     pub template: Option<String>,
@@ -256,7 +257,9 @@ fn typed(
                         .ok_or_else(|| wrong("weight", "a whole number"))?,
                 )
             }
-            ("date", Value::String(s)) => fm.date = Some(s),
+            ("date", Value::String(s)) => {
+                fm.date = Some(PageDate::parse(&s).ok_or_else(|| bad_date(file, &s, line_of))?)
+            }
             ("draft", Value::Bool(b)) => fm.draft = b,
             ("aliases", Value::Array(items)) => {
                 for item in items {
@@ -276,7 +279,8 @@ fn typed(
             ("extra", Value::Object(m)) => fm.extra = m,
             ("marp", Value::Bool(b)) => fm.marp = b,
             (_, Value::Null) => {}
-            ("title" | "description" | "date" | "template", _) => {
+            ("date", _) => return Err(wrong("date", "a date such as 2025-01-31")),
+            ("title" | "description" | "template", _) => {
                 return Err(wrong(&key, "a string"));
             }
             ("weight", _) => return Err(wrong("weight", "a whole number")),
@@ -308,6 +312,14 @@ fn typed(
     Ok(fm)
 }
 
+/// The error for a `date` that is not a real date, at its line.
+fn bad_date(file: &str, text: &str, line_of: &dyn Fn(&str) -> usize) -> Diagnostic {
+    let shown: String = text.chars().take(40).collect();
+    Diagnostic::error(file, format!("front matter `date` is not a date: `{shown}`"))
+        .at(line_of("date"), 1)
+        .with_help("write the day as YYYY-MM-DD (`2025-01-31`), optionally with a time: `2025-01-31T14:00:00+01:00`")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,7 +341,10 @@ mod tests {
         .unwrap();
         assert_eq!(s.front.title.as_deref(), Some("T"));
         assert_eq!(s.front.weight, Some(3));
-        assert_eq!(s.front.date.as_deref(), Some("2025-01-31"));
+        assert_eq!(
+            s.front.date.map(|d| d.to_string()).as_deref(),
+            Some("2025-01-31")
+        );
         assert_eq!(s.body, "Body\n");
         assert_eq!(s.body_line_offset, 5);
     }

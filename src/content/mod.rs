@@ -3,6 +3,7 @@
 //! In: the content folder and config. Out: a [`Course`] of pages and sections
 //! in course order, the assets to copy, and diagnostics.
 
+pub mod date;
 mod discover;
 pub mod frontmatter;
 pub mod git_dates;
@@ -11,6 +12,7 @@ mod order;
 
 use std::path::PathBuf;
 
+pub use date::PageDate;
 pub use discover::html_title;
 pub(crate) use discover::link_escapes;
 pub use discover::{LoadOptions, load};

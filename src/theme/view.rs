@@ -8,7 +8,7 @@ use tera::Context;
 
 use crate::config::Config;
 use crate::content::nav::{NavNode, NavTarget};
-use crate::content::{Course, PageId, SectionId};
+use crate::content::{Course, PageDate, PageId, SectionId};
 use crate::links::{LinkGraph, UrlIndex};
 use crate::markdown::{RenderedPage, TocEntry};
 
@@ -139,7 +139,7 @@ struct PageView<'a> {
     permalink: String,
     content: &'a str,
     toc: &'a [TocEntry],
-    date: Option<&'a str>,
+    date: Option<&'a PageDate>,
     updated: Option<&'a str>,
     weight: Option<i64>,
     draft: bool,
@@ -176,7 +176,7 @@ struct PageSummary<'a> {
     title: &'a str,
     url: &'a str,
     description: Option<&'a str>,
-    date: Option<&'a str>,
+    date: Option<&'a PageDate>,
 }
 
 #[derive(Serialize)]
@@ -212,7 +212,7 @@ impl<'a> PageInput<'a> {
             title: &page.title,
             url: &self.index.urls[p],
             description: page.front.description.as_deref(),
-            date: page.front.date.as_deref(),
+            date: page.front.date.as_ref(),
         }
     }
 
@@ -271,7 +271,7 @@ pub fn page_context(input: &PageInput, id: PageId) -> Context {
         ),
         content: &rendered.html,
         toc: &rendered.toc,
-        date: page.front.date.as_deref(),
+        date: page.front.date.as_ref(),
         updated: page.updated.as_deref(),
         weight: page.front.weight,
         draft: page.front.draft,
