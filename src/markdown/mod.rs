@@ -7,6 +7,7 @@
 
 mod attributes;
 mod code;
+mod depth;
 mod footnotes;
 pub mod highlight;
 mod highlight_cache;
@@ -212,15 +213,14 @@ fn render_input(page: Input, ctx: &RenderContext) -> RenderedPage {
     match page.kind {
         PageKind::HtmlDocument => {
             // In safe mode a whole HTML document is raw HTML like any other.
-            let html = if ctx.options.unsafe_html {
+            let mut out = RenderedPage::default();
+            out.html = if ctx.options.unsafe_html {
                 page.body.to_string()
             } else {
-                sanitize::clean(page.body)
+                let html = page.body.to_string();
+                sanitize::clean(&depth::cap_page(html, &Source::new(page), |o| o, &mut out))
             };
-            return RenderedPage {
-                html,
-                ..RenderedPage::default()
-            };
+            return out;
         }
         PageKind::SlideDeck => return slides::render_deck(page, ctx),
         PageKind::Markdown => {}
@@ -250,7 +250,14 @@ fn render_input(page: Input, ctx: &RenderContext) -> RenderedPage {
     out.text = search_words(&out.text);
     let events = footnotes::github_style(events, &mut out.ids);
     let mut html = String::with_capacity(page.body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+    if sanitise_html {
+        // The sanitiser's time grows with the square of the nesting depth: cap it first.
+        let starts = depth::push_html_mapped(&mut html, events);
+        let at = |o| depth::body_offset(&starts, o);
+        html = depth::cap_page(html, &source, at, &mut out);
+    } else {
+        pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+    }
     out.html = align_attributes(html);
     if sanitise_html {
         out.html = sanitize::clean(&out.html);
