@@ -11,6 +11,7 @@ mod depth;
 mod footnotes;
 pub mod highlight;
 mod highlight_cache;
+pub mod limits;
 mod math;
 mod raw_html;
 mod slides;
@@ -210,6 +211,11 @@ pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
 }
 
 fn render_input(page: Input, ctx: &RenderContext) -> RenderedPage {
+    // A whole HTML document is parsed only to sanitise it.
+    let parsed = page.kind != PageKind::HtmlDocument || !ctx.options.unsafe_html;
+    if let Some(offset) = limits::over(page.body, limits::MAX_MARKUP).filter(|_| parsed) {
+        return too_much_markup(&Source::new(page), offset);
+    }
     match page.kind {
         PageKind::HtmlDocument => {
             // In safe mode a whole HTML document is raw HTML like any other.
@@ -228,7 +234,10 @@ fn render_input(page: Input, ctx: &RenderContext) -> RenderedPage {
     let source = Source::new(page);
     let mut out = RenderedPage::default();
     let parser = Parser::new_ext(page.body, parser_options(ctx.options)).into_offset_iter();
-    let mut events: Vec<Spanned> = TextMergeWithOffset::new(parser).collect();
+    // Room for every event at once: growing the list by doubling would hold its
+    // old and new copies together, and the allocator keeps freed memory a while.
+    let mut events: Vec<Spanned> = Vec::with_capacity(limits::events_at_most(page.body));
+    events.extend(TextMergeWithOffset::new(parser));
     if ctx.options.autolink {
         events = autolink(events);
     }
@@ -265,6 +274,23 @@ fn render_input(page: Input, ctx: &RenderContext) -> RenderedPage {
     out
 }
 
+/// A page refused before parsing, with the error at the markup past the limit.
+fn too_much_markup(source: &Source, offset: usize) -> RenderedPage {
+    let message = format!(
+        "the page has more markup than one page may: over {} table cells, emphasis marks, links, tags and lines",
+        limits::thousands(limits::MAX_MARKUP)
+    );
+    let help = "split it into several pages, or publish large data as a file next to the page (a `.csv`) and link to it";
+    RenderedPage {
+        diagnostics: vec![
+            source
+                .diagnostic(Severity::Error, offset, message)
+                .with_help(help),
+        ],
+        ..RenderedPage::default()
+    }
+}
+
 /// Table cell alignment as `align` attributes, as GitHub writes it: pulldown-cmark
 /// writes `style` attributes, which a strict Content-Security-Policy blocks.
 fn align_attributes(html: String) -> String {
@@ -278,6 +304,15 @@ fn align_attributes(html: String) -> String {
 
 /// Bare URLs and `www.` addresses in text become links, as GitHub does.
 fn autolink(events: Vec<Spanned>) -> Vec<Spanned> {
+    let candidate =
+        |text: &str| text.contains("://") || text.contains("www.") || text.contains('@');
+    // Without anything that may be a link, no copy of the page's events.
+    if !events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Text(t) if candidate(t)))
+    {
+        return events;
+    }
     let mut finder = linkify::LinkFinder::new();
     finder.url_must_have_scheme(false);
     let mut out = Vec::with_capacity(events.len());
@@ -295,10 +330,7 @@ fn autolink(events: Vec<Spanned>) -> Vec<Spanned> {
             out.push((event, range));
             continue;
         };
-        if depth_link > 0
-            || in_code
-            || !(text.contains("://") || text.contains("www.") || text.contains('@'))
-        {
+        if depth_link > 0 || in_code || !candidate(text) {
             out.push((event, range));
             continue;
         }
@@ -619,6 +651,13 @@ pub(crate) fn plain_text(events: &[Spanned]) -> String {
 
 /// GitHub alerts become callouts; tables get a scrolling wrapper.
 fn containers(events: &mut Vec<Spanned>) {
+    // Without either, no copy of the page's events.
+    if !events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Start(Tag::BlockQuote(Some(_)) | Tag::Table(_))))
+    {
+        return;
+    }
     let mut out = Vec::with_capacity(events.len() + 8);
     for (event, range) in events.drain(..) {
         match &event {

@@ -402,6 +402,56 @@ fn hundred_thousand_links_on_a_page() {
 }
 
 #[test]
+fn a_table_of_six_megabytes_is_refused_at_its_position() {
+    // Each cell was about 300 bytes of memory: a 6 MB one-line table took 1.7 GB.
+    let site = course();
+    let cells = 1_000_000;
+    let table = format!(
+        "# Table\n\n{}|\n{}|\n{}|\n",
+        "|a".repeat(cells),
+        "|-".repeat(cells),
+        "|x".repeat(cells)
+    );
+    assert!(table.len() > 6_000_000);
+    site.file("content/table.md", &table);
+    let t = run_bounded(&site, &["build"], "6 MB table");
+    let out = t.run.fails();
+    assert!(
+        out.contains("error: the page has more markup than one page may: over 1,000,000"),
+        "{out}"
+    );
+    assert!(out.contains("--> content/table.md:3:"), "{out}");
+    assert!(out.contains("split it into several pages"), "{out}");
+    assert!(t.peak_mib < 128, "{} MiB", t.peak_mib);
+    assert!(t.cpu < Duration::from_secs(10), "{:?}", t.cpu);
+}
+
+#[test]
+fn dense_markup_up_to_the_limit_builds_in_bounded_memory() {
+    // The shapes with the most Markdown elements per byte, each just under the
+    // limit, one page per build: pulldown-cmark's tree and the event list are
+    // the page's cost, about 400 bytes per markup character in the worst case.
+    let shapes = [
+        ("lines", "a\n".repeat(999_000)),
+        (
+            "table rows",
+            format!("| a | b |\n|---|---|\n{}", "| a | b |\n".repeat(249_000)),
+        ),
+        ("emphasis", "*a* ".repeat(499_000)),
+    ];
+    for (what, body) in shapes {
+        let site = course();
+        site.file("content/dense.md", &format!("# Dense\n\n{body}END\n"));
+        let t = build_ok(&site, what);
+        assert!(
+            site.main_of("public/dense/index.html").contains("END"),
+            "{what}"
+        );
+        assert!(t.peak_mib < 512, "{what}: {} MiB", t.peak_mib);
+    }
+}
+
+#[test]
 fn single_line_of_one_megabyte() {
     let site = course();
     let mut line = String::from("# Line\n\n");
