@@ -452,6 +452,50 @@ fn dense_markup_up_to_the_limit_builds_in_bounded_memory() {
 }
 
 #[test]
+fn a_section_of_4690_pages_grows_the_site_linearly() {
+    // Every page's sidebar listed every page of its section: 4,690 pages in one
+    // section made 2.6 GB of HTML in 91 s.
+    let site = course();
+    site.file("content/s/index.md", "# Session\n");
+    let pages = 4_690;
+    for i in 0..pages {
+        site.file(
+            &format!("content/s/p{i:04}.md"),
+            &format!("# Page {i}\n\nText.\n"),
+        );
+    }
+    let t = build_ok(&site, "4,690 pages in one section");
+    let public = site.path().join("public");
+    let (mut total, mut largest) = (0u64, (0u64, String::new()));
+    for entry in walkdir::WalkDir::new(&public) {
+        let entry = entry.expect("walk");
+        let rel = entry.path().strip_prefix(&public).expect("inside");
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if !rel.ends_with(".html") || rel == "s/index.html" {
+            // The section's own page lists its pages, once for the whole site.
+            continue;
+        }
+        let size = entry.metadata().expect("size").len();
+        total += size;
+        largest = largest.max((size, rel));
+    }
+    assert!(
+        largest.0 < 16 * 1024,
+        "{} is {} bytes",
+        largest.1,
+        largest.0
+    );
+    assert!(total < pages as u64 * 16 * 1024, "{total} bytes of pages");
+    let section = site.read("public/s/index.html").len();
+    assert!(
+        section < pages * 1024,
+        "the section page is {section} bytes"
+    );
+    assert!(t.peak_mib < 512, "{} MiB", t.peak_mib);
+    assert!(t.cpu < Duration::from_secs(40), "{:?}", t.cpu);
+}
+
+#[test]
 fn single_line_of_one_megabyte() {
     let site = course();
     let mut line = String::from("# Line\n\n");
