@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::diagnostics::{self, Diagnostic};
 use crate::model::FrontMatter;
+use crate::model::PageDate;
 
 const KNOWN: &[&str] = &[
     "title",
@@ -241,7 +242,9 @@ fn typed(
                         .ok_or_else(|| wrong("weight", "a whole number"))?,
                 )
             }
-            ("date", Value::String(s)) => fm.date = Some(s),
+            ("date", Value::String(s)) => {
+                fm.date = Some(PageDate::parse(&s).ok_or_else(|| bad_date(file, &s, line_of))?)
+            }
             ("draft", Value::Bool(b)) => fm.draft = b,
             ("aliases", Value::Array(items)) => {
                 for item in items {
@@ -261,7 +264,8 @@ fn typed(
             ("extra", Value::Object(m)) => fm.extra = m,
             ("marp", Value::Bool(b)) => fm.marp = b,
             (_, Value::Null) => {}
-            ("title" | "description" | "date" | "template", _) => {
+            ("date", _) => return Err(wrong("date", "a date such as 2025-01-31")),
+            ("title" | "description" | "template", _) => {
                 return Err(wrong(&key, "a string"));
             }
             ("weight", _) => return Err(wrong("weight", "a whole number")),
@@ -293,6 +297,14 @@ fn typed(
     Ok(fm)
 }
 
+/// The error for a `date` that is not a real date, at its line.
+fn bad_date(file: &str, text: &str, line_of: &dyn Fn(&str) -> usize) -> Diagnostic {
+    let shown: String = text.chars().take(40).collect();
+    Diagnostic::error(file, format!("front matter `date` is not a date: `{shown}`"))
+        .at(line_of("date"), 1)
+        .with_help("write the day as YYYY-MM-DD (`2025-01-31`), optionally with a time: `2025-01-31T14:00:00+01:00`")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,7 +326,10 @@ mod tests {
         .unwrap();
         assert_eq!(s.front.title.as_deref(), Some("T"));
         assert_eq!(s.front.weight, Some(3));
-        assert_eq!(s.front.date.as_deref(), Some("2025-01-31"));
+        assert_eq!(
+            s.front.date.map(|d| d.to_string()).as_deref(),
+            Some("2025-01-31")
+        );
         assert_eq!(s.body, "Body\n");
         assert_eq!(s.body_line_offset, 5);
     }

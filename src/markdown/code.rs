@@ -94,6 +94,13 @@ pub(super) fn blocks(
     ctx: &RenderContext,
     out: &mut RenderedPage,
 ) {
+    // Without code blocks, no copy of the page's events.
+    if !events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Start(Tag::CodeBlock(_))))
+    {
+        return;
+    }
     let mut result = Vec::with_capacity(events.len());
     let mut iter = std::mem::take(events).into_iter();
     while let Some((event, range)) = iter.next() {

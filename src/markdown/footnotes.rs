@@ -12,6 +12,15 @@ pub(super) fn github_style<'a>(
     events: Vec<Spanned<'a>>,
     ids: &mut std::collections::HashSet<String>,
 ) -> Vec<Spanned<'a>> {
+    // Without footnotes, no copy of the page's events.
+    if !events.iter().any(|(e, _)| {
+        matches!(
+            e,
+            Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_))
+        )
+    }) {
+        return events;
+    }
     let mut definitions: HashMap<String, Vec<Spanned<'a>>> = HashMap::new();
     let mut body = Vec::with_capacity(events.len());
     let mut current: Option<(String, Vec<Spanned<'a>>)> = None;

@@ -7,10 +7,12 @@
 
 mod attributes;
 mod code;
+mod depth;
 mod footnotes;
 pub mod highlight;
 mod highlight_cache;
 mod latex;
+pub mod limits;
 mod math;
 mod mathml;
 mod raw_html;
@@ -90,12 +92,12 @@ type Spanned<'a> = (Event<'a>, Range<usize>);
 
 /// Where a page's body sits in its file, to report file positions.
 struct Source<'a> {
-    page: &'a MarkdownInput<'a>,
+    page: MarkdownInput<'a>,
     positions: Positions<'a>,
 }
 
 impl<'a> Source<'a> {
-    fn new(page: &'a MarkdownInput<'a>) -> Source<'a> {
+    fn new(page: MarkdownInput<'a>) -> Source<'a> {
         Source {
             page,
             positions: Positions::new(page.body),
@@ -181,23 +183,26 @@ fn parser_options(options: &MarkdownConfig) -> Options {
 
 /// Renders one page.
 pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
-    render_input(&MarkdownInput::of(page), ctx)
+    render_input(MarkdownInput::of(page), ctx)
 }
 
-/// Renders one page from its [`MarkdownInput`].
-pub fn render_input(page: &MarkdownInput, ctx: &RenderContext) -> RenderedPage {
+pub fn render_input(page: MarkdownInput, ctx: &RenderContext) -> RenderedPage {
+    // A whole HTML document is parsed only to sanitise it.
+    let parsed = page.kind != PageKind::HtmlDocument || !ctx.options.unsafe_html;
+    if let Some(offset) = limits::over(page.body, limits::MAX_MARKUP).filter(|_| parsed) {
+        return too_much_markup(&Source::new(page), offset);
+    }
     match page.kind {
         PageKind::HtmlDocument => {
             // In safe mode a whole HTML document is raw HTML like any other.
-            let html = if ctx.options.unsafe_html {
+            let mut out = RenderedPage::default();
+            out.html = if ctx.options.unsafe_html {
                 page.body.to_string()
             } else {
-                sanitize::clean(page.body)
+                let html = page.body.to_string();
+                sanitize::clean(&depth::cap_page(html, &Source::new(page), |o| o, &mut out))
             };
-            return RenderedPage {
-                html,
-                ..RenderedPage::default()
-            };
+            return out;
         }
         PageKind::SlideDeck => return slides::render_deck(page, ctx),
         PageKind::Markdown => {}
@@ -205,7 +210,10 @@ pub fn render_input(page: &MarkdownInput, ctx: &RenderContext) -> RenderedPage {
     let source = Source::new(page);
     let mut out = RenderedPage::default();
     let parser = Parser::new_ext(page.body, parser_options(ctx.options)).into_offset_iter();
-    let mut events: Vec<Spanned> = TextMergeWithOffset::new(parser).collect();
+    // Room for every event at once: growing the list by doubling would hold its
+    // old and new copies together, and the allocator keeps freed memory a while.
+    let mut events: Vec<Spanned> = Vec::with_capacity(limits::events_at_most(page.body));
+    events.extend(TextMergeWithOffset::new(parser));
     if ctx.options.autolink {
         events = autolink(events);
     }
@@ -230,12 +238,36 @@ pub fn render_input(page: &MarkdownInput, ctx: &RenderContext) -> RenderedPage {
     out.text = search_words(&out.text);
     let events = footnotes::github_style(events, &mut out.ids);
     let mut html = String::with_capacity(page.body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+    if sanitise_html {
+        // The sanitiser's time grows with the square of the nesting depth: cap it first.
+        let starts = depth::push_html_mapped(&mut html, events);
+        let at = |o| depth::body_offset(&starts, o);
+        html = depth::cap_page(html, &source, at, &mut out);
+    } else {
+        pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+    }
     out.html = align_attributes(html);
     if sanitise_html {
         out.html = sanitize::clean(&out.html);
     }
     out
+}
+
+/// A page refused before parsing, with the error at the markup past the limit.
+fn too_much_markup(source: &Source, offset: usize) -> RenderedPage {
+    let message = format!(
+        "the page has more markup than one page may: over {} table cells, emphasis marks, links, tags and lines",
+        limits::thousands(limits::MAX_MARKUP)
+    );
+    let help = "split it into several pages, or publish large data as a file next to the page (a `.csv`) and link to it";
+    RenderedPage {
+        diagnostics: vec![
+            source
+                .diagnostic(Severity::Error, offset, message)
+                .with_help(help),
+        ],
+        ..RenderedPage::default()
+    }
 }
 
 /// Table cell alignment as `align` attributes, as GitHub writes it: pulldown-cmark
@@ -251,6 +283,15 @@ fn align_attributes(html: String) -> String {
 
 /// Bare URLs and `www.` addresses in text become links, as GitHub does.
 fn autolink(events: Vec<Spanned>) -> Vec<Spanned> {
+    let candidate =
+        |text: &str| text.contains("://") || text.contains("www.") || text.contains('@');
+    // Without anything that may be a link, no copy of the page's events.
+    if !events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Text(t) if candidate(t)))
+    {
+        return events;
+    }
     let mut finder = linkify::LinkFinder::new();
     finder.url_must_have_scheme(false);
     let mut out = Vec::with_capacity(events.len());
@@ -268,10 +309,7 @@ fn autolink(events: Vec<Spanned>) -> Vec<Spanned> {
             out.push((event, range));
             continue;
         };
-        if depth_link > 0
-            || in_code
-            || !(text.contains("://") || text.contains("www.") || text.contains('@'))
-        {
+        if depth_link > 0 || in_code || !candidate(text) {
             out.push((event, range));
             continue;
         }
@@ -594,6 +632,13 @@ pub(crate) fn plain_text(events: &[Spanned]) -> String {
 
 /// GitHub alerts become callouts; tables get a scrolling wrapper.
 fn containers(events: &mut Vec<Spanned>) {
+    // Without either, no copy of the page's events.
+    if !events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Start(Tag::BlockQuote(Some(_)) | Tag::Table(_))))
+    {
+        return;
+    }
     let mut out = Vec::with_capacity(events.len() + 8);
     for (event, range) in events.drain(..) {
         match &event {

@@ -6,7 +6,7 @@
 use super::{MarkdownInput, RenderContext, RenderedPage, render_input};
 use crate::model::PageKind;
 
-pub(super) fn render_deck(page: &MarkdownInput, ctx: &RenderContext) -> RenderedPage {
+pub(super) fn render_deck(page: MarkdownInput, ctx: &RenderContext) -> RenderedPage {
     let cleaned = strip_blocks(
         &strip_blocks(page.body, "<style", "</style>"),
         "<!--",
@@ -24,9 +24,9 @@ pub(super) fn render_deck(page: &MarkdownInput, ctx: &RenderContext) -> Rendered
             body: &chunk,
             body_line_offset: page.body_line_offset + first_line,
             kind: PageKind::Markdown,
-            ..*page
+            ..page
         };
-        let r = render_input(&slide, ctx);
+        let r = render_input(slide, ctx);
         html.push_str(&format!(
             "<section class=\"slide\" id=\"slide-{n}\" aria-label=\"Slide {n}\">\n{}</section>\n",
             r.html

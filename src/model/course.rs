@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
+use super::date::PageDate;
+
 /// Index of a page in [`Course::pages`].
 pub type PageId = usize;
 /// Index of a section in [`Course::sections`]; 0 is the root.
@@ -102,8 +104,8 @@ pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
     pub weight: Option<i64>,
-    /// As written (`2025-01-31` or a full timestamp).
-    pub date: Option<String>,
+    /// A checked date (`2025-01-31`, or with a time of day).
+    pub date: Option<PageDate>,
     pub draft: bool,
     pub aliases: Vec<String>,
     pub template: Option<String>,

@@ -5,6 +5,7 @@
 pub mod azure;
 pub mod config;
 pub mod course;
+pub mod date;
 pub mod redirect;
 pub mod rendered;
 pub mod url_index;
@@ -13,6 +14,7 @@ pub use config::Config;
 pub use course::{
     Course, FrontMatter, NavNode, NavTarget, Page, PageId, PageKind, Section, SectionId,
 };
+pub use date::PageDate;
 pub use redirect::Redirect;
 pub use rendered::{LinkRef, RenderedPage, TocEntry};
 pub use url_index::UrlIndex;

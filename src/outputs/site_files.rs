@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Course, Redirect, RenderedPage, UrlIndex};
+use crate::model::{Course, PageDate, Redirect, RenderedPage, UrlIndex};
 use crate::util::site_path;
 
 #[derive(Serialize)]
@@ -296,10 +296,11 @@ pub fn sitemap(course: &Course, index: &UrlIndex, origin: &str) -> String {
             "  <url><loc>{}</loc>",
             crate::util::html::xml_escape(&absolute(origin, &index.urls[p], &index.base_path))
         ));
-        if let Some(date) = page.updated.as_deref().or(page.front.date.as_deref()) {
+        let day = page.front.date.map(|d| d.day());
+        if let Some(date) = page.updated.as_ref().or(day.as_ref()) {
             xml.push_str(&format!(
                 "<lastmod>{}</lastmod>",
-                crate::util::html::xml_escape(&date[..date.len().min(10)])
+                crate::util::html::xml_escape(date)
             ));
         }
         xml.push_str("</url>\n");
@@ -323,24 +324,24 @@ const FEED_ENTRIES: usize = 50;
 /// `atom.xml`: the pages with a date, newest first.
 pub fn feed(course: &Course, index: &UrlIndex, config: &crate::model::config::Config) -> String {
     let origin = config.site_origin_url();
-    let mut dated: Vec<(&str, usize)> = course
+    let mut dated: Vec<(PageDate, usize)> = course
         .order
         .iter()
         .filter_map(|&p| {
             let page = &course.pages[p];
-            page.front
-                .date
-                .as_deref()
-                .or(page.updated.as_deref())
-                .map(|d| (&d[..d.len().min(10)], p))
+            let updated = || page.updated.as_deref().and_then(PageDate::parse);
+            page.front.date.or_else(updated).map(|d| (d, p))
         })
         .collect();
-    dated.sort_by(|a, b| b.0.cmp(a.0));
+    // Newest first; the same instant keeps course order.
+    dated.sort_by_key(|(d, _)| std::cmp::Reverse(d.instant()));
     dated.truncate(FEED_ENTRIES);
     let home = absolute(&origin, &index.base_path, &index.base_path);
-    let updated = dated.first().map_or("1970-01-01", |d| d.0);
+    let updated = dated
+        .first()
+        .map_or("1970-01-01T00:00:00Z".to_string(), |d| d.0.rfc3339());
     let mut xml = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}</title>\n  <link href=\"{}\"/>\n  <link rel=\"self\" href=\"{}\"/>\n  <id>{}</id>\n  <updated>{updated}T00:00:00Z</updated>\n  <generator>syllabus</generator>\n",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}</title>\n  <link href=\"{}\"/>\n  <link rel=\"self\" href=\"{}\"/>\n  <id>{}</id>\n  <updated>{updated}</updated>\n  <generator>syllabus</generator>\n",
         crate::util::html::xml_escape(&config.title),
         crate::util::html::xml_escape(&home),
         crate::util::html::xml_escape(&absolute(
@@ -355,8 +356,9 @@ pub fn feed(course: &Course, index: &UrlIndex, config: &crate::model::config::Co
         let url =
             crate::util::html::xml_escape(&absolute(&origin, &index.urls[p], &index.base_path));
         xml.push_str(&format!(
-            "  <entry>\n    <title>{}</title>\n    <link href=\"{url}\"/>\n    <id>{url}</id>\n    <updated>{date}T00:00:00Z</updated>\n",
-            crate::util::html::xml_escape(&page.title)
+            "  <entry>\n    <title>{}</title>\n    <link href=\"{url}\"/>\n    <id>{url}</id>\n    <updated>{}</updated>\n",
+            crate::util::html::xml_escape(&page.title),
+            date.rfc3339()
         ));
         if let Some(d) = &page.front.description {
             xml.push_str(&format!(

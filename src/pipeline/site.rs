@@ -398,6 +398,7 @@ fn render_markdown(
         cache.pages.clear();
         cache.key = key;
     }
+    // Keyed on everything the renderer reads of a page, which is what `Input` holds.
     let sources: Vec<u64> = course
         .pages
         .par_iter()

@@ -8,7 +8,7 @@ use tera::Context;
 
 use crate::links::LinkGraph;
 use crate::model::config::Config;
-use crate::model::{Course, NavNode, NavTarget, PageId, SectionId, UrlIndex};
+use crate::model::{Course, NavNode, NavTarget, PageDate, PageId, SectionId, UrlIndex};
 use crate::model::{RenderedPage, TocEntry};
 
 #[derive(Serialize)]
@@ -138,7 +138,7 @@ struct PageView<'a> {
     permalink: String,
     content: &'a str,
     toc: &'a [TocEntry],
-    date: Option<&'a str>,
+    date: Option<&'a PageDate>,
     updated: Option<&'a str>,
     weight: Option<i64>,
     draft: bool,
@@ -175,7 +175,7 @@ struct PageSummary<'a> {
     title: &'a str,
     url: &'a str,
     description: Option<&'a str>,
-    date: Option<&'a str>,
+    date: Option<&'a PageDate>,
 }
 
 #[derive(Serialize)]
@@ -211,7 +211,7 @@ impl<'a> PageInput<'a> {
             title: &page.title,
             url: &self.index.urls[p],
             description: page.front.description.as_deref(),
-            date: page.front.date.as_deref(),
+            date: page.front.date.as_ref(),
         }
     }
 
@@ -270,7 +270,7 @@ pub fn page_context(input: &PageInput, id: PageId) -> Context {
         ),
         content: &rendered.html,
         toc: &rendered.toc,
-        date: page.front.date.as_deref(),
+        date: page.front.date.as_ref(),
         updated: page.updated.as_deref(),
         weight: page.front.weight,
         draft: page.front.draft,

@@ -107,3 +107,119 @@ fn bom_and_crlf_are_accepted() {
     assert!(html.contains("<title>Windows file"), "{html}");
     assert!(html.contains("<em>text</em>"));
 }
+
+#[test]
+fn dates_in_every_form_courses_write() {
+    let site = Site::new();
+    site.file(
+        "syllabus.toml",
+        "title = \"Dates\"\nbase_url = \"https://example.org/\"\n",
+    )
+    .file("content/index.md", "# Home\n")
+    .file("content/a.md", "+++\ndate = 2025-01-31\n+++\n# A\n")
+    .file(
+        "content/b.md",
+        "+++\ndate = 2025-02-01T09:30:00+01:00\n+++\n# B\n",
+    )
+    .file(
+        "content/c.md",
+        "+++\ndate = 2025-02-02T10:00:00\n+++\n# C\n",
+    )
+    .file("content/d.md", "---\ndate: 2025-02-03\n---\n# D\n")
+    .file(
+        "content/e.md",
+        "---\ndate: 2025-02-04 21:59:43.10 -5\n---\n# E\n",
+    )
+    .file(
+        "content/f.md",
+        "---\ndate: \"2025-02-05T08:00:00Z\"\n---\n# F\n",
+    )
+    .file("content/g.md", "+++\ndate = \"2025-02-06\"\n+++\n# G\n");
+    site.build_ok();
+    let shown = [
+        ("a", "2025-01-31"),
+        ("b", "2025-02-01T09:30:00+01:00"),
+        ("c", "2025-02-02T10:00:00"),
+        ("d", "2025-02-03"),
+        ("e", "2025-02-04T21:59:43.1-05:00"),
+        ("f", "2025-02-05T08:00:00Z"),
+        ("g", "2025-02-06"),
+    ];
+    for (page, date) in shown {
+        let html = site.read(&format!("public/{page}/index.html"));
+        assert!(
+            html.contains(&format!("<time datetime=\"{date}\">{date}</time>")),
+            "{page}: {date}\n{html}"
+        );
+    }
+    let feed = site.read("public/atom.xml");
+    let updated: Vec<&str> = feed
+        .split("<updated>")
+        .skip(1)
+        .map(|s| s.split('<').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        updated,
+        [
+            "2025-02-06T00:00:00Z",
+            "2025-02-06T00:00:00Z",
+            "2025-02-05T08:00:00Z",
+            "2025-02-04T21:59:43-05:00",
+            "2025-02-03T00:00:00Z",
+            "2025-02-02T10:00:00Z",
+            "2025-02-01T09:30:00+01:00",
+            "2025-01-31T00:00:00Z",
+        ],
+        "{feed}"
+    );
+    assert!(
+        site.read("public/sitemap.xml")
+            .contains("<loc>https://example.org/e/</loc><lastmod>2025-02-04</lastmod>")
+    );
+}
+
+#[test]
+fn a_date_that_is_not_a_date_is_an_error_at_its_line() {
+    // Each once panicked (a byte index inside a character) or made an invalid atom.xml.
+    let cases = [
+        (
+            "+++\ntitle = \"T\"\ndate = \"2025-01-3é\"\n+++\n",
+            3,
+            "2025-01-3é",
+        ),
+        (
+            "+++\ndate = \"2025年1月31日です\"\n+++\n",
+            2,
+            "2025年1月31日です",
+        ),
+        ("+++\ndate = \"next week\"\n+++\n", 2, "next week"),
+        ("---\ntitle: T\n\ndate: 2025-02-30\n---\n", 4, "2025-02-30"),
+        ("---\ndate: 31/01/2025\n---\n", 2, "31/01/2025"),
+        ("+++\ndate = 10:30:00\n+++\n", 2, "10:30:00"),
+    ];
+    for (front, line, shown) in cases {
+        let site = Site::new();
+        site.file("content/index.md", "# Home\n")
+            .file("content/bad.md", &format!("{front}# Bad\n"));
+        let err = site.build().fails();
+        assert!(
+            err.contains(&format!(
+                "error: front matter `date` is not a date: `{shown}`"
+            )),
+            "{front}\n{err}"
+        );
+        assert!(
+            err.contains(&format!("--> content/bad.md:{line}:1")),
+            "{front}\n{err}"
+        );
+        assert!(err.contains("YYYY-MM-DD"), "{err}");
+        assert!(!site.exists("public/atom.xml"));
+    }
+    let site = Site::new();
+    site.file("content/index.md", "+++\ndate = 2025\n+++\n");
+    let err = site.build().fails();
+    assert!(
+        err.contains("front matter `date` must be a date such as 2025-01-31"),
+        "{err}"
+    );
+}

@@ -12,11 +12,15 @@ use crate::support::{Run, Site};
 /// Longest any case may run before it is killed and fails.
 const LIMIT: Duration = Duration::from_secs(60);
 
-/// A finished run with its peak resident memory (the wall time is printed).
+/// A finished run with its peak resident memory and the processor time it
+/// used (the wall time is printed only: it depends on what else runs).
 struct Timed {
     run: Run,
     /// Peak resident set size in MiB (sampled from /proc; 0 where there is none).
     peak_mib: u64,
+    /// User and system time of all its threads, sampled from /proc until it
+    /// ended (the last sampling interval is missing; zero where there is no /proc).
+    cpu: Duration,
 }
 
 /// `syllabus <args> --root <site>`, killed (and failed) after [`LIMIT`].
@@ -35,11 +39,13 @@ fn run_bounded(site: &Site, args: &[&str], what: &str) -> Timed {
         .expect("run syllabus");
     let start = Instant::now();
     let mut peak_kib = 0;
+    let mut cpu = Duration::ZERO;
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait") {
             break status;
         }
         peak_kib = peak_kib.max(peak_rss_kib(child.id()));
+        cpu = cpu.max(cpu_time(child.id()));
         if start.elapsed() > LIMIT {
             let _ = child.kill();
             let _ = child.wait();
@@ -57,11 +63,13 @@ fn run_bounded(site: &Site, args: &[&str], what: &str) -> Timed {
             stderr: read(&err_path),
         },
         peak_mib: peak_kib / 1024,
+        cpu,
     };
     eprintln!(
-        "{what}: exit {:?} in {:.2} s, peak memory {} MiB",
+        "{what}: exit {:?} in {:.2} s ({:.2} s of processor time), peak memory {} MiB",
         timed.run.code,
         elapsed.as_secs_f64(),
+        timed.cpu.as_secs_f64(),
         timed.peak_mib
     );
     assert!(
@@ -82,6 +90,27 @@ fn peak_rss_kib(pid: u32) -> u64 {
                 .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
         })
         .unwrap_or(0)
+}
+
+/// User plus system time of a running process, from `/proc/<pid>/stat`.
+fn cpu_time(pid: u32) -> Duration {
+    // Fields 14 and 15, counted after the command name, which may hold spaces.
+    // /proc counts them in USER_HZ ticks, 100 a second on every Linux ABI.
+    let ticks = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            let fields: Vec<u64> = s
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .skip(11)
+                .take(2)
+                .map(|f| f.parse().ok())
+                .collect::<Option<_>>()?;
+            Some(fields.iter().sum::<u64>())
+        })
+        .unwrap_or(0);
+    Duration::from_millis(ticks * 10)
 }
 
 fn build_ok(site: &Site, what: &str) -> Timed {
@@ -292,6 +321,57 @@ fn nesting_10000_deep() {
 }
 
 #[test]
+fn safe_mode_flattens_nesting_deeper_than_browsers_do() {
+    // The sanitiser's HTML parser walks its stack of open elements at every tag:
+    // 25,000 nested `<div>` took 3 s and 100,000 a minute, 0.05 s without safe mode.
+    let site = course();
+    let depth = 100_000;
+    site.file(
+        "content/divs.md",
+        &format!(
+            "# Divs\n\nText.\n\n{}deepest{}\n",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        ),
+    );
+    // Markdown's own nesting counts too on a page with raw HTML.
+    site.file(
+        "content/quotes.md",
+        &format!("# Quotes\n\n<b>raw</b>\n\n{}deepest\n", "> ".repeat(600)),
+    );
+    // So does a whole HTML document saved as `.md`.
+    site.file(
+        "content/doc.md",
+        &format!(
+            "<!doctype html>\n<html><body>\n{}deepest\n</body></html>\n",
+            "<span>".repeat(depth)
+        ),
+    );
+    let t = run_bounded(&site, &["build", "--safe"], "100,000-deep HTML, safe mode");
+    let out = t.run.all();
+    assert_eq!(t.run.code, Some(0), "{out}");
+    let warning = "warning: elements nested more than 512 deep are flattened";
+    assert_eq!(out.matches(warning).count(), 3, "{out}");
+    // The 513th `<div>`, in a line of them.
+    assert!(out.contains("--> content/divs.md:5:2561"), "{out}");
+    assert!(out.contains("--> content/quotes.md:5:"), "{out}");
+    assert!(out.contains("--> content/doc.md:3:"), "{out}");
+    for page in ["divs", "quotes", "doc"] {
+        let html = site.read(&format!("public/{page}/index.html"));
+        assert!(html.contains("deepest"), "{page}");
+    }
+    let divs = site.main_of("public/divs/index.html");
+    assert!(divs.matches("<div>").count() <= 512, "not flattened");
+    assert!(divs.matches("<div>").count() >= 500, "flattened too much");
+    assert!(
+        t.cpu < Duration::from_secs(20),
+        "{:?} of processor time",
+        t.cpu
+    );
+    assert!(t.peak_mib < 512, "{} MiB", t.peak_mib);
+}
+
+#[test]
 fn hundred_thousand_links_on_a_page() {
     let site = course();
     let mut target = String::from("# Target\n\n");
@@ -319,6 +399,100 @@ fn hundred_thousand_links_on_a_page() {
     let out = build_fails(&site, "100,000 links, one broken");
     assert!(out.contains("part-100"), "{out}");
     assert!(out.contains("content/links.md:10004:1"), "{out}");
+}
+
+#[test]
+fn a_table_of_six_megabytes_is_refused_at_its_position() {
+    // Each cell was about 300 bytes of memory: a 6 MB one-line table took 1.7 GB.
+    let site = course();
+    let cells = 1_000_000;
+    let table = format!(
+        "# Table\n\n{}|\n{}|\n{}|\n",
+        "|a".repeat(cells),
+        "|-".repeat(cells),
+        "|x".repeat(cells)
+    );
+    assert!(table.len() > 6_000_000);
+    site.file("content/table.md", &table);
+    let t = run_bounded(&site, &["build"], "6 MB table");
+    let out = t.run.fails();
+    assert!(
+        out.contains("error: the page has more markup than one page may: over 1,000,000"),
+        "{out}"
+    );
+    assert!(out.contains("--> content/table.md:3:"), "{out}");
+    assert!(out.contains("split it into several pages"), "{out}");
+    assert!(t.peak_mib < 128, "{} MiB", t.peak_mib);
+    assert!(t.cpu < Duration::from_secs(10), "{:?}", t.cpu);
+}
+
+#[test]
+fn dense_markup_up_to_the_limit_builds_in_bounded_memory() {
+    // The shapes with the most Markdown elements per byte, each just under the
+    // limit, one page per build: pulldown-cmark's tree and the event list are
+    // the page's cost, about 400 bytes per markup character in the worst case.
+    let shapes = [
+        ("lines", "a\n".repeat(999_000)),
+        (
+            "table rows",
+            format!("| a | b |\n|---|---|\n{}", "| a | b |\n".repeat(249_000)),
+        ),
+        ("emphasis", "*a* ".repeat(499_000)),
+    ];
+    for (what, body) in shapes {
+        let site = course();
+        site.file("content/dense.md", &format!("# Dense\n\n{body}END\n"));
+        let t = build_ok(&site, what);
+        assert!(
+            site.main_of("public/dense/index.html").contains("END"),
+            "{what}"
+        );
+        assert!(t.peak_mib < 512, "{what}: {} MiB", t.peak_mib);
+    }
+}
+
+#[test]
+fn a_section_of_4690_pages_grows_the_site_linearly() {
+    // Every page's sidebar listed every page of its section: 4,690 pages in one
+    // section made 2.6 GB of HTML in 91 s.
+    let site = course();
+    site.file("content/s/index.md", "# Session\n");
+    let pages = 4_690;
+    for i in 0..pages {
+        site.file(
+            &format!("content/s/p{i:04}.md"),
+            &format!("# Page {i}\n\nText.\n"),
+        );
+    }
+    let t = build_ok(&site, "4,690 pages in one section");
+    let public = site.path().join("public");
+    let (mut total, mut largest) = (0u64, (0u64, String::new()));
+    for entry in walkdir::WalkDir::new(&public) {
+        let entry = entry.expect("walk");
+        let rel = entry.path().strip_prefix(&public).expect("inside");
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if !rel.ends_with(".html") || rel == "s/index.html" {
+            // The section's own page lists its pages, once for the whole site.
+            continue;
+        }
+        let size = entry.metadata().expect("size").len();
+        total += size;
+        largest = largest.max((size, rel));
+    }
+    assert!(
+        largest.0 < 16 * 1024,
+        "{} is {} bytes",
+        largest.1,
+        largest.0
+    );
+    assert!(total < pages as u64 * 16 * 1024, "{total} bytes of pages");
+    let section = site.read("public/s/index.html").len();
+    assert!(
+        section < pages * 1024,
+        "the section page is {section} bytes"
+    );
+    assert!(t.peak_mib < 512, "{} MiB", t.peak_mib);
+    assert!(t.cpu < Duration::from_secs(40), "{:?}", t.cpu);
 }
 
 #[test]

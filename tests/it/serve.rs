@@ -395,27 +395,6 @@ fn serve_writes_what_build_writes_for_an_imported_mkdocs_course() {
     });
 }
 
-/// The render cache keys on every input of the Markdown renderer: a page whose
-/// body and lines stay the same but whose kind changes (`marp: true`) is
-/// rendered again.
-#[test]
-fn a_page_that_becomes_a_slide_deck_is_rendered_again() {
-    let site = Site::fixture("serve");
-    site.file(
-        "content/s1/deck.md",
-        "---\nmarp: false\n---\n# One\n\nFirst\n\n---\n\n# Two\n",
-    );
-    let server = Server::start(&site);
-    server.wait_for_text("/s1/deck/", "First");
-    assert!(!server.get("/s1/deck/").text().contains("class=\"slide\""));
-    site.file(
-        "content/s1/deck.md",
-        "---\nmarp: true\n---\n# One\n\nFirst\n\n---\n\n# Two\n",
-    );
-    server.wait_for_text("/s1/deck/", "class=\"slide\"");
-    assert_disk_matches(&server, &site);
-}
-
 #[test]
 fn edits_new_deleted_and_renamed_pages() {
     let site = Site::fixture("serve");
@@ -477,6 +456,28 @@ fn edits_new_deleted_and_renamed_pages() {
     server.wait_for_text("/s1/", "Saved atomically");
     assert_disk_matches(&server, &site);
     assert!(server.stdout().contains("Rebuilt in"), "{}", server.log());
+}
+
+#[test]
+fn a_page_that_becomes_a_slide_deck_is_rendered_again() {
+    // Only the page's kind changes: same body, same lines of front matter.
+    let site = Site::fixture("serve");
+    site.file(
+        "content/s1/deck.md",
+        "---\nmarp: false\n---\n# Deck\n\nFirst slide\n\n---\n\nSecond slide\n",
+    );
+    let server = Server::start(&site);
+    server.wait_for_text("/s1/deck/", "Second slide");
+    assert!(!server.get("/s1/deck/").text().contains("id=\"slide-2\""));
+    edit(&site, "content/s1/deck.md", "marp: false", "marp: true ");
+    server.wait_for_text("/s1/deck/", "id=\"slide-2\"");
+    edit(&site, "content/s1/deck.md", "marp: true ", "marp: false");
+    let plain = wait_for(CHANGE, || {
+        let text = server.get("/s1/deck/").text();
+        text.contains("Second slide") && !text.contains("id=\"slide-2\"")
+    });
+    assert!(plain, "still a slide deck:\n{}", server.log());
+    assert_disk_matches(&server, &site);
 }
 
 #[test]
@@ -690,7 +691,8 @@ fn traversal_requests_never_reach_files_outside_the_site() {
         "/..%c0%afsecret.txt".into(),
     ];
     for path in &paths {
-        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let request =
+            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
         let (status, answer) = server.raw(request.as_bytes());
         assert!(
             status == 400 || status == 404,
@@ -703,11 +705,13 @@ fn traversal_requests_never_reach_files_outside_the_site() {
             "{path} leaked the config"
         );
     }
-    let absolute = format!("GET http://x{secret} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let absolute = format!(
+        "GET http://127.0.0.1{secret} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    );
     let (status, answer) = server.raw(absolute.as_bytes());
     assert!(status == 400 || status == 404, "absolute-form: {status}");
     assert!(!answer.contains("TOP-SECRET"));
-    let nul = b"GET /index.html\x00 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    let nul = b"GET /index.html\x00 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     let (status, answer) = server.raw(nul);
     assert!(status == 400 || status == 0, "NUL byte: {status}");
     assert!(!answer.contains("TOP-SECRET"));
@@ -722,7 +726,8 @@ fn slow_and_oversized_requests_do_not_stall_others() {
     let stalled: Vec<TcpStream> = (0..50)
         .map(|_| {
             let mut s = TcpStream::connect(&address).expect("connect");
-            s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").expect("send");
+            s.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                .expect("send");
             s
         })
         .collect();
@@ -737,7 +742,7 @@ fn slow_and_oversized_requests_do_not_stall_others() {
     drop(stalled);
 
     let huge = format!(
-        "GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
         "a".repeat(64 * 1024)
     );
     let (status, _) = server.raw(huge.as_bytes());
@@ -745,9 +750,50 @@ fn slow_and_oversized_requests_do_not_stall_others() {
         status == 431 || status == 400,
         "oversized headers: {status}"
     );
-    let body = "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello";
+    let body =
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello";
     assert_eq!(server.raw(body.as_bytes()).0, 413);
     assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn requests_for_other_host_names_are_refused() {
+    // DNS rebinding: a page on attacker.example points its name at 127.0.0.1
+    // and reads the dev server as its own origin; the browser still sends its name.
+    let site = Site::fixture("serve");
+    let server = Server::start(&site);
+    server.wait_for_text("/", "Welcome");
+    let port = server.origin.rsplit(':').next().expect("port").to_string();
+    let get = |path: &str, host: Option<&str>| {
+        let host = host.map_or(String::new(), |h| format!("Host: {h}\r\n"));
+        server.raw(format!("GET {path} HTTP/1.1\r\n{host}Connection: close\r\n\r\n").as_bytes())
+    };
+    let refused = [
+        "attacker.example".to_string(),
+        format!("attacker.example:{port}"),
+        format!("127.0.0.1.nip.io:{port}"),
+        format!("localhost.attacker.example:{port}"),
+        format!("10.1.2.3:{port}"),
+    ];
+    for host in &refused {
+        for path in ["/", "/s1/", "/__syllabus/reload.js", "/nowhere/"] {
+            let (status, answer) = get(path, Some(host));
+            assert_eq!(status, 400, "{host} {path}:\n{answer}");
+            assert!(!answer.contains("Welcome"), "{host} {path} leaked the site");
+            assert!(answer.contains("localhost"), "{answer}");
+        }
+    }
+    assert_eq!(get("/", None).0, 400, "a request without Host");
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+        "localhost".to_string(),
+    ] {
+        let (status, answer) = get("/", Some(&host));
+        assert_eq!(status, 200, "{host}:\n{answer}");
+        assert!(answer.contains("Welcome"), "{host}");
+    }
 }
 
 #[test]

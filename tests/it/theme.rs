@@ -515,3 +515,91 @@ fn both_dark_palettes_are_the_same() {
     assert!(chosen.len() > 20, "{chosen:?}");
     assert_eq!(chosen, system);
 }
+
+/// The sidebar of `page`, from its `<nav>` to its end.
+fn sidebar_of(site: &Site, page: &str) -> String {
+    let html = site.read(page);
+    let start = html.find("<nav id=\"sy-sidebar\"").expect("a sidebar");
+    let end = start + html[start..].find("</nav>").expect("closed");
+    html[start..end].to_string()
+}
+
+#[test]
+fn a_long_section_shows_the_pages_around_the_current_one() {
+    // A large course (over 150 entries): one section of 200 pages and a
+    // subsection of 80. Each page lists 21 entries of a long branch, the
+    // current one in the middle, and links its section for the rest.
+    let site = Site::new();
+    site.file("content/index.md", "# Home\n");
+    site.file("content/s/index.md", "# Session\n");
+    for i in 0..200 {
+        site.file(&format!("content/s/p{i:03}.md"), &format!("# Page {i}\n"));
+    }
+    site.file("content/s/sub/index.md", "# Sub\n");
+    for i in 0..80 {
+        site.file(
+            &format!("content/s/sub/q{i:02}.md"),
+            &format!("# Leaf {i}\n"),
+        );
+    }
+    site.build_ok();
+    let shows = |nav: &str, url: &str| nav.contains(&format!("href=\"{url}\""));
+    let entries = |nav: &str| nav.matches("<li class=\"nav-item level-2").count();
+
+    let nav = sidebar_of(&site, "public/s/p100/index.html");
+    assert!(
+        nav.contains("<a class=\"nav-link\" href=\"/s/p100/\" aria-current=\"page\">"),
+        "{nav}"
+    );
+    assert!(shows(&nav, "/s/p090/") && shows(&nav, "/s/p110/"), "{nav}");
+    assert!(
+        !shows(&nav, "/s/p089/") && !shows(&nav, "/s/p111/"),
+        "{nav}"
+    );
+    assert!(
+        nav.contains("href=\"/s/\">90 earlier in Session</a>"),
+        "{nav}"
+    );
+    assert!(nav.contains("href=\"/s/\">90 more in Session</a>"), "{nav}");
+    assert_eq!(entries(&nav), 23, "21 pages and two links");
+
+    // At either end the window keeps its size.
+    let first = sidebar_of(&site, "public/s/p000/index.html");
+    assert!(shows(&first, "/s/p020/") && !shows(&first, "/s/p021/"));
+    assert!(!first.contains("earlier in"), "{first}");
+    assert!(first.contains(">180 more in Session<"), "{first}");
+    let section = sidebar_of(&site, "public/s/index.html");
+    assert!(shows(&section, "/s/p020/") && !shows(&section, "/s/p021/"));
+    let last = sidebar_of(&site, "public/s/p199/index.html");
+    assert!(
+        shows(&last, "/s/p180/") && shows(&last, "/s/sub/"),
+        "{last}"
+    );
+    assert!(last.contains(">180 earlier in Session<") && !last.contains("more in"));
+
+    // Three levels: a window of the subsection's pages inside the window of the section's.
+    let leaf = sidebar_of(&site, "public/s/sub/q40/index.html");
+    assert!(
+        shows(&leaf, "/s/sub/q30/") && shows(&leaf, "/s/sub/q50/"),
+        "{leaf}"
+    );
+    assert!(
+        !shows(&leaf, "/s/sub/q29/") && !shows(&leaf, "/s/sub/q51/"),
+        "{leaf}"
+    );
+    assert!(
+        leaf.contains("href=\"/s/sub/\">30 earlier in Sub</a>"),
+        "{leaf}"
+    );
+    assert!(
+        leaf.contains("href=\"/s/sub/\">29 more in Sub</a>"),
+        "{leaf}"
+    );
+    assert!(
+        shows(&leaf, "/s/p199/") && !shows(&leaf, "/s/p179/"),
+        "{leaf}"
+    );
+    // The section's own page still lists every page.
+    let listed = site.main_of("public/s/index.html");
+    assert!(listed.contains("href=\"/s/p000/\"") && listed.contains("href=\"/s/p199/\""));
+}

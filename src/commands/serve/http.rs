@@ -18,15 +18,18 @@ use axum::routing::get;
 use tokio::sync::watch;
 
 use super::files::{Entry, Snapshot, is_html};
+use super::host::{self, AllowedHosts};
 use super::reload;
 
-/// The dev server's routes over the published snapshots of the site.
-pub fn router(snapshots: watch::Receiver<Arc<Snapshot>>) -> Router {
+/// The dev server's routes over the published snapshots of the site, for
+/// requests that name a host the server answers to.
+pub fn router(snapshots: watch::Receiver<Arc<Snapshot>>, hosts: AllowedHosts) -> Router {
     Router::new()
         .route(reload::SCRIPT_PATH, get(reload::script))
         .route(reload::EVENTS_PATH, get(reload::events))
         .fallback(site_file)
         .with_state(snapshots)
+        .layer(axum::middleware::from_fn_with_state(hosts, host::check))
 }
 
 /// Where a request path leads.

@@ -5,6 +5,7 @@
 //!   site in memory ([`files`]).
 //! - [`watch`]: file events → [`watch::Change`] (pure), and the watcher.
 //! - [`http`] and [`server`]: requests → files of the site; the socket and its limits.
+//! - [`host`]: only requests for a local host name or this machine's address are answered.
 //! - [`reload`]: the live-reload script, its events, and the error overlay.
 //!
 //! The rebuild thread owns the site. After each rebuild it publishes an
@@ -12,6 +13,7 @@
 //! latest one, so they never see a half-updated site.
 
 mod files;
+mod host;
 mod http;
 mod rebuild;
 mod reload;
@@ -95,7 +97,7 @@ pub fn run(options: &ServeOptions) -> Result<()> {
     if options.open {
         open_browser(&url);
     }
-    let app = http::router(snapshots);
+    let app = http::router(snapshots, host::AllowedHosts::new(options.bind));
     runtime.block_on(server::serve(
         bound.listener,
         app,
