@@ -6,7 +6,8 @@
 //! - [`frontmatter`]: the body is a suffix of the page and its line offset is right;
 //! - [`markdown`]: link positions are inside the page; in safe mode no script,
 //!   event handler, `javascript:` URL or embedding element survives;
-//! - [`config`]: a parsed config has a usable base path.
+//! - [`config`]: a parsed config has a usable base path;
+//! - [`aliases`]: no alias of a small site replaces another of its files.
 
 use std::sync::LazyLock;
 
@@ -15,6 +16,9 @@ use syllabus::model::config::{Config, MarkdownConfig};
 use syllabus::load::frontmatter;
 use syllabus::diagnostics::Severity;
 use syllabus::markdown::{self, RenderContext};
+
+mod aliases;
+pub use aliases::aliases;
 
 #[path = "../../tests/support/unsafe_markup.rs"]
 mod oracle;

@@ -1,7 +1,7 @@
 //! Runs the fuzz targets without libFuzzer, on a stable toolchain.
 //!
 //! ```text
-//! drive <frontmatter|markdown|config> [--seconds N] [--seed S] [--record FILE]
+//! drive <frontmatter|markdown|config|aliases> [--seconds N] [--seed S] [--record FILE]
 //! drive <target> --replay FILE_OR_DIR...
 //! ```
 //!
@@ -23,6 +23,7 @@ fn target(name: &str) -> Option<Target> {
         "frontmatter" => Some(syllabus_fuzz::frontmatter),
         "markdown" => Some(syllabus_fuzz::markdown),
         "config" => Some(syllabus_fuzz::config),
+        "aliases" => Some(syllabus_fuzz::aliases),
         _ => None,
     }
 }
@@ -206,7 +207,7 @@ fn run_one(run: Target, name: &str, data: &[u8]) -> bool {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: drive <frontmatter|markdown|config> [--seconds N] [--seed S] [--record FILE] | --replay PATH...";
+    let usage = "usage: drive <frontmatter|markdown|config|aliases> [--seconds N] [--seed S] [--record FILE] | --replay PATH...";
     let Some(name) = args.first() else {
         eprintln!("{usage}");
         std::process::exit(2);
