@@ -13,8 +13,8 @@ use std::collections::HashSet;
 use std::path::{Component, Path};
 use std::sync::{LazyLock, Mutex};
 
-use syllabus::build::{BuildOptions, Site};
-use syllabus::site_files::{self, FIXED_FILES, MARKER};
+use syllabus::pipeline::{BuildOptions, Site};
+use syllabus::outputs::site_files::{self, FIXED_FILES, MARKER};
 use unicode_normalization::UnicodeNormalization;
 
 /// Pages whose names test the comparison: a section, a name with an accent
