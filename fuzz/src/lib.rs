@@ -6,10 +6,13 @@
 //! - [`frontmatter`]: the body is a suffix of the page and its line offset is right;
 //! - [`markdown`]: link positions are inside the page; in safe mode no script,
 //!   event handler, `javascript:` URL or embedding element survives;
+//! - [`math`]: one formula renders to MathML only (no HTML element, handler
+//!   or script URL) or is refused with a reason; the renderer never fails;
 //! - [`config`]: a parsed config has a usable base path;
 //! - [`aliases`]: no alias of a small site replaces another of its files.
 
-use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{LazyLock, Mutex};
 
 use syllabus::pipeline::{BuildOptions, Site};
 use syllabus::model::config::{Config, MarkdownConfig};
@@ -146,6 +149,74 @@ pub fn markdown(data: &[u8]) {
     }
 }
 
+/// How the `math` target's inputs ended, for the driver's summary: rendered,
+/// refused as invalid TeX, refused by a limit, unbalanced MathML, and a
+/// pulldown-latex panic that syllabus caught; the first inputs of the last
+/// two kinds are kept, with the kind.
+pub static MATH_OUTCOMES: [AtomicU64; 5] = [const { AtomicU64::new(0) }; 5];
+pub static MATH_KEPT: Mutex<Vec<(&str, Vec<u8>)>> = Mutex::new(Vec::new());
+
+fn keep(kind: &'static str, data: &[u8]) {
+    let mut kept = MATH_KEPT.lock().unwrap_or_else(|e| e.into_inner());
+    if kept.iter().filter(|(k, _)| *k == kind).count() < 10 {
+        kept.push((kind, data.to_vec()));
+    }
+}
+
+/// `markdown::render_formula` on one formula; the first byte picks display
+/// or inline, and safe or trusted mode. Fails when MathML carries anything
+/// but MathML, or markup outside the allowlist reached the renderer's output;
+/// a caught panic of pulldown-latex is counted, not failed (the formula is
+/// shown as written, with a warning).
+pub fn math(data: &[u8]) {
+    let Some((&flags, body)) = data.split_first() else {
+        return;
+    };
+    let tex = text(body);
+    let (display, safe) = (flags & 1 != 0, flags & 2 == 0);
+    let outcome = match markdown::render_formula(&tex, display, safe) {
+        Ok(html) => {
+            check_mathml(&html, safe);
+            0
+        }
+        Err(m) if m.contains("outside the MathML") => panic!("{m}"),
+        Err(m) if m.contains("renderer failed") => {
+            keep("caught", data);
+            4
+        }
+        Err(m) if m.contains("unbalanced") => {
+            keep("unbalanced", data);
+            3
+        }
+        Err(m) if m.starts_with("cannot") => 1,
+        Err(_) => 2,
+    };
+    MATH_OUTCOMES[outcome].fetch_add(1, Ordering::Relaxed);
+}
+
+fn check_mathml(html: &str, safe: bool) {
+    assert!(
+        html.starts_with("<math display=") && html.ends_with("</math>"),
+        "not one <math> element: {html}"
+    );
+    if let Some(problem) = unsafe_markup(html) {
+        panic!("math let through {problem}\n--- html ---\n{html}");
+    }
+    for tag in html.split('<').skip(1) {
+        let name = tag.trim_start_matches('/');
+        assert!(
+            name.starts_with('m')
+                || name.starts_with("semantics")
+                || name.starts_with("annotation"),
+            "not MathML: <{tag}\n--- html ---\n{html}"
+        );
+    }
+    assert!(
+        !safe || !html.contains(" style="),
+        "style kept in safe mode"
+    );
+}
+
 /// `Config::parse` on the text of a `syllabus.toml`.
 pub fn config(data: &[u8]) {
     let text = text(data);
@@ -181,6 +252,8 @@ mod tests {
     fn targets_run_on_samples() {
         frontmatter(b"+++\ntitle = \"x\"\n+++\nbody");
         markdown(b"\0# T\n[a](../index.md) <span>x</span>");
+        math(b"\0\\operatorname{<img src=x onerror=alert(1)>}");
+        math(b"\x03\\color{red}{x}");
         config(b"title = \"x\"\n[markdown]\nunsafe_html = false\n");
     }
 }

@@ -27,9 +27,28 @@ pub(super) enum Styles {
     Drop,
 }
 
+/// Why a formula's markup was not kept.
+#[derive(Debug, PartialEq)]
+pub(super) enum Rejected {
+    /// An element, attribute or construct outside the allowlist.
+    Markup(String),
+    /// Allowlisted elements, but not a tree: pulldown-latex left an element
+    /// unclosed or closed one twice (it does for some invalid TeX).
+    Unbalanced(String),
+}
+
+#[cfg(test)]
+impl Rejected {
+    fn what(&self) -> &str {
+        match self {
+            Rejected::Markup(w) | Rejected::Unbalanced(w) => w,
+        }
+    }
+}
+
 /// Writes the formula again with only allowlisted elements and attributes;
 /// `Err` names the first element, attribute or construct outside the list.
-pub(super) fn allowlisted(html: &str, styles: Styles) -> Result<String, String> {
+pub(super) fn allowlisted(html: &str, styles: Styles) -> Result<String, Rejected> {
     let mut w = Writer {
         src: html,
         i: 0,
@@ -42,7 +61,7 @@ pub(super) fn allowlisted(html: &str, styles: Styles) -> Result<String, String> 
         w.step()?;
     }
     if !w.root_done || !w.open.is_empty() {
-        return Err("unclosed elements".into());
+        return Err(Rejected::Unbalanced("unclosed elements".into()));
     }
     Ok(w.out)
 }
@@ -63,21 +82,23 @@ impl<'a> Writer<'a> {
         &self.src.as_bytes()[self.i..]
     }
 
-    fn step(&mut self) -> Result<(), String> {
+    fn step(&mut self) -> Result<(), Rejected> {
         let rest = self.rest();
         match rest {
             [b'<', c, ..] if c.is_ascii_alphabetic() => self.start_tag(),
             [b'<', b'/', c, ..] if c.is_ascii_alphabetic() => self.end_tag(),
             // Comments, CDATA, processing instructions and bogus comments.
-            [b'<', b'!' | b'?' | b'/', ..] => Err("a comment or markup declaration".into()),
+            [b'<', b'!' | b'?' | b'/', ..] => {
+                Err(Rejected::Markup("a comment or markup declaration".into()))
+            }
             _ => self.text(),
         }
     }
 
     /// One character of text (a character reference counts as one), escaped.
-    fn text(&mut self) -> Result<(), String> {
+    fn text(&mut self) -> Result<(), Rejected> {
         if self.open.is_empty() {
-            return Err("text outside <math>".into());
+            return Err(Rejected::Markup("text outside <math>".into()));
         }
         let rest = &self.src[self.i..];
         let (c, len) = match rest.as_bytes()[0] {
@@ -99,7 +120,7 @@ impl<'a> Writer<'a> {
     }
 
     /// A name of ASCII lower-case letters, as pulldown-latex writes them.
-    fn name(&mut self) -> Result<&'a str, String> {
+    fn name(&mut self) -> Result<&'a str, Rejected> {
         let rest = self.rest();
         let len = rest
             .iter()
@@ -107,7 +128,10 @@ impl<'a> Writer<'a> {
             .count();
         let name = &self.src[self.i..self.i + len];
         if name.is_empty() || !name.bytes().all(|c| c.is_ascii_lowercase() || c == b'-') {
-            return Err(format!("the name `{}`", name.escape_debug()));
+            return Err(Rejected::Markup(format!(
+                "the name `{}`",
+                name.escape_debug()
+            )));
         }
         self.i += len;
         Ok(name)
@@ -119,14 +143,14 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn start_tag(&mut self) -> Result<(), String> {
+    fn start_tag(&mut self) -> Result<(), Rejected> {
         self.i += 1;
         let name = self.name()?;
         let allowed = MATHML_TAGS.contains(&name)
             && (name == "math") == self.open.is_empty()
             && !self.root_done;
         if !allowed {
-            return Err(format!("<{name}>"));
+            return Err(Rejected::Markup(format!("<{name}>")));
         }
         self.out.push('<');
         self.out.push_str(name);
@@ -147,12 +171,14 @@ impl<'a> Writer<'a> {
                     self.out.push('>');
                     return self.closed();
                 }
-                [] => return Err(format!("an unfinished <{name}> tag")),
+                [] => return Err(Rejected::Markup(format!("an unfinished <{name}> tag"))),
                 _ => {}
             }
             let (attribute, value) = self.attribute(name)?;
             if seen.contains(&attribute) {
-                return Err(format!("a repeated `{attribute}` on <{name}>"));
+                return Err(Rejected::Markup(format!(
+                    "a repeated `{attribute}` on <{name}>"
+                )));
             }
             seen.push(attribute);
             if attribute == "style" && self.styles == Styles::Drop {
@@ -167,40 +193,40 @@ impl<'a> Writer<'a> {
     }
 
     /// One `name="value"` pair, checked against the allowlist.
-    fn attribute(&mut self, element: &str) -> Result<(&'a str, &'a str), String> {
+    fn attribute(&mut self, element: &str) -> Result<(&'a str, &'a str), Rejected> {
         let attribute = self.name()?;
         if !self.rest().starts_with(b"=\"") {
-            return Err(format!(
+            return Err(Rejected::Markup(format!(
                 "`{attribute}` without a quoted value on <{element}>"
-            ));
+            )));
         }
         self.i += 2;
-        let len = self
-            .rest()
-            .iter()
-            .position(|c| *c == b'"')
-            .ok_or_else(|| format!("an unfinished `{attribute}` on <{element}>"))?;
+        let len = self.rest().iter().position(|c| *c == b'"').ok_or_else(|| {
+            Rejected::Markup(format!("an unfinished `{attribute}` on <{element}>"))
+        })?;
         let value = &self.src[self.i..self.i + len];
         self.i += len + 1;
         if !attribute_allowed(element, attribute, value) {
-            return Err(format!(
+            return Err(Rejected::Markup(format!(
                 "`{attribute}=\"{}\"` on <{element}>",
                 value.escape_debug()
-            ));
+            )));
         }
         Ok((attribute, value))
     }
 
-    fn end_tag(&mut self) -> Result<(), String> {
+    fn end_tag(&mut self) -> Result<(), Rejected> {
         self.i += 2;
         let name = self.name()?;
         self.skip_space();
         if !self.rest().starts_with(b">") {
-            return Err(format!("an unfinished </{name}> tag"));
+            return Err(Rejected::Markup(format!("an unfinished </{name}> tag")));
         }
         self.i += 1;
         if self.open.last() != Some(&name) {
-            return Err(format!("</{name}> that closes nothing open"));
+            return Err(Rejected::Unbalanced(format!(
+                "</{name}> that closes nothing open"
+            )));
         }
         self.open.pop();
         self.out.push_str("</");
@@ -210,7 +236,7 @@ impl<'a> Writer<'a> {
     }
 
     /// After an element closed: closing the root ends the formula.
-    fn closed(&mut self) -> Result<(), String> {
+    fn closed(&mut self) -> Result<(), Rejected> {
         if self.open.is_empty() {
             self.root_done = true;
         }
@@ -261,7 +287,7 @@ fn char_reference(text: &str) -> Option<(char, usize)> {
 mod tests {
     use super::*;
 
-    fn keep(html: &str) -> Result<String, String> {
+    fn keep(html: &str) -> Result<String, Rejected> {
         allowlisted(html, Styles::Keep)
     }
 
@@ -356,7 +382,7 @@ mod tests {
         for (html, want) in cases {
             match keep(html) {
                 Ok(out) => panic!("{html} was kept as {out}"),
-                Err(e) => assert!(e.contains(want), "{html}: {e}"),
+                Err(e) => assert!(e.what().contains(want), "{html}: {e:?}"),
             }
         }
     }

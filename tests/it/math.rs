@@ -306,3 +306,32 @@ fn long_chains_of_commands_render() {
     );
     assert!(m.cpu < Duration::from_secs(10), "{:?} of CPU", m.cpu);
 }
+
+#[test]
+fn renderer_panics_become_warnings() {
+    let site = Site::new();
+    site.file("syllabus.toml", "title = \"M\"\n[markdown]\nmath = true\n");
+    site.file(
+        "content/index.md",
+        "# M\n\nA length then a no-break space: $\\kern1em\u{A0}x$\n\n$\\char\u{E9}$\n\n$$\\begin{array}{c|l} a & b \\\\ ^x & c \\end{array}$$\n\n$\\tbinom\\def\\a#1{#1}\\min$\n",
+    );
+    let run = site.build_ok();
+    let out = run.all();
+    assert!(!out.contains("panicked"), "{out}");
+    for (at, what) in [
+        ("content/index.md:5:1", "take a number"),
+        ("content/index.md:7:1", "the math renderer failed"),
+        ("content/index.md:9:1", "unbalanced MathML"),
+    ] {
+        let line = out
+            .lines()
+            .position(|l| l.contains(at))
+            .unwrap_or_else(|| panic!("{at}: {out}"));
+        assert!(
+            out.lines().nth(line - 1).is_some_and(|l| l.contains(what)),
+            "{at}: {what}\n{out}"
+        );
+    }
+    let main = site.main_of("public/index.html");
+    assert!(main.contains("<mspace width=\"1em\"></mspace>"), "{main}");
+}

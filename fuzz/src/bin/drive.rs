@@ -1,7 +1,7 @@
 //! Runs the fuzz targets without libFuzzer, on a stable toolchain.
 //!
 //! ```text
-//! drive <frontmatter|markdown|config|aliases> [--seconds N] [--seed S] [--record FILE]
+//! drive <frontmatter|markdown|math|config|aliases> [--seconds N] [--seed S] [--record FILE]
 //! drive <target> --replay FILE_OR_DIR...
 //! ```
 //!
@@ -22,6 +22,7 @@ fn target(name: &str) -> Option<Target> {
     match name {
         "frontmatter" => Some(syllabus_fuzz::frontmatter),
         "markdown" => Some(syllabus_fuzz::markdown),
+        "math" => Some(syllabus_fuzz::math),
         "config" => Some(syllabus_fuzz::config),
         "aliases" => Some(syllabus_fuzz::aliases),
         _ => None,
@@ -207,7 +208,7 @@ fn run_one(run: Target, name: &str, data: &[u8]) -> bool {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: drive <frontmatter|markdown|config|aliases> [--seconds N] [--seed S] [--record FILE] | --replay PATH...";
+    let usage = "usage: drive <frontmatter|markdown|math|config|aliases> [--seconds N] [--seed S] [--record FILE] | --replay PATH...";
     let Some(name) = args.first() else {
         eprintln!("{usage}");
         std::process::exit(2);
@@ -271,4 +272,31 @@ fn main() {
         bytes / 1_000_000,
         start.elapsed().as_secs_f64()
     );
+    if name == "math" {
+        math_summary();
+    }
+}
+
+/// How the math inputs ended; the first inputs on which pulldown-latex panicked
+/// (caught by syllabus) or wrote unbalanced MathML are saved as
+/// `artifacts/math/caught-<hash>` and `unbalanced-<hash>`.
+fn math_summary() {
+    let n: Vec<u64> = syllabus_fuzz::MATH_OUTCOMES
+        .iter()
+        .map(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+        .collect();
+    println!(
+        "math: {} rendered, {} invalid TeX, {} over a limit, {} unbalanced, {} caught renderer panics",
+        n[0], n[1], n[2], n[3], n[4]
+    );
+    let kept = syllabus_fuzz::MATH_KEPT
+        .lock()
+        .map(|k| k.clone())
+        .unwrap_or_default();
+    for (kind, data) in kept {
+        println!(
+            "{kind}: input saved to {}",
+            save(kind, "math", &data).display()
+        );
+    }
 }

@@ -11,40 +11,32 @@
 //! Bounded: nesting costs pulldown-latex time that grows with the square of
 //! the depth, and a chain of commands whose argument is another command
 //! (`\sqrt\sqrt\sqrt…`) recurses once per command, so a few hundred of them
-//! overflow a thread's stack. [`to_mathml`] measures the formula first,
-//! refuses nesting deeper than [`MAX_DEPTH`], runs long formulas on a thread
-//! with a stack sized for their length, and stops a formula whose macros
-//! expand to more than a bounded number of parts.
+//! overflow a thread's stack. [`to_mathml`] measures the formula first
+//! ([`input`]), refuses nesting deeper than [`MAX_DEPTH`], runs long formulas
+//! on a thread with a stack sized for their length, and stops a formula whose
+//! macros expand to more than a bounded number of parts.
+//!
+//! Guarded: input that made pulldown-latex panic (found by fuzzing) is read
+//! differently or refused before it runs ([`input`]), and a panic that still
+//! happens is caught: the formula is shown as written, with a warning.
+
+mod input;
 
 use pulldown_latex::event::{Content, Event};
 use pulldown_latex::{Parser, RenderConfig, Storage, config::DisplayMode, push_mathml};
 
+use input::{shape, unreadable_number, wide_spaces_as_spaces};
+
 /// Groups (`{…}`, `\left…\right`, `\begin…\end`) nested deeper than this are refused.
 /// TeX itself allows 255; no formula of a course needs a tenth of that.
 pub const MAX_DEPTH: usize = 100;
-/// The most commands a formula may have (macros multiply them, see [`Shape::levels`]).
+/// The most commands a formula may have (macros multiply them, see [`input::Shape::levels`]).
 pub const MAX_COMMANDS: usize = 8192;
 /// Formulas with at most this many nested calls render on the caller's thread.
 const INLINE_LEVELS: usize = 32;
 /// Stack each nested call may take: about 15 KiB in a debug build, twice that to be safe.
 const STACK_PER_LEVEL: usize = 32 * 1024;
 const STACK_BASE: usize = 1024 * 1024;
-/// Expansions pulldown-latex allows per formula (its `MAX_EXPANSION_DEPTH`).
-const MAX_EXPANSIONS: usize = 64;
-/// Commands that define macros, whose expansion can multiply a formula's commands.
-const DEFINITIONS: &[&str] = &[
-    "def",
-    "gdef",
-    "edef",
-    "xdef",
-    "let",
-    "futurelet",
-    "newcommand",
-    "renewcommand",
-    "providecommand",
-    "DeclareMathOperator",
-];
-
 /// Why a formula was not rendered; the caller shows its TeX as written.
 #[derive(Debug, PartialEq)]
 pub struct Refused {
@@ -52,74 +44,19 @@ pub struct Refused {
     pub help: &'static str,
 }
 
-/// What [`to_mathml`] needs to know before running pulldown-latex.
-#[derive(Debug, Default, PartialEq)]
-pub struct Shape {
-    /// Deepest nesting of groups.
-    pub depth: usize,
-    /// Control sequences and comments: each may be one level of pulldown-latex's recursion.
-    pub commands: usize,
-    /// Whether the formula defines macros.
-    pub defines: bool,
-}
-
-impl Shape {
-    /// An upper bound on pulldown-latex's recursion depth: one level per
-    /// command, and each of the at most [`MAX_EXPANSIONS`] macro expansions
-    /// may bring all of them again.
-    pub fn levels(&self) -> usize {
-        if self.defines {
-            self.commands.saturating_mul(MAX_EXPANSIONS + 1)
-        } else {
-            self.commands
-        }
-    }
-}
-
-/// Measures a formula in one pass, without parsing it.
-pub fn shape(tex: &str) -> Shape {
-    let b = tex.as_bytes();
-    let (mut shape, mut depth, mut i) = (Shape::default(), 0usize, 0);
-    while i < b.len() {
-        match b[i] {
-            b'\\' => {
-                shape.commands += 1;
-                let len = b[i + 1..]
-                    .iter()
-                    .take_while(|c| c.is_ascii_alphabetic())
-                    .count();
-                let name = &tex[i + 1..i + 1 + len];
-                match name {
-                    "left" | "begin" => depth += 1,
-                    "right" | "end" => depth = depth.saturating_sub(1),
-                    _ if DEFINITIONS.contains(&name) => shape.defines = true,
-                    _ => {}
-                }
-                // `\{`, `\}` and `\\` are one symbol each, not a group.
-                i += 1 + len.max(1);
-            }
-            b'%' => {
-                shape.commands += 1;
-                i += 1;
-            }
-            b'{' => {
-                depth += 1;
-                i += 1;
-            }
-            b'}' => {
-                depth = depth.saturating_sub(1);
-                i += 1;
-            }
-            _ => i += 1,
-        }
-        shape.depth = shape.depth.max(depth);
-    }
-    shape
-}
-
 /// Renders one formula to MathML (not yet allowlisted: see [`super::mathml`]).
 pub fn to_mathml(tex: &str, display: bool) -> Result<String, Refused> {
+    let source = tex;
+    let tex = &wide_spaces_as_spaces(tex);
     let shape = shape(tex);
+    if unreadable_number(tex, &shape) {
+        return Err(Refused {
+            message:
+                "cannot render math: `\\char` and `alignat` take a number (ASCII digits, at most 8)"
+                    .into(),
+            help: "check the LaTeX; it is shown as written",
+        });
+    }
     if shape.depth > MAX_DEPTH {
         return Err(Refused {
             message: format!(
@@ -140,12 +77,13 @@ pub fn to_mathml(tex: &str, display: bool) -> Result<String, Refused> {
             help: "the formula is shown as written; split it into several formulas",
         });
     }
+    quiet_renderer_panics();
     let failed = || Refused {
         message: "the math renderer failed on this formula".into(),
         help: "it is shown as written; please report the formula to syllabus",
     };
     if levels <= INLINE_LEVELS {
-        let run = std::panic::AssertUnwindSafe(|| render(tex, display, max_events(tex)));
+        let run = std::panic::AssertUnwindSafe(|| render(tex, source, display, max_events(tex)));
         return std::panic::catch_unwind(run).unwrap_or_else(|_| Err(failed()));
     }
     // A thread of its own, with a stack for the formula's length; the memory
@@ -155,7 +93,7 @@ pub fn to_mathml(tex: &str, display: bool) -> Result<String, Refused> {
         let spawned = std::thread::Builder::new()
             .name("math".into())
             .stack_size(stack)
-            .spawn_scoped(scope, || render(tex, display, max_events(tex)));
+            .spawn_scoped(scope, || render(tex, source, display, max_events(tex)));
         match spawned {
             Ok(handle) => handle.join().unwrap_or_else(|_| Err(failed())),
             Err(e) => Err(Refused {
@@ -166,6 +104,26 @@ pub fn to_mathml(tex: &str, display: bool) -> Result<String, Refused> {
     })
 }
 
+/// pulldown-latex panics on some invalid TeX (an index out of bounds when an
+/// `array` row has more cells than columns, found by fuzzing). [`to_mathml`]
+/// catches the panic and the formula is shown as written, with a warning; this
+/// keeps the panic's own message off the terminal, where it would read as
+/// syllabus crashing. Panics anywhere else are reported as before.
+fn quiet_renderer_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let in_renderer = info
+                .location()
+                .is_some_and(|l| l.file().contains("pulldown-latex"));
+            if !in_renderer {
+                previous(info);
+            }
+        }));
+    });
+}
+
 /// The most parser events a formula may produce: generous for its length.
 /// pulldown-latex's own limit on macro expansions (64 per formula) keeps
 /// formulas below it today; this bounds the work if that ever changes.
@@ -173,7 +131,8 @@ fn max_events(tex: &str) -> usize {
     4096 + 64 * tex.len()
 }
 
-fn render(tex: &str, display: bool, cap: usize) -> Result<String, Refused> {
+/// Renders `tex`; the annotation keeps the formula as written, `source`.
+fn render(tex: &str, source: &str, display: bool, cap: usize) -> Result<String, Refused> {
     let storage = Storage::new();
     let mut events = Vec::new();
     for event in Parser::new(tex, &storage) {
@@ -208,7 +167,7 @@ fn render(tex: &str, display: bool, cap: usize) -> Result<String, Refused> {
         e => Ok(e),
     });
     // pulldown-latex writes the annotation as it is too: `$a<b$` would break the page.
-    let annotation = escape(tex);
+    let annotation = escape(source);
     let config = RenderConfig {
         display_mode: if display {
             DisplayMode::Block
@@ -269,19 +228,6 @@ mod tests {
     }
 
     #[test]
-    fn shapes() {
-        let s = shape("\\frac{a}{\\sqrt{b}} \\{ \\} \\\\ x % c");
-        assert_eq!((s.depth, s.commands, s.defines), (2, 6, false));
-        let s = shape("\\left( \\begin{matrix} a \\end{matrix} \\right)");
-        assert_eq!(s.depth, 3);
-        let s = shape("}}}{\\newcommand\\x{y}");
-        assert_eq!((s.depth, s.defines), (2, true));
-        assert_eq!(s.levels(), 2 * 65);
-        let s = shape("\\é\\");
-        assert_eq!(s.commands, 2);
-    }
-
-    #[test]
     fn deep_nesting_is_refused_quickly() {
         let n = 100_000;
         let tex = "{".repeat(n) + "x" + &"}".repeat(n);
@@ -310,8 +256,46 @@ mod tests {
         let err = to_mathml(&tex, false).unwrap_err();
         assert!(err.message.contains("macro expansion"), "{err:?}");
         // Should that change, the number of parts is capped too.
-        let err = render("\\def\\a{xxxx}\\a\\a", false, 5).unwrap_err();
+        let err = render("\\def\\a{xxxx}\\a\\a", "", false, 5).unwrap_err();
         assert!(err.message.contains("more than 5 parts"), "{err:?}");
-        assert!(render("\\def\\a{xxxx}\\a\\a", false, 8).is_ok());
+        assert!(render("\\def\\a{xxxx}\\a\\a", "", false, 8).is_ok());
+    }
+
+    #[test]
+    fn inputs_that_made_pulldown_latex_panic_are_refused_or_read() {
+        // A no-break or ideographic space after a number or a length.
+        for tex in [
+            "\\char65\u{A0}x",
+            "\\kern1em\u{A0}x",
+            "x\\mkern3mu\u{3000}y",
+            "\\char\"41\u{A0}",
+        ] {
+            assert!(to_mathml(tex, false).is_ok(), "{tex}");
+        }
+        // A number that is not one.
+        for tex in [
+            "\\charé",
+            "\\char \u{FFFD}x",
+            "\\char99999999999999999999",
+            "\\char\"FFFFFFFFFFFFFFFFFFFF",
+            "\\begin{alignat}{é}a&b\\end{alignat}",
+            "\\begin {alignedat} {99999999999999999999}a\\end{alignedat}",
+            "\\def\\c{\\char}\\c é",
+        ] {
+            let err = to_mathml(tex, false).unwrap_err();
+            assert!(err.message.contains("take a number"), "{tex}: {err:?}");
+        }
+        assert!(
+            to_mathml("\\char65 \\charfoo é", false).is_err_and(|e| e.message.contains("unknown"))
+        );
+        assert!(to_mathml("\\begin{alignat}{2}a&b&c&d\\end{alignat} é", true).is_ok());
+    }
+
+    #[test]
+    fn renderer_panics_are_caught() {
+        // A script at the start of a cell, then more cells than columns.
+        let tex = "\\begin{array}{c|l} a & b \\\\ ^x & c \\end{array}";
+        let err = to_mathml(tex, true).unwrap_err();
+        assert!(err.message.contains("renderer failed"), "{err:?}");
     }
 }
