@@ -19,19 +19,6 @@ pub const MAX_MARKUP: usize = 1_000_000;
 /// of bare URLs and addresses, which become links.
 const MARKUP: &[u8] = b"\n|*_~`[]!<>&\\${:@./-+)";
 
-/// `n` with thousands separators, as messages print counts.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// At most how many events pulldown-cmark makes of `text` (four for each
 /// markup character or line: `- - x` opens and closes a list and an item per
 /// `-`), to reserve room for them once. Reserved memory that is never written
@@ -78,13 +65,5 @@ mod tests {
         assert_eq!(over("é|日|", 1), Some(6));
         assert_eq!(over(&"| a ".repeat(10), 9), Some(36));
         assert_eq!(over("> > - 1. x", 3), Some(7));
-    }
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_000), "1,000");
-        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 }

@@ -257,7 +257,7 @@ pub fn render_input(page: MarkdownInput, ctx: &RenderContext) -> RenderedPage {
 fn too_much_markup(source: &Source, offset: usize) -> RenderedPage {
     let message = format!(
         "the page has more markup than one page may: over {} table cells, emphasis marks, links, tags and lines",
-        limits::thousands(limits::MAX_MARKUP)
+        crate::diagnostics::thousands(limits::MAX_MARKUP as u64)
     );
     let help = "split it into several pages, or publish large data as a file next to the page (a `.csv`) and link to it";
     RenderedPage {

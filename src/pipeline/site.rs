@@ -415,7 +415,8 @@ fn render_markdown(
             _ => None,
         })
         .collect();
-    cache.pages.clear();
+    // A new map, not `clear()`: that keeps the room of the largest site seen.
+    cache.pages = HashMap::new();
     let rendered = reused
         .into_par_iter()
         .zip(course.pages.par_iter())

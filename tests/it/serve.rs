@@ -796,6 +796,97 @@ fn requests_for_other_host_names_are_refused() {
     }
 }
 
+/// `VmRSS` and `VmHWM` (resident and peak resident memory) of a process, in MiB.
+fn memory_mib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            .map_or(0, |kib| kib / 1024)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// Waits until the server has printed nothing new for two seconds.
+fn wait_until_quiet(server: &Server) {
+    let mut seen = server.log();
+    let mut since = Instant::now();
+    while since.elapsed() < Duration::from_secs(2) {
+        std::thread::sleep(Duration::from_millis(100));
+        let now = server.log();
+        if now != seen {
+            seen = now;
+            since = Instant::now();
+        }
+    }
+}
+
+#[test]
+fn memory_returns_to_its_baseline_after_a_large_edit_is_undone() {
+    // Adding 4,690 pages to a section and deleting them left `serve` holding
+    // gigabytes; here 3,000 pages come and go in one move each.
+    let site = Site::fixture("serve");
+    let server = Server::start(&site);
+    server.wait_for_text("/", "Welcome");
+    let pid = server.child.id();
+    if !Path::new(&format!("/proc/{pid}/status")).exists() {
+        eprintln!("skipped: no /proc to read the server's memory from");
+        assert!(std::env::var("CI").is_err(), "CI must have /proc");
+        return;
+    }
+    let resident = |pid| {
+        // The least of a few samples: a request or a timer may allocate briefly.
+        (0..10)
+            .map(|_| {
+                std::thread::sleep(Duration::from_millis(100));
+                memory_mib(pid).0
+            })
+            .min()
+            .unwrap_or(0)
+    };
+    wait_until_quiet(&server);
+    let baseline = resident(pid);
+    let big = site.path().join(".big");
+    std::fs::create_dir_all(&big).expect("mkdir");
+    std::fs::write(big.join("index.md"), "# Big\n").expect("write");
+    for i in 0..3_000 {
+        let text = format!("# Page {i}\n\nSome text with a [link](../index.md).\n");
+        std::fs::write(big.join(format!("p{i:04}.md")), text).expect("write");
+    }
+    std::fs::rename(&big, site.path().join("content/big")).expect("move in");
+    let slow = Duration::from_secs(180);
+    assert!(
+        wait_for(slow, || server.get("/big/p2999/").status == 200),
+        "the pages never came:\n{}",
+        server.log()
+    );
+    wait_until_quiet(&server);
+    let (_, peak) = memory_mib(pid);
+    assert!(
+        peak > baseline + 40,
+        "the edit was not large: {baseline} → {peak} MiB"
+    );
+    std::fs::rename(site.path().join("content/big"), &big).expect("move out");
+    assert!(
+        wait_for(slow, || server.get("/big/p0000/").status == 404),
+        "the pages never went:\n{}",
+        server.log()
+    );
+    wait_until_quiet(&server);
+    let after = resident(pid);
+    eprintln!("serve memory: {baseline} MiB, peak {peak} MiB, {after} MiB after the undo");
+    // Back to the baseline, give or take the allocator's granularity: at most a
+    // quarter of what the edit took stays (it kept nine tenths).
+    let kept = after.saturating_sub(baseline);
+    assert!(
+        kept <= 16.max((peak - baseline) / 4),
+        "{after} MiB after the undo, {baseline} MiB before (peak {peak} MiB)"
+    );
+    assert_eq!(server.get("/").status, 200);
+}
+
 #[test]
 fn an_open_page_reloads_itself_after_an_edit() {
     let Some(browser) = Browser::start() else {

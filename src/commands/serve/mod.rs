@@ -71,6 +71,7 @@ pub fn run(options: &ServeOptions) -> Result<()> {
     if let Some(rest) = rebuilder.finish() {
         publisher.publish_site_wide(rest);
     }
+    release_freed_memory();
     if failed && !options.watch {
         bail!("nothing to serve: the site has errors (with `--watch`, serve waits for a fix)");
     }
@@ -163,7 +164,24 @@ fn watch_loop(
         if let Some(rest) = rebuilder.finish() {
             publisher.publish_site_wide(rest);
         }
+        release_freed_memory();
     }
+}
+
+/// Gives the memory a rebuild freed back to the system. The allocator keeps
+/// freed pages for reuse, each thread its own; after a large edit is undone
+/// the server would hold them while it idles (108 MB more than before adding
+/// and removing 4,690 pages). Every thread of the pool that rendered pages
+/// collects its own.
+fn release_freed_memory() {
+    #[allow(unsafe_code)] // an FFI call: mimalloc has no safe wrapper for it
+    fn collect() {
+        // SAFETY: mi_collect only returns the calling thread's free pages (and
+        // abandoned ones) to the system; it touches no live allocation.
+        unsafe { libmimalloc_sys::mi_collect(true) }
+    }
+    rayon::broadcast(|_| collect());
+    collect();
 }
 
 /// Reports each rebuild in the terminal and publishes its snapshot.

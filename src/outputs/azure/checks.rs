@@ -255,18 +255,7 @@ fn error(message: impl Into<String>, help: impl Into<String>) -> Diagnostic {
     Diagnostic::error(FILE_NAME, message).with_help(help)
 }
 
-/// `15321` → `15,321`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::diagnostics::thousands;
 
 #[cfg(test)]
 mod tests {
@@ -311,14 +300,6 @@ mod tests {
         ] {
             assert!(!valid_role(bad), "{bad}");
         }
-    }
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(15_000), "15,000");
-        assert_eq!(thousands(250_000_000), "250,000,000");
     }
 
     #[test]
