@@ -8,6 +8,7 @@ use walkdir::WalkDir;
 
 use super::frontmatter;
 use super::order;
+use super::titles;
 use crate::diagnostics::{self, Diagnostic};
 use crate::model::{Course, Page, PageKind, Section, SectionId};
 
@@ -264,7 +265,7 @@ fn read_page(
                     "it is published with its file name as title; add content or delete it",
                 ));
             }
-            fallback_title(rel, is_index)
+            titles::from_path(rel, is_index)
         }
     };
     let page = Page {
@@ -305,17 +306,6 @@ pub fn html_title(html: &str) -> Option<String> {
         .collect::<Vec<_>>()
         .join(" ");
     (!title.is_empty()).then_some(title)
-}
-
-fn fallback_title(rel: &str, is_index: bool) -> String {
-    let mut parts = rel.rsplit('/');
-    let name = parts.next().unwrap_or(rel);
-    let name = if is_index {
-        parts.next().unwrap_or("Home")
-    } else {
-        &name[..name.len() - 3]
-    };
-    name.to_string()
 }
 
 /// The text of the first `# ` heading outside code fences, with inline markup stripped.
@@ -469,6 +459,7 @@ fn ensure_section(
     let id = course.sections.len();
     course.sections.push(Section {
         dir: dir.to_string(),
+        label: titles::readable(file_name(dir)),
         parent: Some(parent),
         ..Section::default()
     });
