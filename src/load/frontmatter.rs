@@ -16,6 +16,7 @@ const KNOWN: &[&str] = &[
     "draft",
     "aliases",
     "template",
+    "overview",
     "extra",
 ];
 /// Keys other tools put in front matter that we accept silently.
@@ -260,12 +261,14 @@ fn typed(
             ("template", Value::String(s)) => fm.template = Some(s),
             ("extra", Value::Object(m)) => fm.extra = m,
             ("marp", Value::Bool(b)) => fm.marp = b,
+            ("overview", Value::Bool(b)) => fm.overview = b,
             (_, Value::Null) => {}
             ("title" | "description" | "date" | "template", _) => {
                 return Err(wrong(&key, "a string"));
             }
             ("weight", _) => return Err(wrong("weight", "a whole number")),
             ("draft", _) => return Err(wrong("draft", "true or false")),
+            ("overview", _) => return Err(wrong("overview", "true or false")),
             ("aliases", _) => {
                 return Err(wrong(
                     "aliases",

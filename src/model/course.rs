@@ -119,6 +119,9 @@ pub struct FrontMatter {
     pub template: Option<String>,
     /// `marp: true` marks a Marp slide deck.
     pub marp: bool,
+    /// `overview = true` on the home page: the theme shows the course
+    /// overview (sessions in course order) above the page's content.
+    pub overview: bool,
     pub extra: serde_json::Map<String, Value>,
 }
 

@@ -10,6 +10,7 @@ mod faults;
 mod frontmatter;
 mod gfm;
 mod highlight;
+mod home;
 mod hostile;
 mod init;
 mod layers;
