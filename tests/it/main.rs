@@ -11,6 +11,7 @@ mod frontmatter;
 mod gfm;
 mod highlight;
 mod home;
+mod imported;
 mod hostile;
 mod init;
 mod layers;
