@@ -202,6 +202,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Import(ImportCommand::Mkdocs { path, force }) => {
             let (written, imported) = crate::commands::import::mkdocs(&path, force)?;
             println!("Wrote {}", written.display());
+            if !imported.gitignore.is_empty() {
+                println!("Added to .gitignore: {}", imported.gitignore.join(", "));
+            }
             if !imported.unmapped.is_empty() {
                 println!("Not carried over (and what to do instead):");
                 for item in &imported.unmapped {

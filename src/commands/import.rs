@@ -17,10 +17,13 @@ pub struct Imported {
     pub config: String,
     /// What could not be mapped, each with what the user can do instead.
     pub unmapped: Vec<String>,
+    /// The lines added to `.gitignore` (none when it had them all).
+    pub gitignore: Vec<String>,
 }
 
 /// Reads `mkdocs.yml` at `path` (a file, or a folder holding it) and writes
-/// `syllabus.toml` beside it; refuses to replace one unless `force`.
+/// `syllabus.toml` beside it; refuses to replace one unless `force`. Adds what
+/// `build` writes (the output, its staging folders, the cache) to `.gitignore`.
 pub fn mkdocs(path: &Path, force: bool) -> Result<(PathBuf, Imported)> {
     let file = if path.is_dir() {
         path.join("mkdocs.yml")
@@ -29,8 +32,10 @@ pub fn mkdocs(path: &Path, force: bool) -> Result<(PathBuf, Imported)> {
     };
     let text = std::fs::read_to_string(&file)
         .with_context(|| format!("cannot read `{}`", file.display()))?;
-    let imported = convert(&text).with_context(|| format!("cannot import `{}`", file.display()))?;
-    let out = file.parent().unwrap_or(Path::new(".")).join(FILE_NAME);
+    let mut imported =
+        convert(&text).with_context(|| format!("cannot import `{}`", file.display()))?;
+    let dir = file.parent().unwrap_or(Path::new("."));
+    let out = dir.join(FILE_NAME);
     if out.exists() && !force {
         bail!(
             "`{}` already exists; not replacing it\n  help: pass `--force` to replace it",
@@ -39,7 +44,47 @@ pub fn mkdocs(path: &Path, force: bool) -> Result<(PathBuf, Imported)> {
     }
     std::fs::write(&out, &imported.config)
         .with_context(|| format!("cannot write `{}`", out.display()))?;
+    imported.gitignore = ignore_build_files(&dir.join(".gitignore"))?;
     Ok((out, imported))
+}
+
+/// Appends to the `.gitignore` at `path` (creating it) each line of `init`'s
+/// that it lacks; returns the lines added. `public`, `/public` and `public/`
+/// are one entry, so nothing is listed twice.
+fn ignore_build_files(path: &Path) -> Result<Vec<String>> {
+    let existing = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
+    };
+    let key = |line: &str| line.trim().trim_matches('/').to_string();
+    let have: std::collections::HashSet<String> = existing.lines().map(key).collect();
+    let comment = super::init::GITIGNORE.lines().find(|l| l.starts_with('#'));
+    let missing: Vec<String> = super::init::GITIGNORE
+        .lines()
+        .filter(|l| !l.starts_with('#') && !have.contains(&key(l)))
+        .map(str::to_string)
+        .collect();
+    if missing.is_empty() {
+        return Ok(missing);
+    }
+    let mut text = existing;
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    for line in comment
+        .into_iter()
+        .map(str::to_string)
+        .chain(missing.iter().cloned())
+    {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    std::fs::write(path, text).with_context(|| format!("cannot write `{}`", path.display()))?;
+    Ok(missing)
 }
 
 /// What each Markdown extension of MkDocs becomes.
@@ -51,13 +96,16 @@ fn extension(name: &str, options: &Value, md: &mut Vec<String>, unmapped: &mut V
         "md_in_html" => md.push("unsafe_html = true        # md_in_html: raw HTML passes through".into()),
         // Built in: GitHub Flavored Markdown and build-time highlighting.
         "tables" | "footnotes" | "pymdownx.tasklist" | "pymdownx.tilde" | "pymdownx.superfences" | "fenced_code"
-        | "pymdownx.highlight" | "codehilite" | "toc" | "meta" | "sane_lists" | "smarty" => {
+        | "pymdownx.highlight" | "codehilite" | "toc" | "sane_lists" | "smarty" => {
             if name == "pymdownx.highlight" && options.get("linenums").and_then(Value::as_bool) == Some(true) {
                 unmapped.push(
                     "pymdownx.highlight linenums: true → syllabus numbers lines per block: ```python {linenos=true}".into(),
                 );
             }
         }
+        "meta" => unmapped.push(
+            "meta → front matter is read between `---` lines (YAML) or `+++` lines (TOML); a page whose `key: value` lines stand at its top without `---` lines shows them as text: put `---` above and below them".into(),
+        ),
         "admonition" | "pymdownx.details" => unmapped.push(format!(
             "{name} (`!!! note` blocks) → write GitHub alerts instead (`> [!NOTE]`), which syllabus shows as callouts and GitHub renders too"
         )),
@@ -153,6 +201,7 @@ pub fn convert(yaml: &str) -> Result<Imported> {
     Ok(Imported {
         config: out,
         unmapped,
+        gitignore: Vec::new(),
     })
 }
 

@@ -184,7 +184,7 @@ unsafe_html = false
 plan = "free"
 "#;
 
-const GITIGNORE: &str = "# Written by `syllabus build`: the site, its staging folders and lock, the highlight cache\n/public/\n/.public.*/\n/.public.lock\n/.syllabus-cache/\n";
+pub(crate) const GITIGNORE: &str = "# Written by `syllabus build`: the site, its staging folders and lock, the highlight cache\n/public/\n/.public.*/\n/.public.lock\n/.syllabus-cache/\n";
 
 const HOME: &str = r#"# @TITLE@
 

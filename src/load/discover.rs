@@ -8,6 +8,7 @@ use walkdir::WalkDir;
 
 use super::frontmatter;
 use super::order;
+use super::titles;
 use crate::diagnostics::{self, Diagnostic};
 use crate::model::{Course, Page, PageKind, Section, SectionId};
 
@@ -278,7 +279,7 @@ fn read_page(
                     "it is published with its file name as title; add content or delete it",
                 ));
             }
-            fallback_title(rel, is_index)
+            titles::from_path(rel, is_index)
         }
     };
     let page = Page {
@@ -319,17 +320,6 @@ pub fn html_title(html: &str) -> Option<String> {
         .collect::<Vec<_>>()
         .join(" ");
     (!title.is_empty()).then_some(title)
-}
-
-fn fallback_title(rel: &str, is_index: bool) -> String {
-    let mut parts = rel.rsplit('/');
-    let name = parts.next().unwrap_or(rel);
-    let name = if is_index {
-        parts.next().unwrap_or("Home")
-    } else {
-        &name[..name.len() - 3]
-    };
-    name.to_string()
 }
 
 /// The text of the first `# ` heading outside code fences, with inline markup stripped.
@@ -488,6 +478,7 @@ fn ensure_section(
     let id = course.sections.len();
     course.sections.push(Section {
         dir: dir.to_string(),
+        label: titles::readable(file_name(dir)),
         parent: Some(parent),
         ..Section::default()
     });

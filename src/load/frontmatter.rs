@@ -17,6 +17,7 @@ const KNOWN: &[&str] = &[
     "draft",
     "aliases",
     "template",
+    "overview",
     "extra",
 ];
 /// Keys other tools put in front matter that we accept silently.
@@ -263,6 +264,7 @@ fn typed(
             ("template", Value::String(s)) => fm.template = Some(s),
             ("extra", Value::Object(m)) => fm.extra = m,
             ("marp", Value::Bool(b)) => fm.marp = b,
+            ("overview", Value::Bool(b)) => fm.overview = b,
             (_, Value::Null) => {}
             ("date", _) => return Err(wrong("date", "a date such as 2025-01-31")),
             ("title" | "description" | "template", _) => {
@@ -270,6 +272,7 @@ fn typed(
             }
             ("weight", _) => return Err(wrong("weight", "a whole number")),
             ("draft", _) => return Err(wrong("draft", "true or false")),
+            ("overview", _) => return Err(wrong("overview", "true or false")),
             ("aliases", _) => {
                 return Err(wrong(
                     "aliases",

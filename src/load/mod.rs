@@ -9,6 +9,7 @@ pub mod frontmatter;
 pub mod git_dates;
 pub mod nav;
 mod order;
+mod titles;
 
 pub use discover::html_title;
 pub(crate) use discover::link_escapes;

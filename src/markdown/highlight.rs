@@ -52,6 +52,14 @@ const ALIASES: &[(&str, &str)] = &[
     // No Bicep grammar is published in a crate; TypeScript's highlights its
     // comments, single-quoted strings, `${}` interpolation and braces.
     ("bicep", "typescript"),
+    // Plain text under the names MkDocs (Pygments) and GitHub accept for it.
+    ("text", "txt"),
+    ("plaintext", "txt"),
+    ("plain", "txt"),
+    // Kusto (Azure Monitor, Application Insights) has no published grammar;
+    // SQL's highlights its keywords, strings, numbers and comments.
+    ("kql", "sql"),
+    ("kusto", "sql"),
 ];
 
 /// Highlights code blocks; shared by all rendering threads.

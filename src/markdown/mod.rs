@@ -425,6 +425,18 @@ fn rewrite_links(
             }
             _ => continue,
         };
+        if matches!(dest.trim(), "" | "#") {
+            let what = match events[i].0 {
+                Event::Start(Tag::Image { .. }) => "image source",
+                _ => "link",
+            };
+            let written = if dest.trim().is_empty() { "()" } else { "(#)" };
+            out.diagnostics.push(
+                source
+                    .diagnostic(Severity::Warning, start, format!("empty {what} `{written}`: it leads nowhere"))
+                    .with_help("write where it leads, such as `(reading.md)` or `(#a-heading)`, or remove the link"),
+            );
+        }
         let href = resolve_link(
             &dest,
             start,

@@ -71,6 +71,9 @@ pub enum PageKind {
 pub struct Section {
     /// Folder relative to content (`""` for the root).
     pub dir: String,
+    /// The folder's name made readable (`moving_data` → "Moving data"): its
+    /// title when it has no page of its own.
+    pub label: String,
     /// Its own page, if the folder has one.
     pub index: Option<PageId>,
     /// Its other pages, in course order.
@@ -81,13 +84,20 @@ pub struct Section {
 }
 
 impl Course {
-    /// The title of a section: its page's title, or the folder name.
+    /// The title of a section: its page's title, or its folder's name made readable.
     pub fn section_title(&self, id: SectionId) -> &str {
         let s = &self.sections[id];
         match s.index {
             Some(p) => &self.pages[p].title,
-            None => s.dir.rsplit('/').next().unwrap_or(&s.dir),
+            None => &s.label,
         }
+    }
+
+    /// Whether a section's folder holds a Markdown page itself (not only in
+    /// its subfolders): a folder without one is never a session.
+    pub fn has_own_pages(&self, id: SectionId) -> bool {
+        let s = &self.sections[id];
+        s.index.is_some() || !s.pages.is_empty()
     }
 
     /// The sort weight of a section (its page's weight).
@@ -111,6 +121,9 @@ pub struct FrontMatter {
     pub template: Option<String>,
     /// `marp: true` marks a Marp slide deck.
     pub marp: bool,
+    /// `overview = true` on the home page: the theme shows the course
+    /// overview (sessions in course order) above the page's content.
+    pub overview: bool,
     pub extra: serde_json::Map<String, Value>,
 }
 

@@ -33,6 +33,8 @@ pub struct Site {
     pub redirects: Vec<Redirect>,
     /// The navigation tree every page shows.
     pub nav: Vec<theme::NavItem>,
+    /// The course overview any template may show (`overview`).
+    pub overview: theme::Overview,
     nav_trails: HashMap<String, Vec<String>>,
     highlighter: Arc<Highlighter>,
     /// With a [`RenderCache`]: a hash of what each page's Markdown was rendered
@@ -162,9 +164,11 @@ impl Site {
         }
         let nav = theme::nav_tree(&course, &index);
         let nav_trails = theme::nav_trails(&nav);
-        theme.set_globals(globals(&config, &nav));
+        let overview = theme::overview(&course, &index);
+        theme.set_globals(globals(&config, &nav, &overview));
         let site = Site {
             nav,
+            overview,
             nav_trails,
             root: options.root.clone(),
             config,
@@ -300,6 +304,7 @@ impl Site {
             &page.front.template,
             &page.front.weight,
             page.front.draft,
+            page.front.overview,
             std::mem::discriminant(&page.kind),
         )
             .hash(&mut h);
@@ -338,6 +343,7 @@ impl Site {
     pub fn site_fingerprint(&self) -> u64 {
         hash_of((
             serde_json::to_string(&self.nav).unwrap_or_default(),
+            serde_json::to_string(&self.overview).unwrap_or_default(),
             toml::to_string(&self.config).unwrap_or_default(),
         ))
     }
@@ -426,7 +432,7 @@ fn render_markdown(
 }
 
 /// Site-wide template values, serialised once for all pages.
-fn globals(config: &Config, nav: &[theme::NavItem]) -> tera::Context {
+fn globals(config: &Config, nav: &[theme::NavItem], overview: &theme::Overview) -> tera::Context {
     #[derive(serde::Serialize)]
     struct ConfigView<'a> {
         title: &'a str,
@@ -456,6 +462,7 @@ fn globals(config: &Config, nav: &[theme::NavItem]) -> tera::Context {
     );
     ctx.insert("nav_size", &theme::nav_size(nav));
     ctx.insert("nav", nav);
+    ctx.insert("overview", overview);
     ctx.insert(
         "generator",
         &format!("syllabus {}", env!("CARGO_PKG_VERSION")),

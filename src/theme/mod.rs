@@ -2,6 +2,8 @@
 //! built-in default), lets the site's `templates/` override it, and renders
 //! view models that borrow from the course.
 
+mod overview;
+mod section;
 mod view;
 
 use std::collections::BTreeMap;
@@ -9,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use tera::{Context, Kwargs, State, Tera};
 
+pub use overview::{Overview, overview};
 pub use view::{NavItem, PageInput, nav_size, nav_trails, nav_tree, page_context};
 
 use crate::diagnostics::Diagnostic;

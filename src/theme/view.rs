@@ -157,33 +157,17 @@ struct PageView<'a> {
     has_code: bool,
     has_math: bool,
     is_section: bool,
+    /// Front matter `overview`: the page asks for the course overview.
+    overview: bool,
     nav_trail: &'a [String],
 }
 
 #[derive(Serialize)]
-struct SectionView<'a> {
-    title: &'a str,
-    url: &'a str,
-    description: Option<&'a str>,
-    content: &'a str,
-    pages: Vec<PageSummary<'a>>,
-    subsections: Vec<SubsectionView<'a>>,
-}
-
-#[derive(Serialize)]
-struct PageSummary<'a> {
-    title: &'a str,
-    url: &'a str,
-    description: Option<&'a str>,
-    date: Option<&'a PageDate>,
-}
-
-#[derive(Serialize)]
-struct SubsectionView<'a> {
-    title: &'a str,
-    url: &'a str,
-    description: Option<&'a str>,
-    pages: Vec<PageSummary<'a>>,
+pub(super) struct PageSummary<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: &'a str,
+    pub(super) description: Option<&'a str>,
+    pub(super) date: Option<&'a PageDate>,
 }
 
 /// Everything about the site a page template may need.
@@ -205,7 +189,7 @@ impl<'a> PageInput<'a> {
         }
     }
 
-    fn summary(&self, p: PageId) -> PageSummary<'a> {
+    pub(super) fn summary(&self, p: PageId) -> PageSummary<'a> {
         let page = &self.course.pages[p];
         PageSummary {
             title: &page.title,
@@ -291,6 +275,7 @@ pub fn page_context(input: &PageInput, id: PageId) -> Context {
         has_code: rendered.has_code,
         has_math: rendered.has_math,
         is_section: page.is_index,
+        overview: page.front.overview,
         nav_trail: input
             .nav_trails
             .get(url.as_str())
@@ -301,35 +286,10 @@ pub fn page_context(input: &PageInput, id: PageId) -> Context {
     context.insert("current_url", url);
     context.insert("nav_trail", &view.nav_trail);
     if page.is_index {
-        context.insert("section", &section_context(input, own_section));
+        context.insert(
+            "section",
+            &super::section::section_context(input, own_section),
+        );
     }
     context
-}
-
-fn section_context<'a>(input: &PageInput<'a>, id: SectionId) -> SectionView<'a> {
-    let course = input.course;
-    let s = &course.sections[id];
-    let page = s.index.map(|p| &course.pages[p]);
-    SectionView {
-        title: course.section_title(id),
-        url: s.index.map_or("", |p| &input.index.urls[p]),
-        description: page.and_then(|p| p.front.description.as_deref()),
-        content: s.index.map_or("", |p| &input.rendered[p].html),
-        pages: s.pages.iter().map(|&p| input.summary(p)).collect(),
-        subsections: s
-            .subsections
-            .iter()
-            .map(|&sub| {
-                let ss = &course.sections[sub];
-                SubsectionView {
-                    title: course.section_title(sub),
-                    url: ss.index.map_or("", |p| &input.index.urls[p]),
-                    description: ss
-                        .index
-                        .and_then(|p| course.pages[p].front.description.as_deref()),
-                    pages: ss.pages.iter().map(|&p| input.summary(p)).collect(),
-                }
-            })
-            .collect(),
-    }
 }

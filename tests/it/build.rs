@@ -92,7 +92,7 @@ fn title_comes_from_front_matter_then_first_h1_then_file_name() {
     );
     assert!(
         site.read("public/s/plain_name/index.html")
-            .contains("<title>plain_name")
+            .contains("<title>Plain name")
     );
 }
 
@@ -110,7 +110,7 @@ fn empty_page_is_built_with_a_warning() {
     );
     assert!(
         site.read("public/notes/index.html")
-            .contains("<title>notes")
+            .contains("<title>Notes")
     );
 }
 

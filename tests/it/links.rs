@@ -160,3 +160,26 @@ fn aliases_redirect_and_collisions_name_both_files() {
         "{err}"
     );
 }
+
+/// A placeholder link (`[x](#)`, `[x]()`) leads nowhere: a warning at its
+/// position, in Markdown only (raw HTML `href="#"` is often a script's hook).
+#[test]
+fn empty_links_are_reported_where_they_are() {
+    let site = Site::new();
+    site.file(
+        "content/index.md",
+        "# Home\n\nSee the [resource manager](#) and [x]().\n\n![]() <a href=\"#\">top</a>\n",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, Some(0), "{}", run.all());
+    let out = run.all();
+    for (what, at) in [
+        ("empty link `(#)`", "content/index.md:3:9"),
+        ("empty link `()`", "content/index.md:3:35"),
+        ("empty image source `()`", "content/index.md:5:1"),
+    ] {
+        let shown = format!("warning: {what}: it leads nowhere\n  --> {at}\n");
+        assert!(out.contains(&shown), "{shown}\nnot in:\n{out}");
+    }
+    assert_eq!(out.matches("warning: empty").count(), 3, "{out}");
+}

@@ -15,6 +15,8 @@ mod faults;
 mod frontmatter;
 mod gfm;
 mod highlight;
+mod home;
+mod imported;
 mod hostile;
 mod init;
 mod layers;

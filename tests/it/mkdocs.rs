@@ -646,3 +646,53 @@ fn explicit_nav_orders_pages_and_reports_problems() {
         "{err}"
     );
 }
+
+/// `import mkdocs` carries `site_url` and `site_description` over, names the
+/// `meta` extension it drops, and adds what `build` writes to `.gitignore`
+/// once, however often it runs.
+#[test]
+fn import_fills_gitignore_once_and_carries_the_site_settings() {
+    let site = Site::new();
+    site.file(
+        "mkdocs.yml",
+        "site_name: Course\nsite_url: https://example.github.io/course/\nsite_description: A course on clouds.\nmarkdown_extensions:\n  - meta\n",
+    )
+    .file(".gitignore", "site/\npublic");
+    let run = site.run_in_root(&["import", "mkdocs", "--force"]);
+    assert_eq!(run.code, Some(0), "{}", run.all());
+    assert!(
+        run.stdout
+            .contains("Added to .gitignore: /.public.*/, /.syllabus-cache/"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("meta → front matter is read between `---` lines"),
+        "{}",
+        run.stdout
+    );
+    let gitignore = site.read(".gitignore");
+    assert!(gitignore.starts_with("site/\npublic\n\n# "), "{gitignore}");
+    assert!(
+        gitignore.ends_with("\n/.public.*/\n/.syllabus-cache/\n"),
+        "{gitignore}"
+    );
+    let config = syllabus::model::config::Config::parse(&site.read("syllabus.toml")).unwrap();
+    assert_eq!(config.base_url, "https://example.github.io/course/");
+    assert_eq!(config.description, "A course on clouds.");
+
+    let again = site.run_in_root(&["import", "mkdocs", "--force"]);
+    assert!(!again.stdout.contains(".gitignore"), "{}", again.stdout);
+    assert_eq!(site.read(".gitignore"), gitignore);
+
+    std::fs::remove_file(site.path().join(".gitignore")).unwrap();
+    site.run_in_root(&["import", "mkdocs", "--force"]);
+    assert_eq!(
+        site.read(".gitignore")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect::<Vec<_>>(),
+        ["/public/", "/.public.*/", "/.syllabus-cache/"]
+    );
+}

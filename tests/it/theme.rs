@@ -9,7 +9,7 @@
 //! benchmark course.
 
 mod search_index;
-mod server;
+pub(crate) mod server;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -39,7 +39,7 @@ const COMMON_WORD: &str = "azure";
 const WAIT: Duration = Duration::from_secs(10);
 
 /// Phone and laptop widths (CSS pixels), with a window height for each.
-const WIDTHS: [(u32, u32); 2] = [(375, 812), (1280, 900)];
+pub(crate) const WIDTHS: [(u32, u32); 2] = [(375, 812), (1280, 900)];
 
 #[test]
 fn default_theme_in_chromium() {
@@ -434,12 +434,12 @@ impl Check {
 }
 
 /// Prints past the test harness's capture, so the line shows in `cargo test`'s output.
-fn report(line: &str) {
+pub(crate) fn report(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// `target/` of this build (beside `target/debug/syllabus`).
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     let binary = assert_cmd::cargo::cargo_bin("syllabus");
     binary
         .parent()

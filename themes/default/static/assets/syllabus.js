@@ -237,6 +237,34 @@
       });
       holder.appendChild(button);
     });
+    clearFirstLines();
+    var pending = 0;
+    window.addEventListener("resize", function () {
+      window.cancelAnimationFrame(pending);
+      pending = window.requestAnimationFrame(clearFirstLines);
+    });
+  }
+
+  /* The copy button sits over the top-right corner of a block without a
+     title. When the first line of code reaches under it, the block makes room
+     above the code (`copy-clear`) instead of hiding the end of that line. */
+  function clearFirstLines() {
+    $$(".code-block").forEach(function (holder) {
+      var button = $(".copy-btn", holder);
+      var pre = $("pre", holder);
+      if (!button || !pre || $(".code-title", holder)) return;
+      var code = $("code", pre) || pre;
+      var range = document.createRange();
+      range.selectNodeContents(code);
+      var walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+      for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+        var end = node.data.indexOf("\n");
+        if (end >= 0) { range.setEnd(node, end); break; }
+      }
+      var line = range.getBoundingClientRect();
+      var reaches = line.width > 0 && line.right > button.getBoundingClientRect().left - 8;
+      holder.classList.toggle("copy-clear", reaches);
+    });
   }
 
   /* ---------------------------------------------------------------- */
