@@ -662,7 +662,7 @@ fn import_fills_gitignore_once_and_carries_the_site_settings() {
     assert_eq!(run.code, Some(0), "{}", run.all());
     assert!(
         run.stdout
-            .contains("Added to .gitignore: /.public.*/, /.syllabus-cache/"),
+            .contains("Added to .gitignore: /.public.*/, /.public.lock, /.syllabus-cache/"),
         "{}",
         run.stdout
     );
@@ -675,7 +675,7 @@ fn import_fills_gitignore_once_and_carries_the_site_settings() {
     let gitignore = site.read(".gitignore");
     assert!(gitignore.starts_with("site/\npublic\n\n# "), "{gitignore}");
     assert!(
-        gitignore.ends_with("\n/.public.*/\n/.syllabus-cache/\n"),
+        gitignore.ends_with("\n/.public.*/\n/.public.lock\n/.syllabus-cache/\n"),
         "{gitignore}"
     );
     let config = syllabus::model::config::Config::parse(&site.read("syllabus.toml")).unwrap();
