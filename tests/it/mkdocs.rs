@@ -693,6 +693,6 @@ fn import_fills_gitignore_once_and_carries_the_site_settings() {
             .lines()
             .filter(|l| !l.starts_with('#'))
             .collect::<Vec<_>>(),
-        ["/public/", "/.public.*/", "/.syllabus-cache/"]
+        ["/public/", "/.public.*/", "/.public.lock", "/.syllabus-cache/"]
     );
 }
