@@ -141,13 +141,22 @@ pub fn convert(yaml: &str) -> Result<Imported> {
         nav_entries(nav, 1, &mut out, &mut unmapped);
         out.push_str("]\n");
     }
-    out.push_str("\n[links]\n# MkDocs only warns about broken links; fix them, then make them errors.\nbroken = \"warn\"\n");
-    if !markdown.is_empty() {
-        out.push_str("\n[markdown]\n");
-        for line in &markdown {
-            out.push_str(line);
-            out.push('\n');
-        }
+    out.push_str(concat!(
+        "\n[links]\n",
+        "# MkDocs only warns about broken links; fix them, then make them errors.\n",
+        "broken = \"warn\"\n",
+        "# Links such as `session_1` or `../glossary/#cpu` lead where they led on the\n",
+        "# MkDocs site (from the page's URL); `check` names those GitHub reads otherwise.\n",
+        "relative_to = \"url\"\n",
+    ));
+    out.push_str(concat!(
+        "\n[markdown]\n",
+        "# MkDocs builds pages whose front matter is not valid YAML; so does syllabus, with a warning.\n",
+        "invalid_front_matter = \"warn\"\n",
+    ));
+    for line in &markdown {
+        out.push_str(line);
+        out.push('\n');
     }
     unmapped.dedup();
     Ok(Imported {
@@ -224,6 +233,14 @@ mod tests {
         assert_eq!(config.branch, "main");
         assert_eq!(config.content_dir, PathBuf::from("docs"));
         assert!(config.markdown.attributes);
+        assert_eq!(
+            config.links.relative_to,
+            crate::model::config::RelativeTo::Url
+        );
+        assert_eq!(
+            config.markdown.invalid_front_matter,
+            crate::model::config::InvalidFrontMatter::Warn
+        );
         let nav = config.nav.unwrap();
         assert_eq!(nav.len(), 3);
         let crate::model::config::NavEntry::Entry(sessions) = &nav[1] else {

@@ -5,6 +5,7 @@
 
 mod discover;
 pub mod frontmatter;
+mod yaml_fix;
 pub mod git_dates;
 pub mod nav;
 mod order;

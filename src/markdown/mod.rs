@@ -29,7 +29,7 @@ pub use highlight::Highlighter;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::links::{Resolved, resolve_noted};
-use crate::model::config::MarkdownConfig;
+use crate::model::config::{MarkdownConfig, RelativeTo};
 use crate::model::{LinkRef, Page, PageKind, RenderedPage, TocEntry, UrlIndex};
 
 /// What rendering a page needs besides the page.
@@ -39,6 +39,8 @@ pub struct RenderContext<'a> {
     pub options: &'a MarkdownConfig,
     /// How broken links are reported (`[links] broken`).
     pub broken: Severity,
+    /// How relative links are read when file and URL disagree (`[links] relative_to`).
+    pub relative_to: RelativeTo,
 }
 
 impl RenderContext<'_> {
@@ -51,6 +53,7 @@ impl RenderContext<'_> {
             self.highlighter.config(),
             self.options,
             self.broken,
+            self.relative_to,
         )
             .hash(&mut h);
         h.finish()
@@ -410,7 +413,7 @@ fn resolve_link(
     ctx: &RenderContext,
     out: &mut RenderedPage,
 ) -> Option<String> {
-    let (resolved, note) = resolve_noted(ctx.index, source.page.source, dest);
+    let (resolved, note) = resolve_noted(ctx.index, source.page.source, dest, ctx.relative_to);
     if let Some(note) = note {
         out.diagnostics
             .push(source.diagnostic(Severity::Warning, offset, note));
