@@ -48,24 +48,25 @@ fn extension(name: &str, options: &Value, md: &mut Vec<String>, unmapped: &mut V
         "attr_list" => md.push("attributes = true         # attr_list: { align=right }, {: target=\"_blank\" }, {#id .class}".into()),
         "pymdownx.magiclink" => md.push("autolink = true           # pymdownx.magiclink: bare URLs become links".into()),
         "pymdownx.arithmatex" => md.push("math = true               # pymdownx.arithmatex: $…$ and $$…$$ as MathML".into()),
-        "md_in_html" => md.push("unsafe_html = true        # md_in_html: raw HTML passes through".into()),
-        // Built in: GitHub Flavored Markdown and build-time highlighting.
+        "md_in_html" => md.push("unsafe_html = true        # md_in_html: raw HTML passes through; Markdown in `<div markdown>` is rendered".into()),
+        // Built in: GitHub Flavored Markdown, build-time highlighting, and the
+        // MkDocs-Material syntax syllabus renders for every course.
         "tables" | "footnotes" | "pymdownx.tasklist" | "pymdownx.tilde" | "pymdownx.superfences" | "fenced_code"
-        | "pymdownx.highlight" | "codehilite" | "toc" | "meta" | "sane_lists" | "smarty" => {
+        | "pymdownx.highlight" | "codehilite" | "toc" | "meta" | "sane_lists" | "smarty" | "admonition"
+        | "pymdownx.details" | "pymdownx.tabbed" | "abbr" => {
             if name == "pymdownx.highlight" && options.get("linenums").and_then(Value::as_bool) == Some(true) {
                 unmapped.push(
                     "pymdownx.highlight linenums: true → syllabus numbers lines per block: ```python {linenos=true}".into(),
                 );
             }
         }
-        "admonition" | "pymdownx.details" => unmapped.push(format!(
-            "{name} (`!!! note` blocks) → write GitHub alerts instead (`> [!NOTE]`), which syllabus shows as callouts and GitHub renders too"
-        )),
+        "pymdownx.snippets" => unmapped.push(
+            "pymdownx.snippets (`--8<--`) → each include is reported where it is, with what to write instead; paste the text or link to it".into(),
+        ),
         "pymdownx.inlinehilite" => unmapped.push(
             "pymdownx.inlinehilite (`#!python code`) → inline code is shown plain; use a fenced block where highlighting matters".into(),
         ),
-        "pymdownx.tabbed" | "pymdownx.snippets" | "pymdownx.emoji" | "pymdownx.critic" | "pymdownx.keys" | "pymdownx.mark"
-        | "pymdownx.caret" | "abbr" | "def_list" => {
+        "pymdownx.emoji" | "pymdownx.critic" | "pymdownx.keys" | "pymdownx.mark" | "pymdownx.caret" | "def_list" => {
             unmapped.push(format!("{name} → not supported; its syntax shows as written (as on GitHub)"))
         }
         other => unmapped.push(format!("{other} → not supported; check how its syntax looks on the built site")),
@@ -256,7 +257,7 @@ mod tests {
         };
         assert_eq!(gh.url.as_deref(), Some("https://github.com/o/c"));
         let unmapped = imported.unmapped.join("\n");
-        assert!(unmapped.contains("admonition"), "{unmapped}");
+        assert!(!unmapped.contains("admonition"), "rendered: {unmapped}");
         assert!(unmapped.contains("theme"), "{unmapped}");
         assert!(unmapped.contains("linenums"), "{unmapped}");
     }

@@ -5,16 +5,21 @@
 //! link it made (checked for anchors in stage 4). The event stream goes
 //! through one named pass per feature.
 
+mod abbreviations;
+mod admonitions;
 mod attributes;
 mod code;
 mod footnotes;
 pub mod highlight;
 mod highlight_cache;
 mod math;
+mod md_in_html;
+mod prepass;
 mod raw_html;
 mod slides;
 pub mod sanitize;
 pub mod slug;
+mod snippets;
 
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -91,19 +96,30 @@ type Spanned<'a> = (Event<'a>, Range<usize>);
 /// Where a page's body sits in its file, to report file positions.
 struct Source<'a> {
     page: &'a MarkdownInput<'a>,
+    /// The text pulldown-cmark reads: the body after the source passes.
+    text: &'a str,
+    /// From offsets of `text` to offsets of the body.
+    map: &'a prepass::SourceMap,
     positions: Positions<'a>,
 }
 
 impl<'a> Source<'a> {
-    fn new(page: &'a MarkdownInput<'a>) -> Source<'a> {
+    fn new(page: &'a MarkdownInput<'a>, prepared: &'a prepass::Prepared) -> Source<'a> {
         Source {
             page,
+            text: prepared.current(page.body),
+            map: &prepared.map,
             positions: Positions::new(page.body),
         }
     }
 
+    /// File line and column of an offset of [`Source::text`].
     fn position(&self, offset: usize) -> (usize, usize) {
-        let (line, col) = self.positions.at(offset);
+        self.body_position(self.map.to_body(offset))
+    }
+
+    fn body_position(&self, body_offset: usize) -> (usize, usize) {
+        let (line, col) = self.positions.at(body_offset);
         (line + self.page.body_line_offset, col)
     }
 
@@ -202,9 +218,11 @@ pub fn render_input(page: &MarkdownInput, ctx: &RenderContext) -> RenderedPage {
         PageKind::SlideDeck => return slides::render_deck(page, ctx),
         PageKind::Markdown => {}
     }
-    let source = Source::new(page);
+    let prepared = prepass::prepare(page.body);
+    let source = Source::new(page, &prepared);
     let mut out = RenderedPage::default();
-    let parser = Parser::new_ext(page.body, parser_options(ctx.options)).into_offset_iter();
+    report_problems(&prepared, &source, &mut out);
+    let parser = Parser::new_ext(source.text, parser_options(ctx.options)).into_offset_iter();
     let mut events: Vec<Spanned> = TextMergeWithOffset::new(parser).collect();
     if ctx.options.autolink {
         events = autolink(events);
@@ -212,27 +230,41 @@ pub fn render_input(page: &MarkdownInput, ctx: &RenderContext) -> RenderedPage {
     rewrite_links(&mut events, &source, ctx, &mut out);
     raw_html::rewrite(&mut events, &source, ctx, &mut out);
     let safe = !ctx.options.unsafe_html;
-    let sanitise_html = safe && sanitize::has_raw_html(&events);
+    let sanitise_html = safe && sanitize::has_raw_html(&events, |h| prepared.marker(h).is_some());
     if safe {
         sanitize::neutralise_urls(&mut events, &source, &mut out);
     }
     if ctx.options.attributes {
         attributes::apply(&mut events, &source, &mut out);
     }
+    admonitions::apply(&mut events, &prepared);
     heading_ids(&mut events, &source, &mut out);
     code::blocks(&mut events, &source, ctx, &mut out);
     math::render(&mut events, &source, &mut out);
+    abbreviations::apply(&mut events, &prepared.abbreviations);
     containers(&mut events);
     collect_text(&events, &mut out);
     out.text = search_words(&out.text);
     let events = footnotes::github_style(events, &mut out.ids);
-    let mut html = String::with_capacity(page.body.len() * 3 / 2);
+    let mut html = String::with_capacity(source.text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
     out.html = align_attributes(html);
     if sanitise_html {
         out.html = sanitize::clean(&out.html);
     }
     out
+}
+
+/// The source passes' warnings, at their place in the file.
+fn report_problems(prepared: &prepass::Prepared, source: &Source, out: &mut RenderedPage) {
+    for problem in &prepared.problems {
+        let (line, col) = source.body_position(problem.at);
+        out.diagnostics.push(
+            Diagnostic::warning(source.page.file, problem.message.clone())
+                .at(line, col)
+                .with_help(problem.help.clone()),
+        );
+    }
 }
 
 /// Table cell alignment as `align` attributes, as GitHub writes it: pulldown-cmark

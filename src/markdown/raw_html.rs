@@ -47,8 +47,8 @@ pub(super) fn rewrite(
             if !(attr.name.eq_ignore_ascii_case("href") || attr.name.eq_ignore_ascii_case("src")) {
                 continue;
             }
-            let offset = range.start
-                + source_offset(&source.page.body[range.clone()], attr.value).unwrap_or(0);
+            let offset =
+                range.start + source_offset(&source.text[range.clone()], attr.value).unwrap_or(0);
             let replacement =
                 super::resolve_link(&unescape(attr.value), offset, String::new, source, ctx, out);
             if let Some(href) = replacement {

@@ -1,0 +1,214 @@
+//! MkDocs-Material syntax: an imported course (`tests/fixtures/mkdocs_material`,
+//! written from the constructs real Material courses use) builds with
+//! `import mkdocs && build` and no hand edits; each construct's rendering is
+//! a snapshot of the page's content; native courses get the same; safe mode
+//! stays safe; problems point into the file; tabs work with the keyboard in
+//! Chromium under a strict Content-Security-Policy.
+
+use crate::safe_mode::oracle;
+use crate::support::Site;
+
+/// The imported and built fixture course, and what the build printed.
+fn built_fixture() -> (Site, crate::support::Run) {
+    let site = Site::fixture("mkdocs_material");
+    let import = site.run_in_root(&["import", "mkdocs"]);
+    assert_eq!(import.code, Some(0), "{}", import.all());
+    let run = site.build_ok();
+    (site, run)
+}
+
+/// A page's content, from its first element of `start` to the fixture's last line.
+fn content(site: &Site, page: &str, start: &str) -> String {
+    let main = site.main_of(&format!("public/{page}index.html"));
+    let from = main
+        .find(start)
+        .unwrap_or_else(|| panic!("no {start} in {page}:\n{main}"));
+    let end = main[from..]
+        .find("End of page.</p>")
+        .map(|e| from + e + "End of page.</p>".len())
+        .unwrap_or_else(|| panic!("no end in {page}:\n{main}"));
+    main[from..end].to_string()
+}
+
+#[test]
+fn each_construct_renders_as_the_snapshot_shows() {
+    let (site, _) = built_fixture();
+    for (name, page, start) in [
+        ("admonitions", "admonitions/", "<h1"),
+        ("content_tabs", "tabs/", "<h1"),
+        ("md_in_html", "html/", "<h1"),
+        ("abbreviations", "abbreviations/", "<h1"),
+        ("snippets", "snippets/", "<h1"),
+        ("front_matter_with_a_colon", "exercises/smb/", "<p>"),
+        ("rule_line_rule", "intro/", "<hr"),
+    ] {
+        insta::assert_snapshot!(name, content(&site, page, start));
+    }
+}
+
+#[test]
+fn the_imported_fixture_builds_with_only_the_warnings_that_need_the_author() {
+    let (site, run) = built_fixture();
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 3, "{}", run.stderr);
+    for (what, at) in [
+        (
+            "invalid YAML front matter: the value of `title` holds `: `",
+            "docs/exercises/smb.md:2:16",
+        ),
+        (
+            "`--8<-- \"includes/glossary.md\"` includes a file",
+            "docs/snippets.md:5:1",
+        ),
+        (
+            "link `session_1` leads to `docs/y2021/session_1/index.md`",
+            "docs/y2021.md:3:4",
+        ),
+    ] {
+        assert!(run.stderr.contains(what), "{what}:\n{}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("--> {at}")),
+            "{at}:\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        site.read("public/exercises/smb/index.html")
+            .contains("<title>Exercise: Create an SMB share"),
+        "the title is read as meant"
+    );
+    // Nothing MkDocs-specific is left as text on any page.
+    for page in [
+        "",
+        "admonitions/",
+        "tabs/",
+        "html/",
+        "abbreviations/",
+        "snippets/",
+        "exercises/smb/",
+        "intro/",
+    ] {
+        let main = site.main_of(&format!("public/{page}index.html"));
+        for raw in [
+            "!!!",
+            "???",
+            "=== \"",
+            "*[",
+            "--8<--",
+            "markdown=",
+            "title: Exercise",
+        ] {
+            assert!(!main.contains(raw), "`{raw}` shown on /{page}:\n{main}");
+        }
+    }
+    // Links inside md_in_html are resolved; those in comments are not reported.
+    let html = site.main_of("public/html/index.html");
+    assert!(html.contains("href=\"/tabs/\""), "{html}");
+    assert!(html.contains("src=\"/img/ship.png\""), "{html}");
+    assert!(!run.stderr.contains("old_exercise"), "{}", run.stderr);
+    // Last year's link leads where it led on the MkDocs site.
+    assert!(
+        site.main_of("public/y2021/index.html")
+            .contains("href=\"/y2021/session_1/\"")
+    );
+    // The tabs' script is loaded where there are tabs, and only there.
+    assert!(
+        site.read("public/tabs/index.html")
+            .contains("assets/tabs.js")
+    );
+    assert!(
+        !site
+            .read("public/admonitions/index.html")
+            .contains("assets/tabs.js")
+    );
+    assert!(site.exists("public/assets/tabs.js"));
+}
+
+#[test]
+fn native_courses_get_the_same_rendering() {
+    let site = Site::new();
+    site.file(
+        "content/index.md",
+        "# Home\n\n!!! tip \"Try it\"\n    Run `ls`.\n\n=== \"A\"\n    a\n=== \"B\"\n    b\n\n<div markdown>\n*em*\n</div>\n\nThe CLI.\n\n*[CLI]: Command-line interface\n",
+    );
+    site.build_ok();
+    let main = site.main_of("public/index.html");
+    for want in [
+        "<div class=\"admonition tip markdown-alert markdown-alert-tip\">",
+        "<p class=\"admonition-title markdown-alert-title\">Try it</p>",
+        "<div class=\"tabbed-set\">",
+        "<summary class=\"tabbed-label\">B</summary>",
+        "<p><em>em</em></p>",
+        "<abbr title=\"Command-line interface\">CLI</abbr>",
+    ] {
+        assert!(main.contains(want), "{want}:\n{main}");
+    }
+}
+
+#[test]
+fn problems_inside_the_constructs_point_into_the_file() {
+    let site = Site::new();
+    site.file(
+        "content/index.md",
+        "# Home\n\n!!! note \"See [x](gone1.md)\"\n    Text [y](gone2.md).\n\n    === \"Tab\"\n        In a tab [z](gone3.md).\n\n<div markdown=\"1\">\n  Grid [w](gone4.md)\n</div>\n\n*[HTML]: markup\n\nHTML [v](gone5.md)\n",
+    );
+    let out = site.build().fails();
+    for (link, at) in [
+        ("gone1.md", "3:15"),
+        ("gone2.md", "4:10"),
+        ("gone3.md", "7:18"),
+        ("gone4.md", "10:8"),
+        ("gone5.md", "15:6"),
+    ] {
+        assert!(
+            out.contains(&format!(
+                "broken link `{link}`: no page `{link}`\n  --> content/index.md:{at}"
+            )),
+            "{link} at {at}:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn safe_mode_stays_safe_in_every_construct() {
+    let site = Site::new();
+    site.file(
+        "syllabus.toml",
+        "title = \"T\"\n[markdown]\nunsafe_html = false\n[links]\nbroken = \"warn\"\n",
+    )
+    .file(
+        "templates/page.html",
+        "<!doctype html>\n<title>{{ page.title }}</title>\n<main>{{ page.content | safe }}</main>\n",
+    )
+    .file("content/index.md", "# Home\n\n[x](x.md)\n")
+    .file(
+        "content/x.md",
+        concat!(
+            "# X\n\n",
+            "!!! note \"<img src=x onerror=alert(1)>[a](javascript:alert(2))\"\n    <script>alert(3)</script>\n\n",
+            "??? x-\"><script>alert(4)</script>\n    text\n\n",
+            "!!! danger onmouseover \"t\"\n    <a href=\"javascript:alert(5)\">a</a>\n\n",
+            "=== \"<svg onload=alert(6)>\"\n    <iframe src=\"https://evil.example/\"></iframe>\n\n",
+            "<div markdown=\"1\" onclick=\"alert(7)\">\n[b](javascript:alert(8))\n</div>\n\n",
+            "<p markdown=\"span\" style=\"x\">*y* <img src=y onerror=alert(9)></p>\n\n",
+            "HTML and XSS.\n\n*[HTML]: \"><script>alert(10)</script>\n*[XSS]: <img src=z onerror=alert(11)>\n",
+        ),
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.all());
+    let main = site.main_of("public/x/index.html");
+    if let Some(what) = oracle::unsafe_markup(&main) {
+        panic!("{what}:\n{main}");
+    }
+    assert!(main.contains("markdown-alert"), "{main}");
+    assert!(
+        main.contains(
+            "<abbr title=\"&quot;&gt;&lt;script&gt;alert(10)&lt;/script&gt;\">HTML</abbr>"
+        ),
+        "{main}"
+    );
+}
