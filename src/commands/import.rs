@@ -17,11 +17,15 @@ pub struct Imported {
     pub config: String,
     /// What could not be mapped, each with what the user can do instead.
     pub unmapped: Vec<String>,
+    /// `docs_dir`: the content folder, relative to the course folder.
+    pub content_dir: PathBuf,
+    /// Whether the course uses syntax `--rewrite` can turn into GitHub's.
+    pub rewritable: bool,
 }
 
-/// Reads `mkdocs.yml` at `path` (a file, or a folder holding it) and writes
-/// `syllabus.toml` beside it; refuses to replace one unless `force`.
-pub fn mkdocs(path: &Path, force: bool) -> Result<(PathBuf, Imported)> {
+/// Reads `mkdocs.yml` at `path` (a file, or a folder holding it); returns the
+/// course folder (where `mkdocs.yml` is) and what it becomes.
+pub fn read(path: &Path) -> Result<(PathBuf, Imported)> {
     let file = if path.is_dir() {
         path.join("mkdocs.yml")
     } else {
@@ -30,7 +34,17 @@ pub fn mkdocs(path: &Path, force: bool) -> Result<(PathBuf, Imported)> {
     let text = std::fs::read_to_string(&file)
         .with_context(|| format!("cannot read `{}`", file.display()))?;
     let imported = convert(&text).with_context(|| format!("cannot import `{}`", file.display()))?;
-    let out = file.parent().unwrap_or(Path::new(".")).join(FILE_NAME);
+    Ok((
+        file.parent().unwrap_or(Path::new(".")).to_path_buf(),
+        imported,
+    ))
+}
+
+/// Reads `mkdocs.yml` at `path` (a file, or a folder holding it) and writes
+/// `syllabus.toml` beside it; refuses to replace one unless `force`.
+pub fn mkdocs(path: &Path, force: bool) -> Result<(PathBuf, Imported)> {
+    let (root, imported) = read(path)?;
+    let out = root.join(FILE_NAME);
     if out.exists() && !force {
         bail!(
             "`{}` already exists; not replacing it\n  help: pass `--force` to replace it",
@@ -108,7 +122,21 @@ pub fn convert(yaml: &str) -> Result<Imported> {
         }
     }
     let mut markdown = Vec::new();
+    let mut rewritable = false;
     if let Some(exts) = map.get("markdown_extensions").and_then(Value::as_array) {
+        rewritable = exts.iter().any(|e| {
+            let names: Vec<&str> = match e {
+                Value::String(n) => vec![n.as_str()],
+                Value::Object(o) => o.keys().map(String::as_str).collect(),
+                _ => vec![],
+            };
+            names.iter().any(|n| {
+                matches!(
+                    *n,
+                    "admonition" | "pymdownx.details" | "pymdownx.tabbed" | "md_in_html"
+                )
+            })
+        });
         for ext in exts {
             match ext {
                 Value::String(name) => extension(name, &Value::Null, &mut markdown, &mut unmapped),
@@ -163,6 +191,8 @@ pub fn convert(yaml: &str) -> Result<Imported> {
     Ok(Imported {
         config: out,
         unmapped,
+        content_dir: PathBuf::from(docs),
+        rewritable,
     })
 }
 

@@ -240,6 +240,7 @@ impl Scan<'_> {
                     classes: classes[1..].iter().map(|c| c.to_string()).collect(),
                     collapsible,
                     titled: title.is_none_or(|t| !t.trim().is_empty()),
+                    title: title.map(str::to_string),
                 };
                 let end = Marker::AdmonitionEnd {
                     collapsible: collapsible.is_some(),
@@ -274,13 +275,16 @@ impl Scan<'_> {
                 let first = set.tabs.is_empty();
                 if selected {
                     for &t in &set.tabs {
-                        prepared.markers[t] = Marker::Tab { selected: false };
+                        if let Marker::Tab { selected, .. } = &mut prepared.markers[t] {
+                            *selected = false;
+                        }
                     }
                 }
                 set.tabs.push(prepared.markers.len());
                 (
                     Marker::Tab {
                         selected: selected || first,
+                        label: title.to_string(),
                     },
                     Marker::TabEnd,
                     Title::Written(title),
@@ -447,6 +451,7 @@ fn markup(marker: &Marker) -> (String, Option<(String, &'static str, String)>) {
             classes,
             collapsible,
             titled,
+            ..
         } => {
             let mut class = format!("admonition {}", escape(kind));
             for c in classes {
@@ -479,7 +484,7 @@ fn markup(marker: &Marker) -> (String, Option<(String, &'static str, String)>) {
         Marker::AdmonitionEnd { collapsible: false } => ("</div>\n".into(), None),
         Marker::AdmonitionEnd { collapsible: true } => ("</details>\n".into(), None),
         Marker::TabSet => ("<div class=\"tabbed-set\">\n".into(), None),
-        Marker::Tab { selected } => {
+        Marker::Tab { selected, .. } => {
             let open = if *selected { " open" } else { "" };
             (
                 format!("<details class=\"tabbed-block\"{open}>\n"),
@@ -575,7 +580,7 @@ mod tests {
         let body = "!!! note\n    Text.\n\n    ??? tip \"Answer\"\n        ```sh\n        ls\n\n        ```\n    After.\nOut.\n";
         assert_eq!(
             rewritten(body),
-            "[Admonition { kind: \"note\", classes: [], collapsible: None, titled: true }]\n\nNote\n\nText.\n\n[Admonition { kind: \"tip\", classes: [], collapsible: Some(false), titled: true }]\n\nAnswer\n\n```sh\nls\n\n```\n\n[AdmonitionEnd { collapsible: true }]\n\nAfter.\n\n[AdmonitionEnd { collapsible: false }]\n\nOut.\n"
+            "[Admonition { kind: \"note\", classes: [], collapsible: None, titled: true, title: None }]\n\nNote\n\nText.\n\n[Admonition { kind: \"tip\", classes: [], collapsible: Some(false), titled: true, title: Some(\"Answer\") }]\n\nAnswer\n\n```sh\nls\n\n```\n\n[AdmonitionEnd { collapsible: true }]\n\nAfter.\n\n[AdmonitionEnd { collapsible: false }]\n\nOut.\n"
         );
     }
 
@@ -589,9 +594,9 @@ mod tests {
         assert_eq!(
             tabs,
             [
-                "[Tab { selected: false }]",
-                "[Tab { selected: true }]",
-                "[Tab { selected: true }]"
+                "[Tab { selected: false, label: \"A\" }]",
+                "[Tab { selected: true, label: \"B\" }]",
+                "[Tab { selected: true, label: \"C\" }]"
             ]
         );
         assert!(out.ends_with("[TabSetEnd]\n\nafter\n"), "{out}");

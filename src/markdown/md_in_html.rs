@@ -63,6 +63,7 @@ pub(super) fn pass(prepared: &mut Prepared, body: &str) {
             && let Some(tag) = markdown_tag(text)
         {
             found = true;
+            prepared.markdown_elements += 1;
             let tag_start = line.start + indent;
             out.copy(&input, line.start..tag_start + tag.attribute.start);
             out.copy(&input, tag_start + tag.attribute.end..tag_start + tag.end);

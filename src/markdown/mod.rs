@@ -10,6 +10,7 @@ mod admonitions;
 mod attributes;
 mod code;
 mod footnotes;
+pub mod github;
 pub mod highlight;
 mod highlight_cache;
 mod math;

@@ -121,6 +121,8 @@ pub(super) enum Marker {
         collapsible: Option<bool>,
         /// Whether a title paragraph follows (`!!! note ""` has none).
         titled: bool,
+        /// The title as written between the quotes (`None`: none given).
+        title: Option<String>,
     },
     AdmonitionEnd {
         collapsible: bool,
@@ -129,6 +131,7 @@ pub(super) enum Marker {
     TabSet,
     Tab {
         selected: bool,
+        label: String,
     },
     TabEnd,
     TabSetEnd,
@@ -149,6 +152,8 @@ pub(super) struct Prepared {
     pub abbreviations: Vec<(String, String)>,
     /// Problems the passes found (all warnings).
     pub problems: Vec<Problem>,
+    /// Elements whose `markdown` attribute the md_in_html pass took out.
+    pub markdown_elements: usize,
 }
 
 /// A warning of a source pass.
@@ -177,7 +182,6 @@ impl Prepared {
     }
 
     /// A key no line of `text` holds, so that no text of the page can pass for a marker.
-    #[cfg(test)]
     pub(super) fn set_key(&mut self, text: &str) {
         self.key = unique_key(text);
     }
@@ -202,7 +206,7 @@ impl Prepared {
     }
 }
 
-fn unique_key(text: &str) -> String {
+pub(super) fn unique_key(text: &str) -> String {
     (0usize..)
         .map(|n| format!("syllabus-marker-{n}:"))
         .find(|key| !text.contains(key.as_str()))

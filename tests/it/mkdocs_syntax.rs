@@ -212,3 +212,171 @@ fn safe_mode_stays_safe_in_every_construct() {
         "{main}"
     );
 }
+
+/// `git` in the site's folder, with an identity of its own.
+fn git(site: &Site, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+        .args(args)
+        .current_dir(site.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("run git");
+    assert!(status.success(), "git {args:?}");
+}
+
+/// The fixture course, committed to a new Git repository.
+fn committed_fixture() -> Option<Site> {
+    if !crate::support::have("git", &["--version"]) {
+        crate::support::skip("git is not installed");
+        return None;
+    }
+    let site = Site::fixture("mkdocs_material");
+    git(&site, &["init", "-q"]);
+    git(&site, &["add", "."]);
+    git(&site, &["commit", "-q", "-m", "course"]);
+    Some(site)
+}
+
+/// The words a reader sees in a page's Markdown: of an admonition's or tab's
+/// opening line, only its title (or, without one, its type, the default title);
+/// no `markdown` attribute.
+fn words(text: &str) -> Vec<String> {
+    let text = text
+        .replace(" markdown=\"1\"", "")
+        .replace(" markdown=\"span\"", "")
+        .replace(" markdown>", ">");
+    let mut shown = String::new();
+    for line in text.lines() {
+        let t = line.trim_start();
+        let opener = ["!!!", "???+", "???", "==="]
+            .iter()
+            .find_map(|m| t.strip_prefix(m));
+        match opener {
+            Some(rest) => match rest.split_once('"') {
+                Some((_, title)) => shown.push_str(title),
+                None => shown.push_str(rest.split_whitespace().next().unwrap_or("")),
+            },
+            None => shown.push_str(line),
+        }
+        shown.push('\n');
+    }
+    shown
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+#[test]
+fn rewrite_turns_the_syntax_into_githubs_and_loses_no_text() {
+    let Some(site) = committed_fixture() else {
+        return;
+    };
+    let before: Vec<(String, String)> = ["admonitions.md", "tabs.md", "html.md"]
+        .iter()
+        .map(|p| (p.to_string(), site.read(&format!("docs/{p}"))))
+        .collect();
+    let run = site.run_in_root(&["import", "mkdocs", "--rewrite"]);
+    assert_eq!(run.code, Some(0), "{}", run.all());
+    assert!(
+        run.stdout.contains("Wrote ./syllabus.toml"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Rewrote 3 file(s)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("docs/admonitions.md: 4 admonition(s) → GitHub alert, 2 admonition(s) → quote with a bold title, 2 collapsible block(s) → <details>"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("docs/tabs.md:"), "{}", run.stdout);
+    for (page, old) in &before {
+        let new = site.read(&format!("docs/{page}"));
+        for raw in ["!!!", "???", "=== \"", "markdown=", " markdown>"] {
+            assert!(!new.contains(raw), "{raw} left in {page}:\n{new}");
+        }
+        // Every word is still there, in the same order.
+        let new_words = words(&new);
+        let mut at = 0;
+        for w in words(old) {
+            match new_words[at..].iter().position(|n| *n == w) {
+                Some(p) => at += p + 1,
+                None => panic!("`{w}` of {page} lost or moved:\n{new}"),
+            }
+        }
+    }
+    let admonitions = site.read("docs/admonitions.md");
+    assert!(
+        admonitions.contains("> [!CAUTION]\n> **Important**\n>\n> Run this part"),
+        "{admonitions}"
+    );
+    assert!(
+        admonitions.contains("<details>\n<summary>Answer</summary>\n\n```sh\ndocker image ls\n```"),
+        "{admonitions}"
+    );
+    // The rewritten course builds, and looks as before: callouts, details, tabs.
+    site.build_ok();
+    let main = site.main_of("public/admonitions/index.html");
+    assert!(
+        main.contains("markdown-alert markdown-alert-caution"),
+        "{main}"
+    );
+    assert!(
+        main.contains("<details>\n<summary>Answer</summary>"),
+        "{main}"
+    );
+    let tabs = site.read("public/tabs/index.html");
+    assert!(
+        tabs.contains("<div class=\"tabbed-set\">") && tabs.contains("assets/tabs.js"),
+        "{tabs}"
+    );
+    // A second run has nothing left to do.
+    let again = site.run_in_root(&["import", "mkdocs", "--rewrite", "--force"]);
+    assert!(
+        again.stdout.contains("nothing to rewrite"),
+        "{}",
+        again.all()
+    );
+}
+
+#[test]
+fn rewrite_refuses_uncommitted_files_and_courses_outside_git() {
+    let Some(site) = committed_fixture() else {
+        return;
+    };
+    site.file(
+        "docs/tabs.md",
+        &format!("{}\nAn edit.\n", site.read("docs/tabs.md")),
+    );
+    let original = site.read("docs/admonitions.md");
+    let out = site.run_in_root(&["import", "mkdocs", "--rewrite"]).fails();
+    assert!(out.contains("changes Git has not committed"), "{out}");
+    assert!(out.contains("docs/tabs.md"), "{out}");
+    assert_eq!(
+        site.read("docs/admonitions.md"),
+        original,
+        "nothing is rewritten"
+    );
+    // A dry run says what would change and writes nothing.
+    let dry = site.run_in_root(&["import", "mkdocs", "--rewrite", "--dry-run"]);
+    assert_eq!(dry.code, Some(0), "{}", dry.all());
+    assert!(
+        dry.stdout.contains("Would rewrite 3 file(s)"),
+        "{}",
+        dry.stdout
+    );
+    assert_eq!(site.read("docs/admonitions.md"), original);
+    assert!(!site.exists("syllabus.toml"));
+    // --force rewrites anyway.
+    let forced = site.run_in_root(&["import", "mkdocs", "--rewrite", "--force"]);
+    assert_eq!(forced.code, Some(0), "{}", forced.all());
+    assert_ne!(site.read("docs/admonitions.md"), original);
+    // Outside Git: refused without --force.
+    let plain = Site::fixture("mkdocs_material");
+    let out = plain
+        .run_in_root(&["import", "mkdocs", "--rewrite"])
+        .fails();
+    assert!(out.contains("is not in a Git repository"), "{out}");
+}
