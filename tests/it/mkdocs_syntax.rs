@@ -380,3 +380,110 @@ fn rewrite_refuses_uncommitted_files_and_courses_outside_git() {
         .fails();
     assert!(out.contains("is not in a Git repository"), "{out}");
 }
+
+/// WebDriver key codes.
+const ARROW_RIGHT: &str = "\u{E014}";
+const ARROW_LEFT: &str = "\u{E012}";
+const HOME: &str = "\u{E011}";
+const END: &str = "\u{E010}";
+
+#[test]
+fn tabs_work_with_the_keyboard_under_a_strict_csp() {
+    use crate::browser::Browser;
+    use crate::theme::server::StaticServer;
+    use serde_json::{Value, json};
+
+    let (site, _) = built_fixture();
+    let server = StaticServer::start(site.path().join("public"));
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let js = |script: &str| browser.execute(script, &[]);
+    let wait = |what: &str, script: &str| {
+        let ok = browser.wait_until(std::time::Duration::from_secs(10), |b| {
+            b.execute(script, &[]) == Value::Bool(true)
+        });
+        assert!(ok, "waited for {what}");
+    };
+    browser.goto(&format!("{}/tabs/", server.origin));
+    wait(
+        "tabs",
+        "return document.querySelectorAll('.tabbed-set.is-tabbed').length === 3",
+    );
+    let selected = |set: usize| {
+        js(&format!(
+            "var s = document.querySelectorAll('.tabbed-set')[{set}];
+             var t = s.querySelector('[role=tab][aria-selected=true]');
+             var shown = [].filter.call(s.querySelectorAll(':scope > [role=tabpanel]'), p => !p.hidden);
+             return [t.textContent, shown.length, shown[0].getAttribute('aria-labelledby') === t.id,
+                     document.activeElement === t]"
+        ))
+    };
+    assert_eq!(selected(0), json!(["Windows", 1, true, false]));
+    // The `+` tab is selected in the nested set.
+    assert_eq!(selected(2)[0], json!("Python"));
+    // Only the selected tab is in the Tab order; arrows, Home and End move the selection.
+    assert_eq!(
+        js(
+            "return [].map.call(document.querySelectorAll('.tabbed-set')[0].querySelectorAll('[role=tab]'), t => t.tabIndex)"
+        ),
+        json!([0, -1, -1])
+    );
+    browser.send_keys("#sy-tabs-1-tab-0", ARROW_RIGHT);
+    assert_eq!(selected(0), json!(["macOS", 1, true, true]));
+    // The other set with the same labels follows.
+    assert_eq!(selected(1)[0], json!("macOS"));
+    browser.send_keys("#sy-tabs-1-tab-1", END);
+    assert_eq!(selected(0)[0], json!("Linux"));
+    browser.send_keys("#sy-tabs-1-tab-2", ARROW_RIGHT);
+    assert_eq!(selected(0)[0], json!("Windows"), "wraps around");
+    browser.send_keys("#sy-tabs-1-tab-0", ARROW_LEFT);
+    assert_eq!(selected(0)[0], json!("Linux"));
+    browser.send_keys("#sy-tabs-1-tab-2", HOME);
+    assert_eq!(selected(0), json!(["Windows", 1, true, true]));
+    browser.click("#sy-tabs-2-tab-2");
+    assert_eq!(selected(1)[0], json!("Linux"));
+    // A collapsible admonition opens from its title.
+    browser.goto(&format!("{}/admonitions/", server.origin));
+    wait("the page", "return document.readyState === 'complete'");
+    assert_eq!(
+        js("return document.querySelector('details.admonition').open"),
+        json!(false)
+    );
+    browser.click("details.admonition > summary");
+    assert_eq!(
+        js("return document.querySelector('details.admonition').open"),
+        json!(true)
+    );
+    let problems: Vec<String> = browser
+        .console_logs()
+        .iter()
+        .filter(|e| {
+            e["level"] == "SEVERE"
+                || e["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("Content Security Policy")
+        })
+        .map(|e| e["message"].to_string())
+        .collect();
+    assert!(problems.is_empty(), "console: {problems:?}");
+    // No serious accessibility problem on either page.
+    let Some(axe) = crate::theme::axe_source() else {
+        return;
+    };
+    for page in ["/tabs/", "/admonitions/"] {
+        browser.goto(&format!("{}{page}", server.origin));
+        wait("the page", "return document.readyState === 'complete'");
+        browser.execute(&format!("{axe}\n;return typeof axe"), &[]);
+        let found = browser.execute_async(
+            "var done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] }).then(
+               r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .flatMap(v => v.nodes.map(n => v.id + ' ' + n.target.join(' ')))),
+               e => done(['axe failed: ' + e]))",
+            &[],
+        );
+        assert_eq!(found, json!([]), "axe on {page}");
+    }
+}
