@@ -46,13 +46,21 @@ pub(super) fn pass(prepared: &mut Prepared, body: &str) {
     if found.is_empty() {
         return;
     }
-    for (abbr, title) in found {
-        // A later definition replaces an earlier one; an empty title removes it.
-        prepared.abbreviations.retain(|(a, _)| *a != abbr);
-        if !title.is_empty() {
-            prepared.abbreviations.push((abbr, title));
-        }
+    // A later definition replaces an earlier one; an empty title removes it.
+    let mut last: HashMap<&str, usize> = HashMap::with_capacity(found.len());
+    for (i, (abbr, _)) in found.iter().enumerate() {
+        last.insert(abbr.as_str(), i);
     }
+    let keep: Vec<bool> = found
+        .iter()
+        .enumerate()
+        .map(|(i, (abbr, title))| last[abbr.as_str()] == i && !title.is_empty())
+        .collect();
+    prepared.abbreviations = found
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(def, keep)| keep.then_some(def))
+        .collect();
     prepared.push_layer(out);
 }
 

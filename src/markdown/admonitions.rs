@@ -119,6 +119,7 @@ pub(super) fn pass(prepared: &mut Prepared, body: &str) {
         return;
     }
     let input = input.to_string();
+    prepared.ensure_key(&input);
     let mut scan = Scan {
         input: &input,
         out: Builder::with_capacity(input.len()),

@@ -36,6 +36,7 @@ pub(super) fn pass(prepared: &mut Prepared, body: &str) {
         return;
     }
     let input = input.to_string();
+    prepared.ensure_key(&input);
     let mut out = Builder::with_capacity(input.len());
     let mut open: Vec<Open> = Vec::new();
     let mut fence = Fence::default();

@@ -186,6 +186,14 @@ impl Prepared {
         self.key = unique_key(text);
     }
 
+    /// Sets the key from `text` (the pass's input) unless an earlier pass did:
+    /// passes only take text away after the includes, so it stays unique.
+    pub(super) fn ensure_key(&mut self, text: &str) {
+        if self.key.is_empty() {
+            self.set_key(text);
+        }
+    }
+
     /// The marker an HTML event stands for, if it is one.
     pub(super) fn marker(&self, html: &str) -> Option<&Marker> {
         if self.key.is_empty() {
@@ -206,7 +214,7 @@ impl Prepared {
     }
 }
 
-pub(super) fn unique_key(text: &str) -> String {
+fn unique_key(text: &str) -> String {
     (0usize..)
         .map(|n| format!("syllabus-marker-{n}:"))
         .find(|key| !text.contains(key.as_str()))
@@ -217,8 +225,6 @@ pub(super) fn unique_key(text: &str) -> String {
 pub(super) fn prepare(body: &str) -> Prepared {
     let mut prepared = Prepared::default();
     super::snippets::pass(&mut prepared, body);
-    // After the includes: the key must be in no text the page shows.
-    prepared.key = unique_key(prepared.current(body));
     super::admonitions::pass(&mut prepared, body);
     // After admonitions: the HTML inside them has lost its indentation.
     super::md_in_html::pass(&mut prepared, body);
