@@ -13,6 +13,7 @@ mod footnotes;
 pub mod github;
 pub mod highlight;
 mod highlight_cache;
+mod icons;
 mod math;
 mod md_in_html;
 mod prepass;
@@ -238,6 +239,7 @@ pub fn render_input(page: &MarkdownInput, ctx: &RenderContext) -> RenderedPage {
     if ctx.options.attributes {
         attributes::apply(&mut events, &source, &mut out);
     }
+    icons::remove(&mut events, &source, &mut out);
     admonitions::apply(&mut events, &prepared);
     heading_ids(&mut events, &source, &mut out);
     code::blocks(&mut events, &source, ctx, &mut out);

@@ -54,8 +54,12 @@ fn the_imported_fixture_builds_with_only_the_warnings_that_need_the_author() {
         .lines()
         .filter(|l| l.starts_with("warning:"))
         .collect();
-    assert_eq!(warnings.len(), 3, "{}", run.stderr);
+    assert_eq!(warnings.len(), 4, "{}", run.stderr);
     for (what, at) in [
+        (
+            "`:fontawesome-solid-ship:` is an icon of Material for MkDocs",
+            "docs/index.md:12:2",
+        ),
         (
             "invalid YAML front matter: the value of `title` holds `: `",
             "docs/exercises/smb.md:2:16",
@@ -105,6 +109,11 @@ fn the_imported_fixture_builds_with_only_the_warnings_that_need_the_author() {
             assert!(!main.contains(raw), "`{raw}` shown on /{page}:\n{main}");
         }
     }
+    let home = site.main_of("public/index.html");
+    assert!(
+        home.contains("class=\"md-button\">The course poster</a>"),
+        "{home}"
+    );
     // Links inside md_in_html are resolved; those in comments are not reported.
     let html = site.main_of("public/html/index.html");
     assert!(html.contains("href=\"/tabs/\""), "{html}");
