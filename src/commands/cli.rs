@@ -46,9 +46,15 @@ pub enum ImportCommand {
         /// The folder holding mkdocs.yml, or the file itself.
         #[arg(default_value = ".")]
         path: PathBuf,
-        /// Replace an existing syllabus.toml.
+        /// Replace an existing syllabus.toml; with --rewrite, also rewrite files with uncommitted changes.
         #[arg(long)]
         force: bool,
+        /// Also rewrite admonitions, collapsible blocks, content tabs and `markdown` attributes in the pages into Markdown GitHub renders too.
+        #[arg(long)]
+        rewrite: bool,
+        /// With --rewrite: say what would change, and write nothing.
+        #[arg(long, requires = "rewrite")]
+        dry_run: bool,
     },
 }
 
@@ -199,7 +205,30 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             };
             crate::commands::serve::run(&options).map(|()| Outcome::Success)
         }
-        Command::Import(ImportCommand::Mkdocs { path, force }) => {
+        Command::Import(ImportCommand::Mkdocs {
+            path,
+            force,
+            rewrite: true,
+            dry_run,
+        }) => {
+            let (root, imported) = crate::commands::import::read(&path)?;
+            // Pages first: a refusal (uncommitted files) leaves everything as it was.
+            let options = crate::commands::rewrite::RewriteOptions { force, dry_run };
+            let files =
+                crate::commands::rewrite::rewrite_pages(&root, &imported.content_dir, options)?;
+            let config = root.join(crate::model::config::FILE_NAME);
+            if dry_run {
+                println!("Would write {} (unless it exists)", config.display());
+            } else if config.exists() && !force {
+                println!("Kept {}", config.display());
+            } else {
+                crate::commands::import::mkdocs(&path, force)?;
+                println!("Wrote {}", config.display());
+            }
+            print!("{}", crate::commands::rewrite::summary(&files, dry_run));
+            Ok(Outcome::Success)
+        }
+        Command::Import(ImportCommand::Mkdocs { path, force, .. }) => {
             let (written, imported) = crate::commands::import::mkdocs(&path, force)?;
             println!("Wrote {}", written.display());
             if !imported.gitignore.is_empty() {
@@ -214,6 +243,11 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             println!(
                 "Next: `syllabus check` lists the links and anchors to fix; `syllabus build` builds the site."
             );
+            if imported.rewritable {
+                println!(
+                    "Admonitions, tabs and `markdown` attributes render as they are; `syllabus import mkdocs --rewrite` turns them into Markdown GitHub renders too."
+                );
+            }
             Ok(Outcome::Success)
         }
         Command::Check(args) => {

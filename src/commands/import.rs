@@ -19,12 +19,15 @@ pub struct Imported {
     pub unmapped: Vec<String>,
     /// The lines added to `.gitignore` (none when it had them all).
     pub gitignore: Vec<String>,
+    /// `docs_dir`: the content folder, relative to the course folder.
+    pub content_dir: PathBuf,
+    /// Whether the course uses syntax `--rewrite` can turn into GitHub's.
+    pub rewritable: bool,
 }
 
-/// Reads `mkdocs.yml` at `path` (a file, or a folder holding it) and writes
-/// `syllabus.toml` beside it; refuses to replace one unless `force`. Adds what
-/// `build` writes (the output, its staging folders, the cache) to `.gitignore`.
-pub fn mkdocs(path: &Path, force: bool) -> Result<(PathBuf, Imported)> {
+/// Reads `mkdocs.yml` at `path` (a file, or a folder holding it); returns the
+/// course folder (where `mkdocs.yml` is) and what it becomes.
+pub fn read(path: &Path) -> Result<(PathBuf, Imported)> {
     let file = if path.is_dir() {
         path.join("mkdocs.yml")
     } else {
@@ -32,10 +35,19 @@ pub fn mkdocs(path: &Path, force: bool) -> Result<(PathBuf, Imported)> {
     };
     let text = std::fs::read_to_string(&file)
         .with_context(|| format!("cannot read `{}`", file.display()))?;
-    let mut imported =
-        convert(&text).with_context(|| format!("cannot import `{}`", file.display()))?;
-    let dir = file.parent().unwrap_or(Path::new("."));
-    let out = dir.join(FILE_NAME);
+    let imported = convert(&text).with_context(|| format!("cannot import `{}`", file.display()))?;
+    Ok((
+        file.parent().unwrap_or(Path::new(".")).to_path_buf(),
+        imported,
+    ))
+}
+
+/// Reads `mkdocs.yml` at `path` (a file, or a folder holding it) and writes
+/// `syllabus.toml` beside it; refuses to replace one unless `force`. Adds what
+/// `build` writes (the output, its staging folders, the cache) to `.gitignore`.
+pub fn mkdocs(path: &Path, force: bool) -> Result<(PathBuf, Imported)> {
+    let (root, mut imported) = read(path)?;
+    let out = root.join(FILE_NAME);
     if out.exists() && !force {
         bail!(
             "`{}` already exists; not replacing it\n  help: pass `--force` to replace it",
@@ -44,7 +56,7 @@ pub fn mkdocs(path: &Path, force: bool) -> Result<(PathBuf, Imported)> {
     }
     std::fs::write(&out, &imported.config)
         .with_context(|| format!("cannot write `{}`", out.display()))?;
-    imported.gitignore = ignore_build_files(&dir.join(".gitignore"))?;
+    imported.gitignore = ignore_build_files(&root.join(".gitignore"))?;
     Ok((out, imported))
 }
 
@@ -93,10 +105,12 @@ fn extension(name: &str, options: &Value, md: &mut Vec<String>, unmapped: &mut V
         "attr_list" => md.push("attributes = true         # attr_list: { align=right }, {: target=\"_blank\" }, {#id .class}".into()),
         "pymdownx.magiclink" => md.push("autolink = true           # pymdownx.magiclink: bare URLs become links".into()),
         "pymdownx.arithmatex" => md.push("math = true               # pymdownx.arithmatex: $…$ and $$…$$ as MathML".into()),
-        "md_in_html" => md.push("unsafe_html = true        # md_in_html: raw HTML passes through".into()),
-        // Built in: GitHub Flavored Markdown and build-time highlighting.
+        "md_in_html" => md.push("unsafe_html = true        # md_in_html: raw HTML passes through; Markdown in `<div markdown>` is rendered".into()),
+        // Built in: GitHub Flavored Markdown, build-time highlighting, and the
+        // MkDocs-Material syntax syllabus renders for every course.
         "tables" | "footnotes" | "pymdownx.tasklist" | "pymdownx.tilde" | "pymdownx.superfences" | "fenced_code"
-        | "pymdownx.highlight" | "codehilite" | "toc" | "sane_lists" | "smarty" => {
+        | "pymdownx.highlight" | "codehilite" | "toc" | "sane_lists" | "smarty" | "admonition"
+        | "pymdownx.details" | "pymdownx.tabbed" | "abbr" => {
             if name == "pymdownx.highlight" && options.get("linenums").and_then(Value::as_bool) == Some(true) {
                 unmapped.push(
                     "pymdownx.highlight linenums: true → syllabus numbers lines per block: ```python {linenos=true}".into(),
@@ -106,14 +120,13 @@ fn extension(name: &str, options: &Value, md: &mut Vec<String>, unmapped: &mut V
         "meta" => unmapped.push(
             "meta → front matter is read between `---` lines (YAML) or `+++` lines (TOML); a page whose `key: value` lines stand at its top without `---` lines shows them as text: put `---` above and below them".into(),
         ),
-        "admonition" | "pymdownx.details" => unmapped.push(format!(
-            "{name} (`!!! note` blocks) → write GitHub alerts instead (`> [!NOTE]`), which syllabus shows as callouts and GitHub renders too"
-        )),
+        "pymdownx.snippets" => unmapped.push(
+            "pymdownx.snippets (`--8<--`) → each include is reported where it is, with what to write instead; paste the text or link to it".into(),
+        ),
         "pymdownx.inlinehilite" => unmapped.push(
             "pymdownx.inlinehilite (`#!python code`) → inline code is shown plain; use a fenced block where highlighting matters".into(),
         ),
-        "pymdownx.tabbed" | "pymdownx.snippets" | "pymdownx.emoji" | "pymdownx.critic" | "pymdownx.keys" | "pymdownx.mark"
-        | "pymdownx.caret" | "abbr" | "def_list" => {
+        "pymdownx.emoji" | "pymdownx.critic" | "pymdownx.keys" | "pymdownx.mark" | "pymdownx.caret" | "def_list" => {
             unmapped.push(format!("{name} → not supported; its syntax shows as written (as on GitHub)"))
         }
         other => unmapped.push(format!("{other} → not supported; check how its syntax looks on the built site")),
@@ -155,7 +168,21 @@ pub fn convert(yaml: &str) -> Result<Imported> {
         }
     }
     let mut markdown = Vec::new();
+    let mut rewritable = false;
     if let Some(exts) = map.get("markdown_extensions").and_then(Value::as_array) {
+        rewritable = exts.iter().any(|e| {
+            let names: Vec<&str> = match e {
+                Value::String(n) => vec![n.as_str()],
+                Value::Object(o) => o.keys().map(String::as_str).collect(),
+                _ => vec![],
+            };
+            names.iter().any(|n| {
+                matches!(
+                    *n,
+                    "admonition" | "pymdownx.details" | "pymdownx.tabbed" | "md_in_html"
+                )
+            })
+        });
         for ext in exts {
             match ext {
                 Value::String(name) => extension(name, &Value::Null, &mut markdown, &mut unmapped),
@@ -189,19 +216,30 @@ pub fn convert(yaml: &str) -> Result<Imported> {
         nav_entries(nav, 1, &mut out, &mut unmapped);
         out.push_str("]\n");
     }
-    out.push_str("\n[links]\n# MkDocs only warns about broken links; fix them, then make them errors.\nbroken = \"warn\"\n");
-    if !markdown.is_empty() {
-        out.push_str("\n[markdown]\n");
-        for line in &markdown {
-            out.push_str(line);
-            out.push('\n');
-        }
+    out.push_str(concat!(
+        "\n[links]\n",
+        "# MkDocs only warns about broken links; fix them, then make them errors.\n",
+        "broken = \"warn\"\n",
+        "# Links such as `session_1` or `../glossary/#cpu` lead where they led on the\n",
+        "# MkDocs site (from the page's URL); `check` names those GitHub reads otherwise.\n",
+        "relative_to = \"url\"\n",
+    ));
+    out.push_str(concat!(
+        "\n[markdown]\n",
+        "# MkDocs builds pages whose front matter is not valid YAML; so does syllabus, with a warning.\n",
+        "invalid_front_matter = \"warn\"\n",
+    ));
+    for line in &markdown {
+        out.push_str(line);
+        out.push('\n');
     }
     unmapped.dedup();
     Ok(Imported {
         config: out,
         unmapped,
         gitignore: Vec::new(),
+        content_dir: PathBuf::from(docs),
+        rewritable,
     })
 }
 
@@ -273,6 +311,14 @@ mod tests {
         assert_eq!(config.branch, "main");
         assert_eq!(config.content_dir, PathBuf::from("docs"));
         assert!(config.markdown.attributes);
+        assert_eq!(
+            config.links.relative_to,
+            crate::model::config::RelativeTo::Url
+        );
+        assert_eq!(
+            config.markdown.invalid_front_matter,
+            crate::model::config::InvalidFrontMatter::Warn
+        );
         let nav = config.nav.unwrap();
         assert_eq!(nav.len(), 3);
         let crate::model::config::NavEntry::Entry(sessions) = &nav[1] else {
@@ -288,7 +334,7 @@ mod tests {
         };
         assert_eq!(gh.url.as_deref(), Some("https://github.com/o/c"));
         let unmapped = imported.unmapped.join("\n");
-        assert!(unmapped.contains("admonition"), "{unmapped}");
+        assert!(!unmapped.contains("admonition"), "rendered: {unmapped}");
         assert!(unmapped.contains("theme"), "{unmapped}");
         assert!(unmapped.contains("linenums"), "{unmapped}");
     }

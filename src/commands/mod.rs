@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod import;
+pub mod rewrite;
 pub mod init;
 pub mod serve;
 pub mod workflow;

@@ -3,6 +3,7 @@
 //! anchors checked, backlinks and prev/next.
 
 mod graph;
+mod readings;
 mod resolve;
 
 pub use graph::{LinkGraph, build_graph};

@@ -4,8 +4,11 @@
 //! `../s/`), relative to content (`@/s/index.md`), repository-root
 //! (`/content/s/index.md`), site-absolute (`/s/`, `/img/logo.png` from static/),
 //! extension-less (`reading`), fragment-only (`#x`). Anything with a scheme is external.
+//! Where the file and the page URL read a link differently, `readings` decides.
 
+use super::readings::{Readings, reading};
 use crate::diagnostics;
+use crate::model::config::RelativeTo;
 use crate::model::{PageId, UrlIndex};
 use crate::util::url::decode_path;
 
@@ -47,12 +50,18 @@ fn has_scheme(dest: &str) -> bool {
 
 /// Resolves `dest`, written in the page at `from` (source path relative to content).
 pub fn resolve(index: &UrlIndex, from: &str, dest: &str) -> Resolved {
-    resolve_noted(index, from, dest).0
+    resolve_noted(index, from, dest, RelativeTo::File).0
 }
 
-/// Like [`resolve`], with a note when the link works only as MkDocs reads it
-/// (relative to the page's URL) or when the two readings disagree.
-pub fn resolve_noted(index: &UrlIndex, from: &str, dest: &str) -> (Resolved, Option<String>) {
+/// Like [`resolve`], reading relative links as `relative_to` says, with a note
+/// when the link works only as MkDocs reads it (relative to the page's URL) or
+/// when the two readings disagree.
+pub fn resolve_noted(
+    index: &UrlIndex,
+    from: &str,
+    dest: &str,
+    relative_to: RelativeTo,
+) -> (Resolved, Option<String>) {
     let dest = dest.trim();
     if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
         return (Resolved::External, None);
@@ -90,32 +99,24 @@ pub fn resolve_noted(index: &UrlIndex, from: &str, dest: &str) -> (Resolved, Opt
         return (site_absolute(index, &path, query, fragment), None);
     } else {
         let by_file = normalize(from_dir, &path);
-        let found_by_file = by_file.as_deref().map(|t| find(index, t, wants_dir));
         // MkDocs serves `a/b.md` at `a/b/` and resolves links against that URL.
         let url_dir = from
             .strip_suffix(".md")
             .filter(|_| !index.is_section_page(from));
         let by_url = url_dir.and_then(|d| normalize(d, &path));
-        let found_by_url = by_url.as_deref().map(|t| find(index, t, wants_dir));
-        match (found_by_file, found_by_url) {
-            (f, Some(u)) if !f.as_ref().is_some_and(Found::is_found) && u.is_found() => {
-                let shown = u.shown(index, by_url.as_deref().unwrap_or(""));
-                note = Some(format!(
-                    "link `{dest}` works only relative to the page's URL (as MkDocs serves it); it leads to `{shown}`; write `{}` so that it works on GitHub too",
-                    relative(from_dir, &u.source(index, by_url.as_deref().unwrap_or("")))
-                ));
-                (by_url, Some(u))
-            }
-            (Some(f), Some(u)) if f.is_found() && u.is_found() && f != u => {
-                note = Some(format!(
-                    "link `{dest}` leads to `{}` from the file (as on GitHub) but to `{}` from the page's URL (as MkDocs serves it); syllabus uses `{}`",
-                    f.shown(index, by_file.as_deref().unwrap_or("")),
-                    u.shown(index, by_url.as_deref().unwrap_or("")),
-                    f.shown(index, by_file.as_deref().unwrap_or(""))
-                ));
-                (by_file, Some(f))
-            }
-            (f, _) => (by_file, f),
+        let readings = Readings {
+            index,
+            dest,
+            from_dir,
+            wants_dir,
+            file: reading(index, by_file, wants_dir),
+            url: reading(index, by_url, wants_dir),
+        };
+        let (chosen, chosen_note) = readings.choose(relative_to);
+        note = chosen_note;
+        match chosen {
+            Some((target, found)) => (Some(target), Some(found)),
+            None => (None, None),
         }
     };
     let (Some(target), Some(found)) = (target, found) else {
@@ -154,31 +155,40 @@ pub fn resolve_noted(index: &UrlIndex, from: &str, dest: &str) -> (Resolved, Opt
 }
 
 #[derive(Debug, PartialEq, Eq)]
-enum Found {
+pub(super) enum Found {
     Page(PageId),
     Asset,
     Missing(String),
 }
 
 impl Found {
-    fn is_found(&self) -> bool {
+    pub(super) fn is_found(&self) -> bool {
         !matches!(self, Found::Missing(_))
     }
 
+    /// Whether `target` names the file found, not a folder or a name without `.md`.
+    pub(super) fn is_exact(&self, target: &str, wants_dir: bool) -> bool {
+        match self {
+            Found::Asset => true,
+            Found::Page(_) => !wants_dir && target.to_ascii_lowercase().ends_with(".md"),
+            Found::Missing(_) => false,
+        }
+    }
+
     /// The target's source file (relative to content), for messages.
-    fn source(&self, index: &UrlIndex, target: &str) -> String {
+    pub(super) fn source(&self, index: &UrlIndex, target: &str) -> String {
         match self {
             Found::Page(p) => index.sources[*p].clone(),
             _ => target.to_string(),
         }
     }
 
-    fn shown(&self, index: &UrlIndex, target: &str) -> String {
+    pub(super) fn shown(&self, index: &UrlIndex, target: &str) -> String {
         format!("{}/{}", index.content_name, self.source(index, target))
     }
 }
 
-fn find(index: &UrlIndex, target: &str, wants_dir: bool) -> Found {
+pub(super) fn find(index: &UrlIndex, target: &str, wants_dir: bool) -> Found {
     let lower = target.to_ascii_lowercase();
     if !wants_dir && lower.ends_with(".md") {
         if let Some(&p) = index.by_source.get(target) {
@@ -423,6 +433,93 @@ mod tests {
             panic!()
         };
         assert_eq!(help.as_deref(), Some("did you mean `s1/read.md`?"));
+    }
+
+    /// `y.md` is served at `/y/`: its extension-less links read from the file
+    /// (GitHub) and from the URL (MkDocs) lead to different pages.
+    fn two_year_index() -> UrlIndex {
+        let mut i = UrlIndex {
+            base_path: "/".into(),
+            content_name: "docs".into(),
+            ..Default::default()
+        };
+        for (id, (src, url)) in [
+            ("index.md", ""),
+            ("y.md", "y/"),
+            ("s/index.md", "s/"),
+            ("y/s/index.md", "y/s/"),
+            ("y/only/index.md", "y/only/"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            i.by_source.insert(src.to_string(), id);
+            i.by_url.insert(url.to_string(), id);
+            i.urls.push(i.url_for(url));
+            i.sources.push(src.to_string());
+            if src.ends_with("index.md") {
+                i.section_pages.insert(src.to_string());
+                i.by_dir.insert(
+                    src.trim_end_matches("index.md")
+                        .trim_end_matches('/')
+                        .into(),
+                    id,
+                );
+            }
+        }
+        i.assets.insert("img/a.png".into());
+        i.assets.insert("y/img/a.png".into());
+        i
+    }
+
+    #[test]
+    fn relative_to_chooses_the_reading_and_notes_the_other() {
+        let i = two_year_index();
+        let cases = [
+            // (dest, relative_to, href, note contains)
+            (
+                "s",
+                RelativeTo::File,
+                "/s/",
+                Some("syllabus uses `docs/s/index.md`"),
+            ),
+            (
+                "s",
+                RelativeTo::Url,
+                "/y/s/",
+                Some(
+                    "on GitHub, which reads it from the file, to `docs/s/index.md`; write `y/s/index.md`",
+                ),
+            ),
+            ("s/", RelativeTo::Url, "/y/s/", Some("write `y/s/index.md`")),
+            // A file named exactly is read from the file by both tools.
+            ("s/index.md", RelativeTo::Url, "/s/", None),
+            ("img/a.png", RelativeTo::Url, "/img/a.png", None),
+            ("y/s/index.md", RelativeTo::File, "/y/s/", None),
+            // Only one reading finds a page: that one, whatever the setting.
+            (
+                "only",
+                RelativeTo::File,
+                "/y/only/",
+                Some("works only relative to the page's URL"),
+            ),
+            (
+                "only",
+                RelativeTo::Url,
+                "/y/only/",
+                Some("write `y/only/index.md` so that it works on GitHub too"),
+            ),
+            ("y", RelativeTo::Url, "/y/", None),
+        ];
+        for (dest, mode, want, note) in cases {
+            let (r, got_note) = resolve_noted(&i, "y.md", dest, mode);
+            assert_eq!(href(r), want, "{dest} {mode:?}");
+            match (note, got_note) {
+                (None, None) => {}
+                (Some(n), Some(g)) => assert!(g.contains(n), "{dest} {mode:?}: {g}"),
+                (n, g) => panic!("{dest} {mode:?}: want {n:?}, got {g:?}"),
+            }
+        }
     }
 
     #[test]

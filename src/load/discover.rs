@@ -9,16 +9,29 @@ use walkdir::WalkDir;
 use super::frontmatter;
 use super::order;
 use super::titles;
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::{self, Diagnostic, Severity};
 use crate::model::{Course, Page, PageKind, Section, SectionId};
 
 /// What discovery needs to know beyond the folder.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct LoadOptions {
     pub include_drafts: bool,
     /// The project folder: symbolic links under content may not lead out of it
     /// (nor into its dot-folders, such as `.git`). `None`: links are followed anywhere.
     pub project_root: Option<PathBuf>,
+    /// How front matter that cannot be read is reported (`[markdown] invalid_front_matter`);
+    /// either way the page is built without it.
+    pub invalid_front_matter: Severity,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            include_drafts: false,
+            project_root: None,
+            invalid_front_matter: Severity::Error,
+        }
+    }
 }
 
 /// Index file names, in order of preference.
@@ -76,7 +89,7 @@ pub fn load(
 
     let loaded: Vec<Result<(Page, Vec<Diagnostic>), Diagnostic>> = markdown
         .par_iter()
-        .map(|rel| read_page(content_dir, content_name, rel))
+        .map(|rel| read_page(content_dir, content_name, rel, options.invalid_front_matter))
         .collect();
     let mut pages = Vec::with_capacity(loaded.len());
     for item in loaded {
@@ -225,6 +238,7 @@ fn read_page(
     content_dir: &Path,
     content_name: &str,
     rel: &str,
+    invalid_front_matter: Severity,
 ) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
     let file = format!("{content_name}/{rel}");
     let bytes = std::fs::read(content_dir.join(rel))
@@ -245,8 +259,8 @@ fn read_page(
     } else {
         text
     };
-    let split = frontmatter::split(&file, &text)?;
-    let mut warnings = split.warnings;
+    let split = frontmatter::split(&file, &text, invalid_front_matter);
+    let mut warnings = split.diagnostics;
     let file_name = rel.rsplit('/').next().unwrap_or(rel);
     let is_index = index_rank(file_name).is_some();
     let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);

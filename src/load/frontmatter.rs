@@ -5,7 +5,8 @@
 
 use serde_json::Value;
 
-use crate::diagnostics::{self, Diagnostic};
+use super::yaml_fix;
+use crate::diagnostics::{self, Diagnostic, Severity};
 use crate::model::FrontMatter;
 use crate::model::PageDate;
 
@@ -32,19 +33,29 @@ pub struct Split<'a> {
     pub body: &'a str,
     /// Number of lines before `body` in the file (so body line 1 is file line `offset + 1`).
     pub body_line_offset: usize,
-    pub warnings: Vec<Diagnostic>,
+    /// Unknown keys (warnings) and front matter that cannot be read, with the
+    /// severity the caller asked for.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Splits and parses front matter; `file` names the page in diagnostics.
-pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+///
+/// Never fails: front matter that cannot be read is reported with `severity`
+/// and left out, so the page still builds and its other problems are reported
+/// too. Where YAML fails only because a value holds an unquoted `: `, the
+/// values are read as if quoted, as the author meant, and the diagnostic gives
+/// the quoted line. Text between `---` lines that is no YAML mapping is not
+/// front matter: to GitHub it is a thematic break and a heading, and so it is here.
+pub fn split<'a>(file: &str, text: &'a str, severity: Severity) -> Split<'a> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let plain = |diagnostics| Split {
+        front: FrontMatter::default(),
+        body: text,
+        body_line_offset: 0,
+        diagnostics,
+    };
     let Some((fence, kind)) = opening(text) else {
-        return Ok(Split {
-            front: FrontMatter::default(),
-            body: text,
-            body_line_offset: 0,
-            warnings: vec![],
-        });
+        return plain(vec![]);
     };
     let after_open = &text[fence.len()..];
     let after_open = after_open
@@ -53,34 +64,70 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         .unwrap_or("");
     let header_start = text.len() - after_open.len();
     let Some((raw, body_start)) = find_closing(after_open, fence) else {
-        return Err(Diagnostic::error(
-            file,
-            format!("front matter opened with `{fence}` is never closed"),
-        )
-        .at(1, 1)
-        .with_help(format!(
-            "add a line with only `{fence}` after the front matter"
-        )));
+        if matches!(kind, Kind::Yaml) && !looks_like_mapping(after_open) {
+            return plain(vec![]);
+        }
+        return plain(vec![
+            diagnostic(
+                severity,
+                file,
+                format!("front matter opened with `{fence}` is never closed"),
+            )
+            .at(1, 1)
+            .with_help(format!(
+                "add a line with only `{fence}` after the front matter"
+            )),
+        ]);
     };
     let body = &after_open[body_start..];
     let body_line_offset = text[..text.len() - body.len()].matches('\n').count();
-    let (map, key_lines) = match kind {
-        Kind::Toml => parse_toml(file, raw, 1)?,
-        Kind::Yaml => parse_yaml(file, raw)?,
-    };
     let header_line = text[..header_start].matches('\n').count();
-    let mut warnings = Vec::new();
-    let front = typed(file, map, &|k| header_line + key_lines(k), &mut warnings)?;
+    let mut diagnostics = Vec::new();
+    let parsed = match kind {
+        Kind::Toml => parse_toml(file, raw, header_line, severity),
+        Kind::Yaml => parse_yaml(file, raw, header_line, severity, &mut diagnostics),
+    };
+    let map = match parsed {
+        Parsed::Map(map) => map,
+        Parsed::NotFrontMatter => return plain(vec![]),
+        Parsed::Invalid(d) => {
+            diagnostics.push(d);
+            serde_json::Map::new()
+        }
+    };
+    let key_lines = key_finder(raw);
+    let front = typed(
+        file,
+        map,
+        &|k| header_line + key_lines(k),
+        severity,
+        &mut diagnostics,
+    );
     if front.marp {
         // Marp decks carry Marp's own directives (theme, class, style …) in front matter.
-        warnings.retain(|w| !w.message.starts_with("unknown front matter key"));
+        diagnostics.retain(|w| !w.message.starts_with("unknown front matter key"));
     }
-    Ok(Split {
+    Split {
         front,
         body,
         body_line_offset,
-        warnings,
-    })
+        diagnostics,
+    }
+}
+
+fn diagnostic(severity: Severity, file: &str, message: impl Into<String>) -> Diagnostic {
+    match severity {
+        Severity::Error => Diagnostic::error(file, message),
+        Severity::Warning => Diagnostic::warning(file, message),
+    }
+}
+
+/// What the text between the fences turned out to be.
+enum Parsed {
+    Map(serde_json::Map<String, Value>),
+    /// Not front matter at all: the page's first lines, as GitHub shows them.
+    NotFrontMatter,
+    Invalid(Diagnostic),
 }
 
 #[derive(Clone, Copy)]
@@ -113,52 +160,103 @@ fn find_closing<'a>(rest: &'a str, fence: &str) -> Option<(&'a str, usize)> {
 
 type KeyLines = Box<dyn Fn(&str) -> usize>;
 
-fn parse_toml(
-    file: &str,
-    raw: &str,
-    _first: usize,
-) -> Result<(serde_json::Map<String, Value>, KeyLines), Diagnostic> {
-    let table: toml::Table = toml::from_str(raw).map_err(|e| {
-        let (line, col) = e
-            .span()
-            .map_or((0, 0), |s| diagnostics::line_col(raw, s.start));
-        Diagnostic::error(file, format!("invalid TOML front matter: {}", e.message()))
-            .at(line + 1, col)
-            .with_help("front matter between `+++` lines is TOML: `title = \"Session 1\"`")
-    })?;
-    let map = table
-        .into_iter()
-        .map(|(k, v)| (k, toml_to_json(v)))
-        .collect();
-    Ok((map, key_finder(raw)))
+fn parse_toml(file: &str, raw: &str, header_line: usize, severity: Severity) -> Parsed {
+    match toml::from_str::<toml::Table>(raw) {
+        Ok(table) => Parsed::Map(
+            table
+                .into_iter()
+                .map(|(k, v)| (k, toml_to_json(v)))
+                .collect(),
+        ),
+        Err(e) => {
+            let (line, col) = e
+                .span()
+                .map_or((0, 0), |s| diagnostics::line_col(raw, s.start));
+            Parsed::Invalid(
+                diagnostic(
+                    severity,
+                    file,
+                    format!("invalid TOML front matter: {}", e.message()),
+                )
+                .at(header_line + line, col)
+                .with_help("front matter between `+++` lines is TOML: `title = \"Session 1\"`"),
+            )
+        }
+    }
 }
 
 fn parse_yaml(
     file: &str,
     raw: &str,
-) -> Result<(serde_json::Map<String, Value>, KeyLines), Diagnostic> {
+    header_line: usize,
+    severity: Severity,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Parsed {
     if raw.trim().is_empty() {
-        return Ok((serde_json::Map::new(), key_finder(raw)));
+        return Parsed::Map(serde_json::Map::new());
     }
-    let value: Value = serde_saphyr::from_str(raw).map_err(|e| {
-        let (line, col) = yaml_location(&e);
-        let line = newline_line(raw, line);
-        Diagnostic::error(
+    let error = match serde_saphyr::from_str::<Value>(raw) {
+        Ok(Value::Object(map)) => return Parsed::Map(map),
+        Ok(Value::Null) => return Parsed::Map(serde_json::Map::new()),
+        Ok(_) => return Parsed::NotFrontMatter,
+        Err(e) => e,
+    };
+    let fixes = yaml_fix::unquoted_colons(raw);
+    if !fixes.is_empty()
+        && let Ok(Value::Object(map)) =
+            serde_saphyr::from_str::<Value>(&yaml_fix::apply(raw, &fixes))
+    {
+        for fix in &fixes {
+            diagnostics.push(fix.diagnostic(file, header_line, severity));
+        }
+        return Parsed::Map(map);
+    }
+    if !looks_like_mapping(raw) {
+        return Parsed::NotFrontMatter;
+    }
+    let (line, col) = yaml_location(&error);
+    let line = newline_line(raw, line);
+    let read_as = match severity {
+        Severity::Error => "",
+        Severity::Warning => "; the page is built without it, as MkDocs does",
+    };
+    Parsed::Invalid(
+        diagnostic(
+            severity,
             file,
-            format!("invalid YAML front matter: {}", first_line(&e.to_string())),
+            format!(
+                "invalid YAML front matter: {}{read_as}",
+                first_line(&error.to_string())
+            ),
         )
-        .at(line + 1, col)
-        .with_help("front matter between `---` lines is YAML: `title: Session 1`")
-    })?;
-    match value {
-        Value::Object(map) => Ok((map, key_finder(raw))),
-        Value::Null => Ok((serde_json::Map::new(), key_finder(raw))),
-        _ => Err(Diagnostic::error(
-            file,
-            "YAML front matter must be a mapping of keys to values",
-        )
-        .at(2, 1)
-        .with_help("write `key: value` lines, such as `title: Session 1`")),
+        .at(header_line + line, col)
+        .with_help("front matter between `---` lines is YAML: `title: Session 1`; quote values that hold `: ` or start with `[`, `{`, `*`, `&`, `!`, `%` or `@`"),
+    )
+}
+
+/// Whether text after a `---` line was meant as YAML keys: its first line
+/// reads `key: value` (or `key:`), not prose, a list or a heading.
+fn looks_like_mapping(raw: &str) -> bool {
+    let Some(first) = raw
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+    else {
+        return false;
+    };
+    let key_end = first
+        .find(": ")
+        .or_else(|| first.strip_suffix(':').map(str::len));
+    match key_end {
+        Some(end) => {
+            let key = first[..end].trim_matches(|c| c == '"' || c == '\'');
+            !key.is_empty()
+                && key.len() <= 64
+                && key
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ' ' | '.'))
+        }
+        None => false,
     }
 }
 
@@ -222,42 +320,51 @@ fn toml_to_json(v: toml::Value) -> Value {
     }
 }
 
+/// The typed front matter; a value of the wrong type is reported with
+/// `severity` and left out, so one bad key never hides the page.
 fn typed(
     file: &str,
     map: serde_json::Map<String, Value>,
     line_of: &dyn Fn(&str) -> usize,
-    warnings: &mut Vec<Diagnostic>,
-) -> Result<FrontMatter, Diagnostic> {
+    severity: Severity,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> FrontMatter {
     let mut fm = FrontMatter::default();
-    let wrong = |key: &str, expected: &str| {
-        Diagnostic::error(file, format!("front matter `{key}` must be {expected}"))
-            .at(line_of(key), 1)
+    let mut wrong = |key: &str, expected: &str| {
+        diagnostics.push(
+            diagnostic(
+                severity,
+                file,
+                format!("front matter `{key}` must be {expected}"),
+            )
+            .at(line_of(key), 1),
+        )
     };
+    const ALIASES: &str = "a list of URL paths such as [\"/old/page/\"]";
+    let mut unknown = Vec::new();
+    let mut not_a_date = None;
     for (key, value) in map {
         match (key.as_str(), value) {
             ("title", Value::String(s)) => fm.title = Some(s),
             ("description", Value::String(s)) => fm.description = Some(s),
-            ("weight", Value::Number(n)) => {
-                fm.weight = Some(
-                    n.as_i64()
-                        .ok_or_else(|| wrong("weight", "a whole number"))?,
-                )
-            }
-            ("date", Value::String(s)) => {
-                fm.date = Some(PageDate::parse(&s).ok_or_else(|| bad_date(file, &s, line_of))?)
-            }
+            ("weight", Value::Number(n)) => match n.as_i64() {
+                Some(w) => fm.weight = Some(w),
+                None => wrong("weight", "a whole number"),
+            },
+            ("date", Value::String(s)) => match PageDate::parse(&s) {
+                Some(date) => fm.date = Some(date),
+                None => not_a_date = Some(s),
+            },
             ("draft", Value::Bool(b)) => fm.draft = b,
             ("aliases", Value::Array(items)) => {
-                for item in items {
-                    match item {
-                        Value::String(s) => fm.aliases.push(s),
-                        _ => {
-                            return Err(wrong(
-                                "aliases",
-                                "a list of URL paths such as [\"/old/page/\"]",
-                            ));
-                        }
-                    }
+                if items.iter().all(Value::is_string) {
+                    fm.aliases.extend(
+                        items
+                            .into_iter()
+                            .filter_map(|v| v.as_str().map(str::to_string)),
+                    );
+                } else {
+                    wrong("aliases", ALIASES);
                 }
             }
             ("aliases", Value::String(s)) => fm.aliases.push(s),
@@ -266,38 +373,37 @@ fn typed(
             ("marp", Value::Bool(b)) => fm.marp = b,
             ("overview", Value::Bool(b)) => fm.overview = b,
             (_, Value::Null) => {}
-            ("date", _) => return Err(wrong("date", "a date such as 2025-01-31")),
-            ("title" | "description" | "template", _) => {
-                return Err(wrong(&key, "a string"));
-            }
-            ("weight", _) => return Err(wrong("weight", "a whole number")),
-            ("draft", _) => return Err(wrong("draft", "true or false")),
-            ("overview", _) => return Err(wrong("overview", "true or false")),
-            ("aliases", _) => {
-                return Err(wrong(
-                    "aliases",
-                    "a list of URL paths such as [\"/old/page/\"]",
-                ));
-            }
-            ("extra", _) => return Err(wrong("extra", "a table of values")),
+            ("date", _) => wrong("date", "a date such as 2025-01-31"),
+            ("title" | "description" | "template", _) => wrong(&key, "a string"),
+            ("weight", _) => wrong("weight", "a whole number"),
+            ("draft", _) => wrong("draft", "true or false"),
+            ("overview", _) => wrong("overview", "true or false"),
+            ("aliases", _) => wrong("aliases", ALIASES),
+            ("extra", _) => wrong("extra", "a table of values"),
             (k, _) if TOLERATED.contains(&k) => {}
-            (k, _) => {
-                let help = match diagnostics::closest(k, KNOWN.iter().copied()) {
-                    Some(c) => format!("did you mean `{c}`? Free-form values go under `extra`"),
-                    None => format!(
-                        "known keys: {}; free-form values go under `extra`",
-                        KNOWN.join(", ")
-                    ),
-                };
-                warnings.push(
-                    Diagnostic::warning(file, format!("unknown front matter key `{k}`"))
-                        .at(line_of(k), 1)
-                        .with_help(help),
-                );
-            }
+            (k, _) => unknown.push(k.to_string()),
         }
     }
-    Ok(fm)
+    if let Some(text) = not_a_date {
+        let mut d = bad_date(file, &text, line_of);
+        d.severity = severity;
+        diagnostics.push(d);
+    }
+    for k in unknown {
+        let help = match diagnostics::closest(&k, KNOWN.iter().copied()) {
+            Some(c) => format!("did you mean `{c}`? Free-form values go under `extra`"),
+            None => format!(
+                "known keys: {}; free-form values go under `extra`",
+                KNOWN.join(", ")
+            ),
+        };
+        diagnostics.push(
+            Diagnostic::warning(file, format!("unknown front matter key `{k}`"))
+                .at(line_of(&k), 1)
+                .with_help(help),
+        );
+    }
+    fm
 }
 
 /// The error for a `date` that is not a real date, at its line.
@@ -312,9 +418,27 @@ fn bad_date(file: &str, text: &str, line_of: &dyn Fn(&str) -> usize) -> Diagnost
 mod tests {
     use super::*;
 
+    fn ok(text: &str) -> Split<'_> {
+        let s = split("a.md", text, Severity::Error);
+        assert!(
+            s.diagnostics.iter().all(|d| !d.is_error()),
+            "{:?}",
+            s.diagnostics
+        );
+        s
+    }
+
+    fn first_error(text: &str) -> Diagnostic {
+        let s = split("a.md", text, Severity::Error);
+        s.diagnostics
+            .into_iter()
+            .find(Diagnostic::is_error)
+            .expect("an error")
+    }
+
     #[test]
     fn no_front_matter() {
-        let s = split("a.md", "# Hi\n").unwrap();
+        let s = ok("# Hi\n");
         assert_eq!(s.front, FrontMatter::default());
         assert_eq!(s.body, "# Hi\n");
         assert_eq!(s.body_line_offset, 0);
@@ -322,11 +446,7 @@ mod tests {
 
     #[test]
     fn toml_front_matter() {
-        let s = split(
-            "a.md",
-            "+++\ntitle = \"T\"\nweight = 3\ndate = 2025-01-31\n+++\nBody\n",
-        )
-        .unwrap();
+        let s = ok("+++\ntitle = \"T\"\nweight = 3\ndate = 2025-01-31\n+++\nBody\n");
         assert_eq!(s.front.title.as_deref(), Some("T"));
         assert_eq!(s.front.weight, Some(3));
         assert_eq!(
@@ -339,36 +459,97 @@ mod tests {
 
     #[test]
     fn yaml_front_matter_with_crlf_and_bom() {
-        let s = split(
-            "a.md",
-            "\u{feff}---\r\ntitle: T\r\ndraft: true\r\n---\r\nBody",
-        )
-        .unwrap();
+        let s = ok("\u{feff}---\r\ntitle: T\r\ndraft: true\r\n---\r\nBody");
         assert_eq!(s.front.title.as_deref(), Some("T"));
         assert!(s.front.draft);
         assert_eq!(s.body, "Body");
     }
 
     #[test]
-    fn errors_have_lines() {
-        let e = split("a.md", "+++\ntitle = \"T\"\nweight = \n+++\n").unwrap_err();
+    fn errors_have_lines_and_the_page_stays() {
+        let e = first_error("+++\ntitle = \"T\"\nweight = \n+++\n");
         assert_eq!(e.line, 3);
-        let e = split("a.md", "---\ntitle: T\nweight: [1\n---\n").unwrap_err();
+        let e = first_error("---\ntitle: T\nweight: [1\n---\n");
         assert!(e.line >= 3, "{e}");
-        let e = split("a.md", "+++\ntitle = 3\n+++\n").unwrap_err();
+        let e = first_error("+++\ntitle = 3\n+++\n");
         assert_eq!(
             (e.line, e.message.as_str()),
             (2, "front matter `title` must be a string")
         );
-        let e = split("a.md", "+++\ntitle = \"x\"\n").unwrap_err();
+        let e = first_error("+++\ntitle = \"x\"\n");
         assert!(e.message.contains("never closed"));
+        // Every bad key is reported, the good ones kept, the body kept.
+        let s = split(
+            "a.md",
+            "+++\ntitle = 3\nweight = \"x\"\ndescription = \"d\"\n+++\nBody\n",
+            Severity::Error,
+        );
+        assert_eq!(s.diagnostics.len(), 2, "{:?}", s.diagnostics);
+        assert_eq!(s.front.description.as_deref(), Some("d"));
+        assert_eq!(s.body, "Body\n");
+    }
+
+    #[test]
+    fn an_unquoted_colon_is_read_as_meant_and_the_fix_shown() {
+        let text = "---\ntitle: Exercise: Create an SMB share\nweight: 4\n---\n# Body\n";
+        for severity in [Severity::Error, Severity::Warning] {
+            let s = split("a.md", text, severity);
+            assert_eq!(
+                s.front.title.as_deref(),
+                Some("Exercise: Create an SMB share")
+            );
+            assert_eq!(s.front.weight, Some(4));
+            assert_eq!(s.body, "# Body\n");
+            let [d] = &s.diagnostics[..] else {
+                panic!("{:?}", s.diagnostics)
+            };
+            assert_eq!((d.severity, d.line, d.column), (severity, 2, 16));
+            assert!(
+                d.help
+                    .as_deref()
+                    .unwrap()
+                    .contains("`title: \"Exercise: Create an SMB share\"`"),
+                "{d}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_invalid_yaml_leaves_the_front_matter_out() {
+        let s = split("a.md", "---\ntitle: [a\n---\nBody\n", Severity::Warning);
+        assert_eq!(s.front, FrontMatter::default());
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(s.diagnostics.len(), 1);
+        assert!(!s.diagnostics[0].is_error());
+        assert!(s.diagnostics[0].message.contains("as MkDocs does"));
+    }
+
+    #[test]
+    fn text_between_rules_is_not_front_matter() {
+        for text in [
+            "---\nA line of text\n---\nBody\n",
+            "---\n- a list\n---\n",
+            "---\n[a link](x.md) and more\n---\n",
+            "---\n\nJust a rule\n",
+        ] {
+            let s = split("a.md", text, Severity::Error);
+            assert!(s.diagnostics.is_empty(), "{text}: {:?}", s.diagnostics);
+            assert_eq!(s.body, text);
+            assert_eq!(s.front, FrontMatter::default());
+        }
     }
 
     #[test]
     fn unknown_key_is_a_warning_with_suggestion() {
-        let s = split("a.md", "+++\ntitle = \"T\"\nwieght = 2\n+++\n").unwrap();
-        assert_eq!(s.warnings.len(), 1);
-        assert_eq!(s.warnings[0].line, 3);
-        assert!(s.warnings[0].help.as_deref().unwrap().contains("`weight`"));
+        let s = ok("+++\ntitle = \"T\"\nwieght = 2\n+++\n");
+        assert_eq!(s.diagnostics.len(), 1);
+        assert_eq!(s.diagnostics[0].line, 3);
+        assert!(
+            s.diagnostics[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("`weight`")
+        );
     }
 }

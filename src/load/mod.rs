@@ -6,6 +6,7 @@
 pub mod active;
 mod discover;
 pub mod frontmatter;
+mod yaml_fix;
 pub mod git_dates;
 pub mod nav;
 mod order;

@@ -32,6 +32,11 @@ pub fn parse_info(info: &str) -> Result<Fence, String> {
     if rest.is_empty() {
         return Ok(fence);
     }
+    if !rest.starts_with('{')
+        && let Some(options) = superfences_options(rest)
+    {
+        return apply_superfences(fence, options);
+    }
     let Some(inner) = rest.strip_prefix('{').and_then(|r| r.strip_suffix('}')) else {
         return Err(format!(
             "code block options `{rest}` must be written in braces, such as {{linenos=true, title=\"app.py\"}}"
@@ -67,6 +72,52 @@ pub fn parse_info(info: &str) -> Result<Fence, String> {
             (k, v) => {
                 return Err(format!(
                     "unknown or invalid code block option `{k} = {v}`; known: title, linenos, hl_lines"
+                ));
+            }
+        }
+    }
+    Ok(fence)
+}
+
+/// pymdownx.superfences writes options without braces: ```` ```py title="app.py"
+/// linenums="1" hl_lines="2 4-6" ````. `None` unless every word is `key="value"`.
+fn superfences_options(rest: &str) -> Option<Vec<(&str, &str)>> {
+    let mut options = Vec::new();
+    let mut s = rest.trim();
+    while !s.is_empty() {
+        let (key, after) = s.split_once('=')?;
+        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return None;
+        }
+        let (value, next) = match after.chars().next()? {
+            q @ ('"' | '\'') => {
+                let end = after[1..].find(q)? + 1;
+                (&after[1..end], &after[end + 1..])
+            }
+            _ => after.split_at(after.find(char::is_whitespace).unwrap_or(after.len())),
+        };
+        options.push((key, value));
+        s = next.trim_start();
+    }
+    Some(options)
+}
+
+fn apply_superfences(mut fence: Fence, options: Vec<(&str, &str)>) -> Result<Fence, String> {
+    for (key, value) in options {
+        match key {
+            "title" => fence.title = Some(value.to_string()),
+            "linenums" => fence.linenos = value.trim() != "0",
+            "hl_lines" => {
+                for part in value.split_whitespace() {
+                    match part.parse::<usize>() {
+                        Ok(n) if n > 0 => fence.hl_lines.push(n),
+                        _ => fence.hl_lines.extend(parse_range(part)?),
+                    }
+                }
+            }
+            other => {
+                return Err(format!(
+                    "unknown code block option `{other}`; known: title, linenums, hl_lines (as pymdownx.superfences writes them) or {{title=…, linenos=…, hl_lines=[…]}}"
                 ));
             }
         }
@@ -227,6 +278,13 @@ mod tests {
         );
         assert!(parse_info("py {hl_lines=[\"6-4\"]}").is_err());
         assert!(parse_info("py linenos").is_err());
+        // pymdownx.superfences' own form.
+        let f = parse_info("sh title=\"09_extract.sh\" linenums=\"1\" hl_lines=\"2 4-5\"").unwrap();
+        assert_eq!(
+            (f.lang.as_str(), f.title.as_deref(), f.linenos, f.hl_lines),
+            ("sh", Some("09_extract.sh"), true, vec![2, 4, 5])
+        );
+        assert!(parse_info("sh colour=\"red\"").is_err());
     }
 
     #[test]

@@ -5,20 +5,27 @@
 //! link it made (checked for anchors in stage 4). The event stream goes
 //! through one named pass per feature.
 
+mod abbreviations;
+mod admonitions;
 mod attributes;
 mod code;
 mod depth;
 mod footnotes;
+pub mod github;
 pub mod highlight;
 mod highlight_cache;
+mod icons;
 mod latex;
 pub mod limits;
 mod math;
 mod mathml;
+mod md_in_html;
+mod prepass;
 mod raw_html;
 mod slides;
 pub mod sanitize;
 pub mod slug;
+mod snippets;
 
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -34,7 +41,7 @@ pub use math::render_formula;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::links::{Resolved, resolve_noted};
-use crate::model::config::MarkdownConfig;
+use crate::model::config::{MarkdownConfig, RelativeTo};
 use crate::model::{LinkRef, Page, PageKind, RenderedPage, TocEntry, UrlIndex};
 
 /// What rendering a page needs besides the page.
@@ -44,6 +51,8 @@ pub struct RenderContext<'a> {
     pub options: &'a MarkdownConfig,
     /// How broken links are reported (`[links] broken`).
     pub broken: Severity,
+    /// How relative links are read when file and URL disagree (`[links] relative_to`).
+    pub relative_to: RelativeTo,
 }
 
 impl RenderContext<'_> {
@@ -56,6 +65,7 @@ impl RenderContext<'_> {
             self.highlighter.config(),
             self.options,
             self.broken,
+            self.relative_to,
         )
             .hash(&mut h);
         h.finish()
@@ -93,19 +103,30 @@ type Spanned<'a> = (Event<'a>, Range<usize>);
 /// Where a page's body sits in its file, to report file positions.
 struct Source<'a> {
     page: MarkdownInput<'a>,
+    /// The text pulldown-cmark reads: the body after the source passes.
+    text: &'a str,
+    /// From offsets of `text` to offsets of the body.
+    map: &'a prepass::SourceMap,
     positions: Positions<'a>,
 }
 
 impl<'a> Source<'a> {
-    fn new(page: MarkdownInput<'a>) -> Source<'a> {
+    fn new(page: MarkdownInput<'a>, prepared: &'a prepass::Prepared) -> Source<'a> {
         Source {
             page,
+            text: prepared.current(page.body),
+            map: &prepared.map,
             positions: Positions::new(page.body),
         }
     }
 
+    /// File line and column of an offset of [`Source::text`].
     fn position(&self, offset: usize) -> (usize, usize) {
-        let (line, col) = self.positions.at(offset);
+        self.body_position(self.map.to_body(offset))
+    }
+
+    fn body_position(&self, body_offset: usize) -> (usize, usize) {
+        let (line, col) = self.positions.at(body_offset);
         (line + self.page.body_line_offset, col)
     }
 
@@ -190,7 +211,8 @@ pub fn render_input(page: MarkdownInput, ctx: &RenderContext) -> RenderedPage {
     // A whole HTML document is parsed only to sanitise it.
     let parsed = page.kind != PageKind::HtmlDocument || !ctx.options.unsafe_html;
     if let Some(offset) = limits::over(page.body, limits::MAX_MARKUP).filter(|_| parsed) {
-        return too_much_markup(&Source::new(page), offset);
+        let none = prepass::Prepared::default();
+        return too_much_markup(&Source::new(page, &none), offset);
     }
     match page.kind {
         PageKind::HtmlDocument => {
@@ -200,19 +222,23 @@ pub fn render_input(page: MarkdownInput, ctx: &RenderContext) -> RenderedPage {
                 page.body.to_string()
             } else {
                 let html = page.body.to_string();
-                sanitize::clean(&depth::cap_page(html, &Source::new(page), |o| o, &mut out))
+                let none = prepass::Prepared::default();
+                let source = Source::new(page, &none);
+                sanitize::clean(&depth::cap_page(html, &source, |o| o, &mut out))
             };
             return out;
         }
         PageKind::SlideDeck => return slides::render_deck(page, ctx),
         PageKind::Markdown => {}
     }
-    let source = Source::new(page);
+    let prepared = prepass::prepare(page.body);
+    let source = Source::new(page, &prepared);
     let mut out = RenderedPage::default();
-    let parser = Parser::new_ext(page.body, parser_options(ctx.options)).into_offset_iter();
+    report_problems(&prepared, &source, &mut out);
+    let parser = Parser::new_ext(source.text, parser_options(ctx.options)).into_offset_iter();
     // Room for every event at once: growing the list by doubling would hold its
     // old and new copies together, and the allocator keeps freed memory a while.
-    let mut events: Vec<Spanned> = Vec::with_capacity(limits::events_at_most(page.body));
+    let mut events: Vec<Spanned> = Vec::with_capacity(limits::events_at_most(source.text));
     events.extend(TextMergeWithOffset::new(parser));
     if ctx.options.autolink {
         events = autolink(events);
@@ -220,24 +246,27 @@ pub fn render_input(page: MarkdownInput, ctx: &RenderContext) -> RenderedPage {
     rewrite_links(&mut events, &source, ctx, &mut out);
     raw_html::rewrite(&mut events, &source, ctx, &mut out);
     let safe = !ctx.options.unsafe_html;
-    let sanitise_html = safe && sanitize::has_raw_html(&events);
+    let sanitise_html = safe && sanitize::has_raw_html(&events, |h| prepared.marker(h).is_some());
     if safe {
         sanitize::neutralise_urls(&mut events, &source, &mut out);
     }
     if ctx.options.attributes {
         attributes::apply(&mut events, &source, &mut out);
     }
+    icons::remove(&mut events, &source, &mut out);
+    admonitions::apply(&mut events, &prepared);
     heading_ids(&mut events, &source, &mut out);
     if ctx.options.math {
         math::fences(&mut events);
     }
     code::blocks(&mut events, &source, ctx, &mut out);
     math::render(&mut events, &source, safe, &mut out);
+    abbreviations::apply(&mut events, &prepared.abbreviations);
     containers(&mut events);
     collect_text(&events, &mut out);
     out.text = search_words(&out.text);
     let events = footnotes::github_style(events, &mut out.ids);
-    let mut html = String::with_capacity(page.body.len() * 3 / 2);
+    let mut html = String::with_capacity(source.text.len() * 3 / 2);
     if sanitise_html {
         // The sanitiser's time grows with the square of the nesting depth: cap it first.
         let starts = depth::push_html_mapped(&mut html, events);
@@ -267,6 +296,18 @@ fn too_much_markup(source: &Source, offset: usize) -> RenderedPage {
                 .with_help(help),
         ],
         ..RenderedPage::default()
+    }
+}
+
+/// The source passes' warnings, at their place in the file.
+fn report_problems(prepared: &prepass::Prepared, source: &Source, out: &mut RenderedPage) {
+    for problem in &prepared.problems {
+        let (line, col) = source.body_position(problem.at);
+        out.diagnostics.push(
+            Diagnostic::warning(source.page.file, problem.message.clone())
+                .at(line, col)
+                .with_help(problem.help.clone()),
+        );
     }
 }
 
@@ -466,7 +507,7 @@ fn resolve_link(
     ctx: &RenderContext,
     out: &mut RenderedPage,
 ) -> Option<String> {
-    let (resolved, note) = resolve_noted(ctx.index, source.page.source, dest);
+    let (resolved, note) = resolve_noted(ctx.index, source.page.source, dest, ctx.relative_to);
     if let Some(note) = note {
         out.diagnostics
             .push(source.diagnostic(Severity::Warning, offset, note));

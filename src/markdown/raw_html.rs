@@ -11,10 +11,16 @@ pub(super) fn rewrite(
     ctx: &RenderContext,
     out: &mut RenderedPage,
 ) {
+    // A comment may span several events (the lines of an HTML block).
+    let mut in_comment = false;
     for (event, range) in events.iter_mut() {
-        let (Event::Html(html) | Event::InlineHtml(html)) = event else {
+        let (Event::Html(original) | Event::InlineHtml(original)) = event else {
             continue;
         };
+        // Tags inside comments are no tags, and their links no links: they are
+        // read from a copy with comments blanked out (same byte offsets).
+        let masked = mask_comments(original, &mut in_comment);
+        let html: &str = masked.as_deref().unwrap_or(original);
         for name in unknown_elements(html) {
             let message = format!(
                 "`<{name}>` is not an HTML element: browsers drop it, so it vanishes from the page"
@@ -41,25 +47,62 @@ pub(super) fn rewrite(
             if !(attr.name.eq_ignore_ascii_case("href") || attr.name.eq_ignore_ascii_case("src")) {
                 continue;
             }
-            let offset = range.start
-                + source_offset(&source.page.body[range.clone()], attr.value).unwrap_or(0);
+            let offset =
+                range.start + source_offset(&source.text[range.clone()], attr.value).unwrap_or(0);
             let replacement =
                 super::resolve_link(&unescape(attr.value), offset, String::new, source, ctx, out);
             if let Some(href) = replacement {
-                result.push_str(&html[last..attr.value_start]);
+                result.push_str(&original[last..attr.value_start]);
                 result.push_str(&crate::util::html::escape(&href));
                 last = attr.value_start + attr.value.len();
                 changed = true;
             }
         }
         if changed {
-            result.push_str(&html[last..]);
+            result.push_str(&original[last..]);
             *event = match event {
                 Event::Html(_) => Event::Html(result.into()),
                 _ => Event::InlineHtml(result.into()),
             };
         }
     }
+}
+
+/// `html` with the inside of every comment (`<!--` … `-->`) replaced by
+/// spaces, or `None` when it has no comment; `in_comment` carries an open
+/// comment from one event to the next.
+fn mask_comments(html: &str, in_comment: &mut bool) -> Option<String> {
+    if !*in_comment && !html.contains("<!--") {
+        return None;
+    }
+    let mut bytes = html.as_bytes().to_vec();
+    let mut i = 0;
+    while i < bytes.len() {
+        if *in_comment {
+            // `<!-->` and `<!--->` close at once, as browsers read them.
+            let end = html[i..].find("-->").map(|p| i + p + 3);
+            let stop = end.unwrap_or(bytes.len());
+            bytes[i..stop].fill(b' ');
+            *in_comment = end.is_none();
+            i = stop;
+        } else if html[i..].starts_with("<!--") {
+            bytes[i..i + 4].fill(b' ');
+            i += 4;
+            *in_comment = true;
+            for close in [">", "->"] {
+                if html[i..].starts_with(close) {
+                    bytes[i..i + close.len()].fill(b' ');
+                    i += close.len();
+                    *in_comment = false;
+                    break;
+                }
+            }
+        } else {
+            i += html[i..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    // Only ASCII bytes were replaced, and only with spaces: still UTF-8.
+    String::from_utf8(bytes).ok()
 }
 
 /// HTML and SVG element names; a name outside this list and MathML's
@@ -328,6 +371,23 @@ mod tests {
         let names: Vec<&str> = found.iter().map(|a| a.name).collect();
         assert_eq!(names, ["href", "b"]);
         assert_eq!(found[0].value, "x");
+    }
+
+    #[test]
+    fn comments_are_blanked_across_events() {
+        let mut open = false;
+        assert_eq!(mask_comments("<a href=\"x\">", &mut open), None);
+        let m = mask_comments("a <!-- <img src=\"y\"> --> <b>é</b>", &mut open).unwrap();
+        assert_eq!(m, format!("a {} <b>é</b>", " ".repeat(22)));
+        assert!(!open);
+        let m = mask_comments("<p>x</p><!-- start", &mut open).unwrap();
+        assert_eq!(m.trim_end(), "<p>x</p>");
+        assert!(open);
+        let m = mask_comments("<a href=\"z\"> end --><i>", &mut open).unwrap();
+        assert_eq!(m.trim_start(), "<i>");
+        assert!(!open);
+        let m = mask_comments("<!--><a href=\"w\"><!---><b>", &mut open).unwrap();
+        assert_eq!(m.trim_start(), "<a href=\"w\">      <b>".trim_start());
     }
 
     #[test]

@@ -142,11 +142,13 @@ fn cleaner() -> ammonia::Builder<'static> {
     b
 }
 
-/// Whether the page has raw HTML (and so needs [`clean`]); call before other passes add HTML.
-pub(super) fn has_raw_html(events: &[Spanned]) -> bool {
-    events
-        .iter()
-        .any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)))
+/// Whether the page has raw HTML (and so needs [`clean`]); call before other
+/// passes add HTML. `ours` tells HTML events a pass of ours wrote (markers).
+pub(super) fn has_raw_html(events: &[Spanned], ours: impl Fn(&str) -> bool) -> bool {
+    events.iter().any(|(e, _)| match e {
+        Event::Html(h) | Event::InlineHtml(h) => !ours(h),
+        _ => false,
+    })
 }
 
 /// Sanitises a rendered fragment: only harmless elements, attributes and URLs remain.

@@ -124,6 +124,18 @@ pub struct MarkdownConfig {
     /// and links, as MkDocs' `attr_list`; off by default because GitHub shows them as text.
     pub attributes: bool,
     pub smart_punctuation: bool,
+    /// How front matter that cannot be read is reported; either way the page
+    /// is built without it (`import mkdocs` sets `"warn"`, as MkDocs ignores it).
+    pub invalid_front_matter: InvalidFrontMatter,
+}
+
+/// `[markdown] invalid_front_matter`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InvalidFrontMatter {
+    #[default]
+    Error,
+    Warn,
 }
 
 impl Default for MarkdownConfig {
@@ -134,6 +146,7 @@ impl Default for MarkdownConfig {
             autolink: true,
             attributes: false,
             smart_punctuation: false,
+            invalid_front_matter: InvalidFrontMatter::Error,
         }
     }
 }
@@ -164,10 +177,23 @@ pub enum BrokenLinks {
     Warn,
 }
 
+/// How a relative link without `.md` (`session_1`, `../glossary/#cpu`) or to a
+/// folder is read when its file and its page's URL lead to different places.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RelativeTo {
+    /// From the file, as GitHub reads it (the default).
+    #[default]
+    File,
+    /// From the page's URL, as MkDocs serves `a/b.md` at `a/b/` (`import mkdocs` sets it).
+    Url,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct LinksConfig {
     pub broken: BrokenLinks,
+    pub relative_to: RelativeTo,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -15,7 +15,7 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::links::{LinkGraph, build_graph};
 use crate::load::{self, LoadOptions};
 use crate::markdown::{self, Highlighter, MarkdownInput, RenderContext};
-use crate::model::config::{BrokenLinks, Config};
+use crate::model::config::{BrokenLinks, Config, InvalidFrontMatter};
 use crate::model::{Course, Page, PageId, PageKind, Redirect, RenderedPage, UrlIndex};
 use crate::outputs::site_files;
 use crate::theme::{self, PageInput, Theme};
@@ -90,6 +90,10 @@ impl Site {
         let load_options = LoadOptions {
             include_drafts: options.drafts,
             project_root: Some(options.root.clone()),
+            invalid_front_matter: match config.markdown.invalid_front_matter {
+                InvalidFrontMatter::Error => Severity::Error,
+                InvalidFrontMatter::Warn => Severity::Warning,
+            },
         };
         // Git runs while the content is read.
         let content_dir = options.root.join(&config.content_dir);
@@ -116,9 +120,8 @@ impl Site {
             Ok(t) => t,
             Err(d) => return Err(diags.into_iter().chain(d).collect()),
         };
-        if diags.iter().any(Diagnostic::is_error) {
-            return Err(diags);
-        }
+        // Errors so far (front matter, clashing files) do not stop here: every
+        // page that could be read is rendered, so that one run reports them all.
         let index = UrlIndex::new(
             &course,
             &config.base_path(),
@@ -390,6 +393,7 @@ fn render_markdown(
         highlighter,
         options: &config.markdown,
         broken: severity,
+        relative_to: config.links.relative_to,
     };
     let Some(cache) = cache else {
         let rendered = course

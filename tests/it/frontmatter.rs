@@ -179,6 +179,81 @@ fn dates_in_every_form_courses_write() {
 }
 
 #[test]
+fn one_bad_front_matter_never_hides_the_other_problems() {
+    let site = Site::new();
+    site.file("content/index.md", "# Home\n\n[gone](missing.md)\n")
+        .file(
+            "content/ex.md",
+            "---\ntitle: Exercise: Create an SMB share\n---\n\nSee [home](index.md) and [nothing](nowhere.md).\n",
+        )
+        .file("content/typed.md", "+++\nweight = \"first\"\n+++\n# Typed\n");
+    let out = site.build().fails();
+    assert!(
+        out.contains("error: invalid YAML front matter: the value of `title` holds `: `"),
+        "{out}"
+    );
+    assert!(out.contains("--> content/ex.md:2:16"), "{out}");
+    assert!(
+        out.contains("help: quote the value: `title: \"Exercise: Create an SMB share\"`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("front matter `weight` must be a whole number"),
+        "{out}"
+    );
+    // The pages' own problems are reported in the same run.
+    assert!(out.contains("broken link `missing.md`"), "{out}");
+    assert!(out.contains("broken link `nowhere.md`"), "{out}");
+    assert!(out.contains("--> content/ex.md:5:"), "{out}");
+}
+
+#[test]
+fn lenient_front_matter_reads_the_page_as_meant_and_warns() {
+    let site = Site::new();
+    site.file(
+        "syllabus.toml",
+        "title = \"T\"\n[markdown]\ninvalid_front_matter = \"warn\"\n",
+    )
+    .file("content/index.md", "# Home\n\n[ex](ex.md) [odd](odd.md)\n")
+    .file(
+        "content/ex.md",
+        "---\ntitle: Exercise: Create an SMB share\n---\n\nSteps.\n",
+    )
+    .file(
+        "content/odd.md",
+        "---\ntitle: [unclosed\n---\n\n# Odd page\n",
+    );
+    let run = site.build_ok();
+    assert!(
+        run.stderr
+            .contains("warning: invalid YAML front matter: the value of `title` holds `: `"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("--> content/ex.md:2:16"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        site.read("public/ex/index.html")
+            .contains("<title>Exercise: Create an SMB share"),
+        "the title is read as if quoted"
+    );
+    assert!(
+        run.stderr
+            .contains("the page is built without it, as MkDocs does"),
+        "{}",
+        run.stderr
+    );
+    let odd = site.main_of("public/odd/index.html");
+    assert!(
+        odd.contains("Odd page") && !odd.contains("unclosed"),
+        "{odd}"
+    );
+}
+
+#[test]
 fn a_date_that_is_not_a_date_is_an_error_at_its_line() {
     // Each once panicked (a byte index inside a character) or made an invalid atom.xml.
     let cases = [
@@ -222,4 +297,19 @@ fn a_date_that_is_not_a_date_is_an_error_at_its_line() {
         err.contains("front matter `date` must be a date such as 2025-01-31"),
         "{err}"
     );
+}
+
+#[test]
+fn a_rule_a_line_and_a_rule_is_markdown_as_on_github() {
+    let site = Site::new();
+    site.file("content/index.md", "# Home\n\n[intro](intro.md)\n")
+        .file(
+            "content/intro.md",
+            "---\nWelcome to the course\n---\n\nText.\n",
+        );
+    let run = site.build_ok();
+    assert!(!run.stderr.contains("front matter"), "{}", run.stderr);
+    let main = site.main_of("public/intro/index.html");
+    assert!(main.contains("<hr />"), "{main}");
+    assert!(main.contains("<h2 id=\"welcome-to-the-course\""), "{main}");
 }

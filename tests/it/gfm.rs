@@ -23,6 +23,7 @@ fn render_all(content: &Path, config: &Config) -> Vec<(String, String, String)> 
         highlighter: &highlighter,
         options: &config.markdown,
         broken: Severity::Warning,
+        relative_to: Default::default(),
     };
     course
         .pages

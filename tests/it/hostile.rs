@@ -770,3 +770,62 @@ fn static_and_template_links_out_of_the_project_are_refused() {
         );
     }
 }
+
+/// MkDocs syntax at scale: admonitions nested far deeper than the bound,
+/// tens of thousands of blocks and tabs, `markdown` elements 10,000 deep, and
+/// thousands of abbreviations over a megabyte of text. Each source pass reads
+/// every line once: the build stays within the limit and bounded in memory.
+#[test]
+fn mkdocs_syntax_at_scale() {
+    let site = course();
+    let mut nested = String::from("# Nested\n\n");
+    for depth in 0..2_000 {
+        nested.push_str(&"    ".repeat(depth));
+        nested.push_str("!!! note \"Level\"\n");
+    }
+    site.file("content/nested.md", &nested);
+    let mut many = String::from("# Many\n\n");
+    for i in 0..20_000 {
+        many.push_str(&format!(
+            "??? tip \"Answer {i}\"\n    Text {i}.\n\n=== \"A\"\n    a\n=== \"B\"\n    b\n\n"
+        ));
+    }
+    site.file("content/many.md", &many);
+    site.file(
+        "content/divs.md",
+        &format!(
+            "# Divs\n\n{}**deepest**\n{}",
+            "<div markdown=\"1\">\n".repeat(10_000),
+            "</div>\n".repeat(10_000)
+        ),
+    );
+    let mut abbr = String::from("# Abbr\n\n");
+    while abbr.len() < 1 << 20 {
+        abbr.push_str("The W17 and X2500 of the CLI run over HTTP, as the API says.\n");
+    }
+    for i in 0..5_000 {
+        abbr.push_str(&format!("\n*[W{i}]: Word {i}\n*[X{i}]: Other {i}"));
+    }
+    abbr.push_str("\n*[C++]: a language\n");
+    site.file("content/abbr.md", &abbr);
+    let t = build_ok(&site, "MkDocs syntax at scale");
+    assert!(
+        t.run.stderr.contains("nested more than 16 deep"),
+        "{}",
+        t.run.stderr
+    );
+    let nested = site.main_of("public/nested/index.html");
+    assert_eq!(nested.matches("class=\"admonition note").count(), 16);
+    let many = site.main_of("public/many/index.html");
+    assert_eq!(
+        many.matches("<summary class=\"admonition-title").count(),
+        20_000
+    );
+    assert_eq!(many.matches("<div class=\"tabbed-set\">").count(), 20_000);
+    let divs = site.main_of("public/divs/index.html");
+    assert!(divs.contains("<strong>deepest</strong>"));
+    let abbr = site.main_of("public/abbr/index.html");
+    assert!(abbr.contains("<abbr title=\"Word 17\">W17</abbr>"));
+    assert!(abbr.contains("<abbr title=\"Other 2500\">X2500</abbr>"));
+    assert!(t.peak_mib < 2048, "{} MiB", t.peak_mib);
+}

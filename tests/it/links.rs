@@ -183,3 +183,24 @@ fn empty_links_are_reported_where_they_are() {
     }
     assert_eq!(out.matches("warning: empty").count(), 3, "{out}");
 }
+
+#[test]
+fn links_inside_html_comments_are_neither_checked_nor_rewritten() {
+    let site = Site::new();
+    site.file(
+        "content/index.md",
+        "# Home\n\nText <!-- [inline](gone1.md) <img src=\"gone2.png\"> --> after [real](p.md).\n\n<!--\n[block](gone3.md)\n\n<a href=\"gone4.md\">x</a>\n-->\n\nPara <!-- spans\n<a href=\"gone5.md\">y</a>\n--> end <a href=\"p.md\">z</a>.\n",
+    )
+    .file("content/p.md", "# P\n");
+    let run = site.build_ok();
+    assert!(!run.stderr.contains("gone"), "{}", run.stderr);
+    let main = site.main_of("public/index.html");
+    assert!(
+        main.contains("<!-- [inline](gone1.md) <img src=\"gone2.png\"> -->"),
+        "{main}"
+    );
+    assert!(
+        main.contains("<a href=\"/p/\">z</a>"),
+        "a link after a comment is still rewritten: {main}"
+    );
+}

@@ -23,6 +23,7 @@ mod layers;
 mod links;
 mod math;
 mod mkdocs;
+mod mkdocs_syntax;
 mod output;
 mod safe_mode;
 mod serve;

@@ -693,6 +693,94 @@ fn import_fills_gitignore_once_and_carries_the_site_settings() {
             .lines()
             .filter(|l| !l.starts_with('#'))
             .collect::<Vec<_>>(),
-        ["/public/", "/.public.*/", "/.public.lock", "/.syllabus-cache/"]
+        [
+            "/public/",
+            "/.public.*/",
+            "/.public.lock",
+            "/.syllabus-cache/"
+        ]
+    );
+}
+
+/// Last year's schedule `y2021.md` (served at `/y2021/`) links `session_1`: on
+/// the MkDocs site, last year's session; on GitHub, this year's.
+fn two_year_course(relative_to: &str) -> Site {
+    let site = Site::new();
+    site.file(
+        "syllabus.toml",
+        &format!("title = \"T\"\n[links]\nrelative_to = \"{relative_to}\"\n"),
+    )
+    .file(
+        "content/index.md",
+        "# Home\n\n[this year](session_1/index.md) [last year](y2021.md)\n",
+    )
+    .file("content/session_1/index.md", "# Session 1 (2022)\n")
+    .file(
+        "content/y2021.md",
+        "# 2021\n\n[Session 1](session_1) and [its files](session_1/index.md)\n",
+    )
+    .file(
+        "content/y2021/session_1/index.md",
+        "# Session 1 (2021)\n\n[home](../../index.md)\n",
+    );
+    site
+}
+
+#[test]
+fn relative_to_url_keeps_the_links_of_the_mkdocs_site() {
+    let site = two_year_course("url");
+    let run = site.build_ok();
+    let main = site.main_of("public/y2021/index.html");
+    assert!(
+        main.contains("href=\"/y2021/session_1/\">Session 1</a>"),
+        "{main}"
+    );
+    // A link to a `.md` file is read from the file by MkDocs too.
+    assert!(
+        main.contains("href=\"/session_1/\">its files</a>"),
+        "{main}"
+    );
+    assert!(
+        run.stderr.contains("warning: link `session_1` leads to `content/y2021/session_1/index.md` from the page's URL"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("on GitHub, which reads it from the file, to `content/session_1/index.md`; write `y2021/session_1/index.md`"),
+        "{}",
+        run.stderr
+    );
+    for mode in ["url", "file"] {
+        let site = two_year_course(mode);
+        let check = site.run(&["check"]);
+        assert_eq!(check.code, Some(0), "{}", check.all());
+        assert_eq!(
+            check.stdout.matches("link `session_1`").count(),
+            1,
+            "each ambiguous link once ({mode}):\n{}",
+            check.stdout
+        );
+        assert_eq!(
+            check.stdout.matches("warning:").count(),
+            1,
+            "{}",
+            check.stdout
+        );
+    }
+}
+
+#[test]
+fn relative_to_file_is_the_default_and_names_the_mkdocs_target() {
+    let site = two_year_course("file");
+    let run = site.build_ok();
+    let main = site.main_of("public/y2021/index.html");
+    assert!(
+        main.contains("href=\"/session_1/\">Session 1</a>"),
+        "{main}"
+    );
+    assert!(
+        run.stderr.contains("syllabus uses `content/session_1/index.md`; write `session_1/index.md` to keep it, or `y2021/session_1/index.md` for the MkDocs target"),
+        "{}",
+        run.stderr
     );
 }
