@@ -4,6 +4,7 @@
 //! in course order, the assets to copy, and diagnostics.
 
 mod discover;
+pub mod notebook;
 pub mod frontmatter;
 pub mod git_dates;
 pub mod nav;

@@ -38,7 +38,7 @@ pub(super) fn render(events: &mut [Spanned], source: &Source, out: &mut Rendered
     }
 }
 
-fn to_mathml(tex: &str, display: bool) -> Result<String, String> {
+pub(super) fn to_mathml(tex: &str, display: bool) -> Result<String, String> {
     let storage = Storage::new();
     let events: Vec<_> = Parser::new(tex, &storage).collect();
     if let Some(Err(e)) = events.iter().find(|e| e.is_err()) {

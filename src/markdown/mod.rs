@@ -11,12 +11,13 @@ mod footnotes;
 pub mod highlight;
 mod highlight_cache;
 mod math;
+mod notebook;
 mod raw_html;
 mod slides;
 pub mod sanitize;
 pub mod slug;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 
@@ -197,8 +198,29 @@ pub fn render_input(page: &MarkdownInput, ctx: &RenderContext) -> RenderedPage {
             };
         }
         PageKind::SlideDeck => return slides::render_deck(page, ctx),
+        PageKind::Notebook => return notebook::render(page, ctx),
         PageKind::Markdown => {}
     }
+    render_part(page, ctx, &mut Parts::default())
+}
+
+/// What the parts of a page rendered one by one (a notebook's cells) share:
+/// heading ids stay unique across them, and `attachment:` links lead to the
+/// files of the part being rendered.
+#[derive(Default)]
+pub(super) struct Parts {
+    slugger: slug::Slugger,
+    /// `attachment:name` → URL in a notebook's cell; `None` on other pages,
+    /// where `attachment:` is a URL scheme like any other.
+    attachments: Option<HashMap<String, String>>,
+}
+
+/// Renders Markdown: a whole page, or one part of a page that shares `parts` with the others.
+pub(super) fn render_part(
+    page: &MarkdownInput,
+    ctx: &RenderContext,
+    parts: &mut Parts,
+) -> RenderedPage {
     let source = Source::new(page);
     let mut out = RenderedPage::default();
     let parser = Parser::new_ext(page.body, parser_options(ctx.options)).into_offset_iter();
@@ -206,7 +228,7 @@ pub fn render_input(page: &MarkdownInput, ctx: &RenderContext) -> RenderedPage {
     if ctx.options.autolink {
         events = autolink(events);
     }
-    rewrite_links(&mut events, &source, ctx, &mut out);
+    rewrite_links(&mut events, &source, ctx, parts, &mut out);
     raw_html::rewrite(&mut events, &source, ctx, &mut out);
     let safe = !ctx.options.unsafe_html;
     let sanitise_html = safe && sanitize::has_raw_html(&events);
@@ -216,7 +238,7 @@ pub fn render_input(page: &MarkdownInput, ctx: &RenderContext) -> RenderedPage {
     if ctx.options.attributes {
         attributes::apply(&mut events, &source, &mut out);
     }
-    heading_ids(&mut events, &source, &mut out);
+    heading_ids(&mut events, &source, &mut parts.slugger, &mut out);
     code::blocks(&mut events, &source, ctx, &mut out);
     math::render(&mut events, &source, &mut out);
     containers(&mut events);
@@ -358,6 +380,7 @@ fn rewrite_links(
     events: &mut [Spanned],
     source: &Source,
     ctx: &RenderContext,
+    parts: &Parts,
     out: &mut RenderedPage,
 ) {
     for i in 0..events.len() {
@@ -381,14 +404,17 @@ fn rewrite_links(
             }
             _ => continue,
         };
-        let href = resolve_link(
-            &dest,
-            start,
-            || link_text(&events[i + 1..]),
-            source,
-            ctx,
-            out,
-        );
+        let href = match (dest.strip_prefix("attachment:"), &parts.attachments) {
+            (Some(name), Some(attachments)) => attachment(name, attachments, start, source, out),
+            _ => resolve_link(
+                &dest,
+                start,
+                || link_text(&events[i + 1..]),
+                source,
+                ctx,
+                out,
+            ),
+        };
         if let (
             Some(href),
             (Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }), _),
@@ -397,6 +423,30 @@ fn rewrite_links(
             *dest_url = href.into();
         }
     }
+}
+
+/// The URL of a notebook cell's attachment; a missing one is a warning.
+fn attachment(
+    name: &str,
+    attachments: &HashMap<String, String>,
+    offset: usize,
+    source: &Source,
+    out: &mut RenderedPage,
+) -> Option<String> {
+    let name = crate::util::url::decode_path(name);
+    let found = attachments.get(&name).cloned();
+    if found.is_none() {
+        out.diagnostics.push(
+            source
+                .diagnostic(
+                    Severity::Warning,
+                    offset,
+                    format!("this cell has no attachment `{name}`"),
+                )
+                .with_help("paste the image into the cell again in Jupyter, or link to a file"),
+        );
+    }
+    found
 }
 
 /// Resolves one link target written at `offset` of the body: records an internal
@@ -468,8 +518,12 @@ fn link_text(events: &[Spanned]) -> String {
 }
 
 /// Gives every heading its GitHub id and an anchor link, and builds the table of contents.
-fn heading_ids(events: &mut Vec<Spanned>, source: &Source, out: &mut RenderedPage) {
-    let mut slugger = slug::Slugger::default();
+fn heading_ids(
+    events: &mut Vec<Spanned>,
+    source: &Source,
+    slugger: &mut slug::Slugger,
+    out: &mut RenderedPage,
+) {
     for (e, _) in events.iter() {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {
             slugger.reserve(id);
@@ -558,7 +612,7 @@ fn heading_number(level: HeadingLevel) -> u8 {
     level as u8
 }
 
-fn nest_toc(flat: Vec<TocEntry>) -> Vec<TocEntry> {
+pub(super) fn nest_toc(flat: Vec<TocEntry>) -> Vec<TocEntry> {
     let mut roots: Vec<TocEntry> = Vec::new();
     for entry in flat {
         insert_toc(&mut roots, entry);

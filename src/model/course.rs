@@ -31,7 +31,7 @@ pub struct Course {
     pub nav: Option<Vec<NavNode>>,
 }
 
-/// One Markdown file.
+/// One page: a Markdown file or a Jupyter notebook.
 #[derive(Debug, Clone)]
 pub struct Page {
     /// Path relative to the content folder, with `/` separators (`session_x/reading.md`).
@@ -54,7 +54,7 @@ pub struct Page {
     pub updated: Option<String>,
 }
 
-/// What a `.md` file really holds.
+/// What a page's file really holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageKind {
     Markdown,
@@ -62,6 +62,9 @@ pub enum PageKind {
     HtmlDocument,
     /// A Marp deck (`marp: true`): one slide per `---`, published as a slide deck.
     SlideDeck,
+    /// A Jupyter notebook (`.ipynb`, nbformat 4): `body` is its JSON text; its
+    /// cells and saved outputs are shown, nothing is run.
+    Notebook,
 }
 
 /// A folder of pages.

@@ -107,12 +107,14 @@ fn folders_of(file: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Every page's aliases as redirects, and every clash between the files of the
-/// site: an alias, a co-located file or a static file that would replace a
-/// page or another file, or need a folder where a file goes (or the reverse),
-/// is an error. `content` names the content folder as the user does.
+/// site: an alias, a co-located file, a static file or a page's own file (a
+/// notebook's output image) that would replace a page or another file, or
+/// need a folder where a file goes (or the reverse), is an error. `content`
+/// names the content folder as the user does.
 pub fn aliases_and_clashes(
     course: &Course,
     index: &UrlIndex,
+    rendered: &[RenderedPage],
     content: &str,
 ) -> (Vec<Redirect>, Vec<Diagnostic>) {
     let mut layout = Layout::new();
@@ -126,6 +128,21 @@ pub fn aliases_and_clashes(
         layout.claim(f.to_string(), format!("`{f}`, which every build writes"));
     }
     let mut diags = Vec::new();
+    for (page, r) in course.pages.iter().zip(rendered) {
+        for (path, _) in &r.files {
+            let owner = format!("the output image `{path}` of `{}`", page.file);
+            match layout.clash(path) {
+                Some(other) => diags.push(
+                    Diagnostic::error(
+                        &page.file,
+                        format!("{owner} and {other} need the same place in the site"),
+                    )
+                    .with_help("rename the other file or the notebook"),
+                ),
+                None => layout.claim(path.clone(), owner),
+            }
+        }
+    }
     let mut static_files: Vec<&String> = index.static_files.iter().collect();
     static_files.sort();
     let others = course
