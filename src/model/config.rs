@@ -31,6 +31,8 @@ pub struct Config {
     pub search: SearchConfig,
     /// `[azure]`: `staticwebapp.config.json` settings and the quotas to check.
     pub azure: crate::model::azure::AzureConfig,
+    /// `[notebooks]`: links to open a notebook's page elsewhere.
+    pub notebooks: NotebooksConfig,
     pub extra: toml::Table,
     /// An explicit navigation (MkDocs-style); `None`: sections and pages in weight and name order.
     pub nav: Option<Vec<NavEntry>>,
@@ -73,6 +75,7 @@ impl Default for Config {
             links: LinksConfig::default(),
             search: SearchConfig::default(),
             azure: crate::model::azure::AzureConfig::default(),
+            notebooks: NotebooksConfig::default(),
             extra: toml::Table::new(),
             nav: None,
         }
@@ -150,6 +153,35 @@ impl Default for SearchConfig {
     }
 }
 
+/// `[notebooks]`: an "Open in …" link on notebook pages for each service
+/// listed, built from `repo_url` (a GitHub repository), `branch` and the
+/// notebook's path.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct NotebooksConfig {
+    pub open_in: Vec<OpenIn>,
+    /// The BinderHub that `binder` links start.
+    pub binder_url: String,
+}
+
+impl Default for NotebooksConfig {
+    fn default() -> Self {
+        NotebooksConfig {
+            open_in: Vec::new(),
+            binder_url: "https://mybinder.org".into(),
+        }
+    }
+}
+
+/// A service that runs a notebook of a GitHub repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OpenIn {
+    Binder,
+    Colab,
+    Codespaces,
+}
+
 const TOP_KEYS: &[&str] = &[
     "title",
     "description",
@@ -165,6 +197,7 @@ const TOP_KEYS: &[&str] = &[
     "links",
     "search",
     "azure",
+    "notebooks",
     "extra",
     "nav",
 ];
@@ -183,6 +216,7 @@ const TABLE_KEYS: &[(&str, &[&str])] = &[
     ("links", &["broken"]),
     ("search", &["enabled"]),
     ("azure", crate::model::azure::KEYS),
+    ("notebooks", &["open_in", "binder_url"]),
 ];
 
 impl Config {
@@ -233,7 +267,33 @@ impl Config {
                 .at(line, 0)
                 .with_help("write an absolute URL such as `https://example.org/course/`, or a path such as `/`"));
         }
+        if !self.notebooks.open_in.is_empty() && self.github_repo().is_none() {
+            return Err(Diagnostic::error(
+                FILE_NAME,
+                "`[notebooks] open_in` needs `repo_url`, the notebooks' GitHub repository",
+            )
+            .at(key_line(text, "open_in"), 0)
+            .with_help("set `repo_url = \"https://github.com/OWNER/REPO\"`, or remove `open_in`"));
+        }
         Ok(())
+    }
+
+    /// `(owner, repository)` when `repo_url` is a GitHub repository.
+    pub fn github_repo(&self) -> Option<(&str, &str)> {
+        let rest = self
+            .repo_url
+            .as_deref()?
+            .trim()
+            .strip_prefix("https://github.com/")?;
+        let rest = rest.trim_end_matches('/');
+        let rest = rest.strip_suffix(".git").unwrap_or(rest);
+        let (owner, repo) = rest.split_once('/')?;
+        let ok = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        };
+        (ok(owner) && ok(repo)).then_some((owner, repo))
     }
 
     /// The path part of `base_url`, always with leading and trailing `/`.
@@ -377,6 +437,20 @@ mod tests {
         let errs = Config::parse("[markdown]\nunsafe_htm = true\n").unwrap_err();
         assert_eq!(errs[0].message, "unknown key `unsafe_htm` in `[markdown]`");
         assert_eq!(errs[0].line, 2);
+    }
+
+    #[test]
+    fn open_in_needs_a_github_repository() {
+        let errs = Config::parse("[notebooks]\nopen_in = [\"colab\"]\n").unwrap_err();
+        assert!(errs[0].message.contains("needs `repo_url`"), "{errs:?}");
+        assert_eq!(errs[0].line, 2);
+        let c = Config::parse(
+            "repo_url = \"https://github.com/org/course.git\"\n[notebooks]\nopen_in = [\"binder\", \"codespaces\"]\n",
+        )
+        .unwrap();
+        assert_eq!(c.github_repo(), Some(("org", "course")));
+        assert_eq!(c.notebooks.open_in, [OpenIn::Binder, OpenIn::Codespaces]);
+        assert!(Config::parse("[notebooks]\nopen_in = [\"kaggle\"]\n").is_err());
     }
 
     #[test]
