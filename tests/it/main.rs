@@ -15,6 +15,7 @@ mod init;
 mod layers;
 mod links;
 mod mkdocs;
+mod notebook;
 mod output;
 mod safe_mode;
 mod serve;

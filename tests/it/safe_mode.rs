@@ -6,7 +6,7 @@
 use crate::support::{Run, Site};
 
 #[path = "../support/unsafe_markup.rs"]
-mod oracle;
+pub(crate) mod oracle;
 use oracle::{unsafe_markup, unsafe_markup_but};
 
 /// Payloads from the well-known classes: script elements and obfuscated tags,

@@ -9,7 +9,7 @@
 //! benchmark course.
 
 mod search_index;
-mod server;
+pub(crate) mod server;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -448,7 +448,7 @@ fn target_dir() -> PathBuf {
 }
 
 /// axe-core's `axe.min.js` from `target/node-tools` (installed by `.ci/run`).
-fn axe_source() -> Option<String> {
+pub(crate) fn axe_source() -> Option<String> {
     let path = support::repo().join("target/node-tools/node_modules/axe-core/axe.min.js");
     match std::fs::read_to_string(&path) {
         Ok(source) => Some(source),

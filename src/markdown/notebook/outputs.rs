@@ -136,7 +136,7 @@ impl Renderer<'_> {
         if let Some(s) = stream {
             let name = s.name;
             self.html.push_str(&format!(
-                "<div class=\"nb-output nb-stream nb-{name}\">{}</div>\n",
+                "<div class=\"nb-output nb-stream nb-{name}\" data-mime-type=\"application/vnd.jupyter.{name}\">{}</div>\n",
                 ansi::block(&s.text, "nb-text")
             ));
         }
@@ -152,7 +152,7 @@ impl Renderer<'_> {
             ),
         };
         self.html.push_str(&format!(
-            "<div class=\"nb-output nb-error\">{}</div>\n",
+            "<div class=\"nb-output nb-error\" data-mime-type=\"application/vnd.jupyter.stderr\">{}</div>\n",
             ansi::block(&text, "nb-text")
         ));
     }
@@ -173,7 +173,7 @@ impl Renderer<'_> {
             if let Some(value) = data.get(mime)
                 && let Some(html) = self.show(mime, value, &data, sizes.as_ref(), (n, k))
             {
-                shown = Some(html);
+                shown = Some((*mime, html));
                 break;
             }
         }
@@ -183,9 +183,14 @@ impl Renderer<'_> {
             _ => String::new(),
         };
         let notes = notes(&data, shown.is_some());
+        let (mime, html) = shown.unwrap_or_default();
+        let mime = if mime.is_empty() {
+            String::new()
+        } else {
+            format!(" data-mime-type=\"{mime}\"")
+        };
         self.html.push_str(&format!(
-            "<div class=\"nb-output nb-result\">{prompt}{}{notes}</div>\n",
-            shown.unwrap_or_default()
+            "<div class=\"nb-output nb-result\"{mime}>{prompt}{html}{notes}</div>\n"
         ));
     }
 
