@@ -13,14 +13,14 @@ use crate::support::{Run, Site};
 const LIMIT: Duration = Duration::from_secs(60);
 
 /// A finished run with its peak resident memory (the wall time is printed).
-struct Timed {
-    run: Run,
+pub(crate) struct Timed {
+    pub(crate) run: Run,
     /// Peak resident set size in MiB (sampled from /proc; 0 where there is none).
-    peak_mib: u64,
+    pub(crate) peak_mib: u64,
 }
 
 /// `syllabus <args> --root <site>`, killed (and failed) after [`LIMIT`].
-fn run_bounded(site: &Site, args: &[&str], what: &str) -> Timed {
+pub(crate) fn run_bounded(site: &Site, args: &[&str], what: &str) -> Timed {
     let out_path = site.path().join(".out.log");
     let err_path = site.path().join(".err.log");
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("syllabus"))
