@@ -80,6 +80,10 @@ fn every_cell_and_output_is_on_the_page() {
         // Long output collapsed after 40 lines.
         "step 40</pre>\n<details class=\"nb-more\"><summary>Show 60 more lines</summary>",
         "<p class=\"raw\">A raw HTML cell.</p>",
+        // Jupyter's anchors lead to the headings too; `ipython` fences are Python.
+        "<h2 id=\"the-end\"><span id=\"The-end\"></span>The end",
+        "<a href=\"#The-end\">the end as Jupyter links it</a>",
+        "<code class=\"language-ipython\"><span class=",
     ] {
         assert!(p.contains(expected), "missing {expected}:\n{p}");
     }
@@ -112,6 +116,43 @@ fn decode(base64: &str) -> Vec<u8> {
     base64::engine::general_purpose::STANDARD
         .decode(base64)
         .expect("base64")
+}
+
+#[test]
+fn attachments_with_names_a_file_cannot_hold_get_files_of_their_own() {
+    let site = course("title = \"NB\"\n");
+    let mut cell =
+        md("![one](attachment:a%20b.png) ![two](attachment:a-b.png) ![three](attachment:x.html)\n");
+    cell["attachments"] = json!({
+        "a b.png": {"image/png": PNG},
+        "a-b.png": {"image/gif": GIF},
+        "x.html": {"image/png": PNG, "text/html": "<script>alert(1)</script>"}
+    });
+    site.file(
+        "content/att.ipynb",
+        &notebook(vec![md("# Attached\n"), cell]),
+    );
+    site.build_ok();
+    let p = prose(&site, "public/att/index.html");
+    for expected in [
+        "<img src=\"/att/cell2-a-b.png\" alt=\"one\"",
+        "<img src=\"/att/cell2-a-b.gif\" alt=\"two\"",
+        // The extension comes from the image type, never from the name.
+        "<img src=\"/att/cell2-x.png\" alt=\"three\"",
+    ] {
+        assert!(p.contains(expected), "missing {expected}:\n{p}");
+    }
+    // Two names that make the same file name: the second is numbered.
+    let mut again = md("![one](attachment:a%20b.png) ![two](attachment:a-b.png)\n");
+    again["attachments"] = json!({"a b.png": {"image/png": PNG}, "a-b.png": {"image/png": PNG}});
+    site.file("content/att.ipynb", &notebook(vec![again]));
+    site.build_ok();
+    let p = prose(&site, "public/att/index.html");
+    assert!(p.contains("src=\"/att/cell1-a-b.png\" alt=\"one\""), "{p}");
+    assert!(
+        p.contains("src=\"/att/cell1-a-b-2.png\" alt=\"two\""),
+        "{p}"
+    );
 }
 
 #[test]
@@ -457,7 +498,16 @@ fn notebook_of_50_megabytes() {
 
 #[test]
 fn serve_shows_a_notebook_and_its_images_after_each_edit() {
-    use crate::serve::{Server, assert_disk_matches};
+    use crate::serve::{Server, assert_disk_matches, wait_for};
+    // The site-wide files follow the pages a moment later, and an editor's
+    // save may start two rebuilds: wait until what is served is what is on disk.
+    let settled = |server: &Server, site: &Site| {
+        let same = wait_for(std::time::Duration::from_secs(20), || {
+            let check = std::panic::AssertUnwindSafe(|| assert_disk_matches(server, site));
+            std::panic::catch_unwind(check).is_ok()
+        });
+        assert!(same, "served and written sites differ:\n{}", server.log());
+    };
     let site = course("title = \"NB\"\n");
     let server = Server::start(&site);
     server.wait_for_text("/every/", "hello from stdout");
@@ -474,7 +524,7 @@ fn serve_shows_a_notebook_and_its_images_after_each_edit() {
     );
     server.wait_for_text("/", ">example</a>");
     assert_eq!(server.get("/every/output-5-1.png").status, 200);
-    assert_disk_matches(&server, &site);
+    settled(&server, &site);
     // The notebook changes: its page again, then without the image output.
     site.file(
         "content/every.ipynb",
@@ -488,5 +538,5 @@ fn serve_shows_a_notebook_and_its_images_after_each_edit() {
     );
     server.wait_for_status("/every/output-5-1.png", 404);
     assert!(!site.exists("public/every/output-5-1.png"));
-    assert_disk_matches(&server, &site);
+    settled(&server, &site);
 }

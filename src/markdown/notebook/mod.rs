@@ -17,6 +17,7 @@ use super::highlight::Highlighted;
 use super::{MarkdownInput, Parts, RenderContext, render_part};
 use crate::load::notebook::{Cell, FilePositions, SourceMap, parse};
 use crate::model::{PageKind, RenderedPage, TocEntry};
+use crate::util::html::escape;
 
 /// One notebook being rendered.
 struct Renderer<'a> {
@@ -126,6 +127,7 @@ impl Renderer<'_> {
             self.out.links.push(link);
         }
         self.out.ids.extend(r.ids);
+        let html = self.jupyter_anchors(r.html, &r.headings);
         self.out.headings.extend(r.headings);
         flatten(r.toc, &mut self.toc);
         self.out.has_code |= r.has_code;
@@ -136,7 +138,31 @@ impl Renderer<'_> {
             self.text.push(' ');
             self.text.push_str(&r.text);
         }
-        r.html
+        html
+    }
+
+    /// Headings answer to Jupyter's anchors too (the text with spaces as `-`:
+    /// `#Data-Representation`), which notebooks use to link to each other.
+    fn jupyter_anchors(&mut self, mut html: String, headings: &[(String, String)]) -> String {
+        for (id, text) in headings {
+            let jupyter = text.trim().replace(' ', "-");
+            if jupyter.is_empty() || jupyter == *id || self.out.ids.contains(&jupyter) {
+                continue;
+            }
+            let attribute = format!(" id=\"{}\"", escape(id));
+            let Some(open_end) = html
+                .find(&attribute)
+                .and_then(|at| html[at..].find('>').map(|end| at + end + 1))
+            else {
+                continue;
+            };
+            html.insert_str(
+                open_end,
+                &format!("<span id=\"{}\"></span>", escape(&jupyter)),
+            );
+            self.out.ids.insert(jupyter);
+        }
+        html
     }
 
     fn code(&mut self, n: usize, cell: &Cell) {

@@ -133,7 +133,8 @@ impl Renderer<'_> {
     }
 
     fn flush(&mut self, stream: Option<Stream>) {
-        if let Some(s) = stream {
+        // A stream of white space only (a `print(end=" ")`) would be an empty box.
+        if let Some(s) = stream.filter(|s| !s.text.trim().is_empty()) {
             let name = s.name;
             self.html.push_str(&format!(
                 "<div class=\"nb-output nb-stream nb-{name}\" data-mime-type=\"application/vnd.jupyter.{name}\">{}</div>\n",
@@ -289,7 +290,14 @@ impl Renderer<'_> {
             };
             bytes
         };
-        let path = format!("{}{stem}.{ext}", self.dir);
+        // Attachment names that differ only in what a file name may not hold
+        // (`a b.png`, `a-b.png`) would share a file: number the later ones.
+        let mut path = format!("{}{stem}.{ext}", self.dir);
+        let mut n = 1;
+        while self.out.files.iter().any(|(p, _)| *p == path) {
+            n += 1;
+            path = format!("{}{stem}-{n}.{ext}", self.dir);
+        }
         let url = self.ctx.index.url_for(&path);
         self.out.files.push((path, bytes));
         Some(url)

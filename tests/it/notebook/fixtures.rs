@@ -208,7 +208,9 @@ pub fn every_output() -> String {
             vec![stream("stdout", &long)],
         ),
         raw("text/html", "<p class=\"raw\">A raw HTML cell.</p>"),
-        md("## The end\n\nSee [the results](#results)."),
+        md(
+            "## The end\n\nSee [the results](#results), or [the end as Jupyter links it](#The-end).\n\n```ipython\n%timeit sum(range(10))\n```\n",
+        ),
     ])
 }
 
