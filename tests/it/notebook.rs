@@ -321,6 +321,65 @@ fn bad_notebooks_are_errors_at_their_line_and_column() {
         "{out}"
     );
     assert!(out.contains("--> content/cell.ipynb:"), "{out}");
+    // An output is read when the page is rendered: its problems are positioned too.
+    for fixed in ["broken", "old", "cell"] {
+        site.file(
+            &format!("content/{fixed}.ipynb"),
+            &notebook(vec![md("# Fixed\n")]),
+        );
+    }
+    let bad_stream = notebook(vec![code(
+        Some(1),
+        "print(1)",
+        vec![json!({"output_type": "stream", "name": "stdout", "text": 5})],
+    )]);
+    site.file("content/stream.ipynb", &bad_stream);
+    let out = site.build().fails();
+    let line = bad_stream
+        .lines()
+        .position(|l| l.contains("\"text\": 5"))
+        .expect("line")
+        + 1;
+    assert!(
+        out.contains(&format!(
+            "invalid notebook output: `text` must be text (a string or a list of strings)\n  --> content/stream.ipynb:{line}:"
+        )),
+        "{out}"
+    );
+}
+
+#[test]
+fn titles_come_from_metadata_then_the_first_heading_then_the_file_name() {
+    let site = course("title = \"NB\"\n");
+    let mut metadata = python();
+    metadata["title"] = json!("Lab one");
+    site.file(
+        "content/meta.ipynb",
+        &notebook_with(vec![md("# Ignored heading\n")], metadata),
+    );
+    site.file(
+        "content/heading.ipynb",
+        &notebook(vec![
+            md("Intro.\n"),
+            md("## Not a title\n\n# The *real* title\n"),
+        ]),
+    );
+    site.file(
+        "content/plain_name.ipynb",
+        &notebook(vec![code(Some(1), "1", vec![])]),
+    );
+    site.build_ok();
+    for (page, title) in [
+        ("meta", "Lab one"),
+        ("heading", "The real title"),
+        ("plain_name", "plain_name"),
+    ] {
+        let html = site.read(&format!("public/{page}/index.html"));
+        assert!(
+            html.contains(&format!("<title>{title}")),
+            "{page}: {html:.400}"
+        );
+    }
 }
 
 #[test]

@@ -82,7 +82,13 @@ impl Renderer<'_> {
         self.html.push_str("<div class=\"nb-outputs\">\n");
         let mut stream: Option<Stream> = None;
         for (k, json) in cell.outputs.iter().enumerate() {
-            let output: Output = match json.parse() {
+            let parsed = json.parse().and_then(|o: Output| {
+                if let Some(text) = o.text {
+                    json.child(text).check_text("`text`")?;
+                }
+                Ok(o)
+            });
+            let output: Output = match parsed {
                 Ok(o) => o,
                 Err((offset, message)) => {
                     self.error(
