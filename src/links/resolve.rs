@@ -199,15 +199,21 @@ pub(super) fn find(index: &UrlIndex, target: &str, wants_dir: bool) -> Found {
         }
         return Found::Missing(format!("no page `{target}`"));
     }
+    // A notebook is a page (its file is also in the site, for download).
+    if !wants_dir && let Some(&p) = index.by_source.get(target) {
+        return Found::Page(p);
+    }
     if !wants_dir && index.assets.contains(target) {
         return Found::Asset;
     }
     if let Some(&p) = index.by_dir.get(target) {
         return Found::Page(p);
     }
-    // `x` or `x/` for the page `x.md`, as MkDocs' URLs read.
-    if let Some(&p) = index.by_source.get(&format!("{target}.md")) {
-        return Found::Page(p);
+    // `x` or `x/` for the page `x.md` (or notebook `x.ipynb`), as MkDocs' URLs read.
+    for ext in [".md", ".ipynb"] {
+        if let Some(&p) = index.by_source.get(&format!("{target}{ext}")) {
+            return Found::Page(p);
+        }
     }
     if index.bare_dirs.contains(target) {
         return Found::Missing(format!(
@@ -345,6 +351,7 @@ mod tests {
             ("s1/index.md", "s1/"),
             ("s1/read.md", "s1/read/"),
             ("s2/README.md", "s2/"),
+            ("s1/lab.ipynb", "s1/lab/"),
         ]
         .iter()
         .enumerate()
@@ -361,6 +368,7 @@ mod tests {
         i.by_dir.insert("s1".into(), 1);
         i.by_dir.insert("s2".into(), 3);
         i.assets.insert("s1/fig one.png".into());
+        i.assets.insert("s1/lab.ipynb".into());
         i.static_files.insert("logo.svg".into());
         i.drafts.insert("s1/draft.md".into());
         i
@@ -392,6 +400,8 @@ mod tests {
             ("s1/read.md", "fig one.png", "/course/s1/fig%20one.png"),
             ("index.md", "s1/", "/course/s1/"),
             ("s1/read.md", "..", "/course/"),
+            ("s1/read.md", "lab.ipynb#plot", "/course/s1/lab/#plot"),
+            ("index.md", "s1/lab", "/course/s1/lab/"),
         ];
         for (from, dest, want) in cases {
             assert_eq!(href(resolve(&i, from, dest)), want, "{dest} from {from}");

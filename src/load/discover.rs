@@ -110,7 +110,8 @@ pub fn load(
     (course, diags)
 }
 
-/// Lists Markdown files and assets (relative, `/`-separated), skipping dot-files.
+/// Lists pages (Markdown files and notebooks) and assets (relative,
+/// `/`-separated), skipping dot-files; a notebook is both.
 fn walk(
     content_dir: &Path,
     content_name: &str,
@@ -183,8 +184,13 @@ fn walk(
             );
             continue;
         }
-        if rel.to_ascii_lowercase().ends_with(".md") {
+        let lower = rel.to_ascii_lowercase();
+        if lower.ends_with(".md") {
             markdown.push(rel);
+        } else if lower.ends_with(".ipynb") {
+            // A notebook is a page, and its file stays in the site to download.
+            markdown.push(rel.clone());
+            assets.push(rel);
         } else {
             assets.push(rel);
         }
@@ -253,6 +259,9 @@ fn read_page(
             .at(line, col)
             .with_help("save the file as UTF-8 in your editor")
     })?;
+    if is_notebook(rel) {
+        return read_notebook(file, rel, text);
+    }
     // CommonMark: U+0000 is replaced, for security, by U+FFFD.
     let text = if text.contains('\0') {
         text.replace('\0', "\u{FFFD}")
@@ -310,6 +319,53 @@ fn read_page(
         updated: None,
     };
     Ok((page, warnings))
+}
+
+fn is_notebook(rel: &str) -> bool {
+    rel.to_ascii_lowercase().ends_with(".ipynb")
+}
+
+/// A notebook's page: read (a JSON or nbformat error stops here, positioned)
+/// but kept as text, rendered later like any page. Never a folder's own page.
+fn read_notebook(
+    file: String,
+    rel: &str,
+    text: String,
+) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
+    // Editors on Windows may save a byte order mark, which JSON does not allow.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    let notebook = super::notebook::parse(&file, &text)?;
+    let from_cells = || {
+        notebook
+            .cells
+            .iter()
+            .filter(|c| c.cell_type == "markdown")
+            .find_map(|c| first_h1(&c.source.text()))
+    };
+    let title = notebook
+        .title
+        .clone()
+        .or_else(from_cells)
+        .unwrap_or_else(|| titles::from_path(rel, false));
+    drop(notebook);
+    let stem = &rel[..rel.len() - ".ipynb".len()];
+    let page = Page {
+        source: rel.to_string(),
+        file,
+        url_path: format!("{stem}/"),
+        title,
+        front: crate::model::FrontMatter::default(),
+        body: text,
+        body_line_offset: 0,
+        section: 0,
+        is_index: false,
+        kind: PageKind::Notebook,
+        updated: None,
+    };
+    Ok((page, Vec::new()))
 }
 
 /// Whether a page's text is a whole HTML document rather than Markdown.

@@ -5,6 +5,7 @@
 
 pub mod active;
 mod discover;
+pub mod notebook;
 pub mod frontmatter;
 mod yaml_fix;
 pub mod git_dates;

@@ -200,7 +200,7 @@ pub(super) fn blocks(
     *events = result;
 }
 
-fn markup(fence: &Fence, highlighted: Highlighted) -> String {
+pub(super) fn markup(fence: &Fence, highlighted: Highlighted) -> String {
     let lines: &[String] = match &highlighted {
         Highlighted::Lines(l) => l,
         Highlighted::Plain { lines, .. } => lines,

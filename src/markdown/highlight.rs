@@ -39,6 +39,8 @@ const ALIASES: &[(&str, &str)] = &[
     ("yml", "yaml"),
     ("py", "python"),
     ("python3", "python"),
+    ("ipython", "python"),
+    ("ipython3", "python"),
     ("ts", "typescript"),
     ("js", "javascript"),
     ("golang", "go"),

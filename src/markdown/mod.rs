@@ -21,13 +21,14 @@ mod math;
 mod mathml;
 mod md_in_html;
 mod prepass;
+mod notebook;
 mod raw_html;
 mod slides;
 pub mod sanitize;
 pub mod slug;
 mod snippets;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 
@@ -229,10 +230,31 @@ pub fn render_input(page: MarkdownInput, ctx: &RenderContext) -> RenderedPage {
             return out;
         }
         PageKind::SlideDeck => return slides::render_deck(page, ctx),
+        PageKind::Notebook => return notebook::render(&page, ctx),
         PageKind::Markdown => {}
     }
+    render_part(&page, ctx, &mut Parts::default())
+}
+
+/// What the parts of a page rendered one by one (a notebook's cells) share:
+/// heading ids stay unique across them, and `attachment:` links lead to the
+/// files of the part being rendered.
+#[derive(Default)]
+pub(super) struct Parts {
+    slugger: slug::Slugger,
+    /// `attachment:name` → URL in a notebook's cell; `None` on other pages,
+    /// where `attachment:` is a URL scheme like any other.
+    attachments: Option<HashMap<String, String>>,
+}
+
+/// Renders Markdown: a whole page, or one part of a page that shares `parts` with the others.
+pub(super) fn render_part(
+    page: &MarkdownInput,
+    ctx: &RenderContext,
+    parts: &mut Parts,
+) -> RenderedPage {
     let prepared = prepass::prepare(page.body);
-    let source = Source::new(page, &prepared);
+    let source = Source::new(*page, &prepared);
     let mut out = RenderedPage::default();
     report_problems(&prepared, &source, &mut out);
     let parser = Parser::new_ext(source.text, parser_options(ctx.options)).into_offset_iter();
@@ -243,7 +265,7 @@ pub fn render_input(page: MarkdownInput, ctx: &RenderContext) -> RenderedPage {
     if ctx.options.autolink {
         events = autolink(events);
     }
-    rewrite_links(&mut events, &source, ctx, &mut out);
+    rewrite_links(&mut events, &source, ctx, parts, &mut out);
     raw_html::rewrite(&mut events, &source, ctx, &mut out);
     let safe = !ctx.options.unsafe_html;
     let sanitise_html = safe && sanitize::has_raw_html(&events, |h| prepared.marker(h).is_some());
@@ -255,7 +277,7 @@ pub fn render_input(page: MarkdownInput, ctx: &RenderContext) -> RenderedPage {
     }
     icons::remove(&mut events, &source, &mut out);
     admonitions::apply(&mut events, &prepared);
-    heading_ids(&mut events, &source, &mut out);
+    heading_ids(&mut events, &source, &mut parts.slugger, &mut out);
     if ctx.options.math {
         math::fences(&mut events);
     }
@@ -443,6 +465,7 @@ fn rewrite_links(
     events: &mut [Spanned],
     source: &Source,
     ctx: &RenderContext,
+    parts: &Parts,
     out: &mut RenderedPage,
 ) {
     for i in 0..events.len() {
@@ -478,14 +501,17 @@ fn rewrite_links(
                     .with_help("write where it leads, such as `(reading.md)` or `(#a-heading)`, or remove the link"),
             );
         }
-        let href = resolve_link(
-            &dest,
-            start,
-            || link_text(&events[i + 1..]),
-            source,
-            ctx,
-            out,
-        );
+        let href = match (dest.strip_prefix("attachment:"), &parts.attachments) {
+            (Some(name), Some(attachments)) => attachment(name, attachments, start, source, out),
+            _ => resolve_link(
+                &dest,
+                start,
+                || link_text(&events[i + 1..]),
+                source,
+                ctx,
+                out,
+            ),
+        };
         if let (
             Some(href),
             (Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }), _),
@@ -494,6 +520,30 @@ fn rewrite_links(
             *dest_url = href.into();
         }
     }
+}
+
+/// The URL of a notebook cell's attachment; a missing one is a warning.
+fn attachment(
+    name: &str,
+    attachments: &HashMap<String, String>,
+    offset: usize,
+    source: &Source,
+    out: &mut RenderedPage,
+) -> Option<String> {
+    let name = crate::util::url::decode_path(name);
+    let found = attachments.get(&name).cloned();
+    if found.is_none() {
+        out.diagnostics.push(
+            source
+                .diagnostic(
+                    Severity::Warning,
+                    offset,
+                    format!("this cell has no attachment `{name}`"),
+                )
+                .with_help("paste the image into the cell again in Jupyter, or link to a file"),
+        );
+    }
+    found
 }
 
 /// Resolves one link target written at `offset` of the body: records an internal
@@ -565,8 +615,12 @@ fn link_text(events: &[Spanned]) -> String {
 }
 
 /// Gives every heading its GitHub id and an anchor link, and builds the table of contents.
-fn heading_ids(events: &mut Vec<Spanned>, source: &Source, out: &mut RenderedPage) {
-    let mut slugger = slug::Slugger::default();
+fn heading_ids(
+    events: &mut Vec<Spanned>,
+    source: &Source,
+    slugger: &mut slug::Slugger,
+    out: &mut RenderedPage,
+) {
     for (e, _) in events.iter() {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {
             slugger.reserve(id);
@@ -655,7 +709,7 @@ fn heading_number(level: HeadingLevel) -> u8 {
     level as u8
 }
 
-fn nest_toc(flat: Vec<TocEntry>) -> Vec<TocEntry> {
+pub(super) fn nest_toc(flat: Vec<TocEntry>) -> Vec<TocEntry> {
     let mut roots: Vec<TocEntry> = Vec::new();
     for entry in flat {
         insert_toc(&mut roots, entry);

@@ -35,6 +35,8 @@ pub struct Config {
     pub search: SearchConfig,
     /// `[azure]`: `staticwebapp.config.json` settings and the quotas to check.
     pub azure: crate::model::azure::AzureConfig,
+    /// `[notebooks]`: links to open a notebook's page elsewhere.
+    pub notebooks: NotebooksConfig,
     pub extra: toml::Table,
     /// An explicit navigation (MkDocs-style); `None`: sections and pages in weight and name order.
     pub nav: Option<Vec<NavEntry>>,
@@ -105,6 +107,7 @@ impl Default for Config {
             links: LinksConfig::default(),
             search: SearchConfig::default(),
             azure: crate::model::azure::AzureConfig::default(),
+            notebooks: NotebooksConfig::default(),
             extra: toml::Table::new(),
             nav: None,
         }
@@ -208,6 +211,35 @@ impl Default for SearchConfig {
     }
 }
 
+/// `[notebooks]`: an "Open in …" link on notebook pages for each service
+/// listed, built from `repo_url` (a GitHub repository), `branch` and the
+/// notebook's path.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct NotebooksConfig {
+    pub open_in: Vec<OpenIn>,
+    /// The BinderHub that `binder` links start.
+    pub binder_url: String,
+}
+
+impl Default for NotebooksConfig {
+    fn default() -> Self {
+        NotebooksConfig {
+            open_in: Vec::new(),
+            binder_url: "https://mybinder.org".into(),
+        }
+    }
+}
+
+/// A service that runs a notebook of a GitHub repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OpenIn {
+    Binder,
+    Colab,
+    Codespaces,
+}
+
 impl Config {
     /// Reads `syllabus.toml` in `root`.
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
@@ -262,7 +294,39 @@ impl Config {
                 .at(line, col)
                 .with_help("write an absolute URL such as `https://example.org/course/`, or a path such as `/`"));
         }
+        if !self.notebooks.open_in.is_empty() && self.github_repo().is_none() {
+            let place = [
+                keys::Segment::Key("notebooks".into()),
+                keys::Segment::Key("open_in".into()),
+            ];
+            let (line, col) = keys::value_span(doc, &place)
+                .map_or((0, 0), |s| diagnostics::line_col(text, s.start));
+            return Err(Diagnostic::error(
+                FILE_NAME,
+                "`[notebooks] open_in` needs `repo_url`, the notebooks' GitHub repository",
+            )
+            .at(line, col)
+            .with_help("set `repo_url = \"https://github.com/OWNER/REPO\"`, or remove `open_in`"));
+        }
         Ok(())
+    }
+
+    /// `(owner, repository)` when `repo_url` is a GitHub repository.
+    pub fn github_repo(&self) -> Option<(&str, &str)> {
+        let rest = self
+            .repo_url
+            .as_deref()?
+            .trim()
+            .strip_prefix("https://github.com/")?;
+        let rest = rest.trim_end_matches('/');
+        let rest = rest.strip_suffix(".git").unwrap_or(rest);
+        let (owner, repo) = rest.split_once('/')?;
+        let ok = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        };
+        (ok(owner) && ok(repo)).then_some((owner, repo))
     }
 
     /// The path part of `base_url`, always with leading and trailing `/`.
@@ -341,112 +405,17 @@ mod tests {
     }
 
     #[test]
-    fn every_unknown_key_is_reported_at_its_own_place() {
-        let text = "title = \"X\"\n\
-            highlight.enabeld = false\n\
-            [search]\n\
-            title = true\n\
-            [markdown]\n\
-            math = true\n\
-            unsafe_htm = true\n\
-            [azure]\n\
-            pln = \"free\"\n\
-            [[azure.routes]]\n\
-            route = \"/a\"\n\
-            allowedroles = [\"x\"]\n\
-            [extra]\n\
-            anything = 1\n";
-        let errs = Config::parse(text).unwrap_err();
-        let got: Vec<_> = errs
-            .iter()
-            .map(|d| (d.line, d.column, d.message.as_str(), d.help.as_deref()))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                (
-                    2,
-                    11,
-                    "unknown key `enabeld` in `[highlight]`",
-                    Some("did you mean `enabled`?")
-                ),
-                (
-                    4,
-                    1,
-                    "unknown key `title` in `[search]`",
-                    Some("known keys in `[search]`: enabled")
-                ),
-                (
-                    7,
-                    1,
-                    "unknown key `unsafe_htm` in `[markdown]`",
-                    Some("did you mean `unsafe_html`?")
-                ),
-                (
-                    9,
-                    1,
-                    "unknown key `pln` in `[azure]`",
-                    Some("did you mean `plan`?")
-                ),
-                (
-                    12,
-                    1,
-                    "unknown key `allowedroles` in `[azure.routes]`",
-                    Some("did you mean `allowedRoles`?")
-                ),
-            ]
-        );
-    }
-
-    #[test]
-    fn unknown_keys_of_nav_entries_are_found_at_every_depth() {
-        let text = "nav = [\n  \"index.md\",\n  { titel = \"A\", page = \"a.md\" },\n  \
-            { title = \"B\", children = [{ pgae = \"b.md\" }] },\n]\n";
-        let errs = Config::parse(text).unwrap_err();
-        let got: Vec<_> = errs
-            .iter()
-            .map(|d| (d.line, d.column, d.message.as_str(), d.help.as_deref()))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                (
-                    3,
-                    5,
-                    "unknown key `titel` in `[nav]`",
-                    Some("did you mean `title`?")
-                ),
-                (
-                    4,
-                    32,
-                    "unknown key `pgae` in `[nav.children]`",
-                    Some("did you mean `page`?")
-                ),
-            ]
-        );
-        let errs = Config::parse("nav = [\"a.md\", 3]\n").unwrap_err();
-        assert_eq!((errs[0].line, errs[0].column), (1, 16), "{errs:?}");
-        assert!(errs[0].message.contains("expected a page"), "{errs:?}");
-    }
-
-    #[test]
-    fn a_type_error_comes_with_the_unknown_keys_before_it() {
-        let errs = Config::parse("branc = \"x\"\n[search]\nenabled = \"yes\"\n").unwrap_err();
-        assert_eq!(errs.len(), 2, "{errs:?}");
-        assert_eq!(
-            (errs[0].line, errs[0].message.as_str()),
-            (1, "unknown key `branc`")
-        );
-        assert_eq!(errs[1].line, 3);
-        assert!(errs[1].message.starts_with("invalid TOML"), "{errs:?}");
-    }
-
-    #[test]
-    fn base_url_error_points_at_its_value() {
-        let errs = Config::parse("title = \"X\"\n[extra]\nbase_url = 1\n").unwrap();
-        assert_eq!(errs.base_url, "/");
-        let errs = Config::parse("# base_url = \"/\"\nbase_url = \"ftp:x\"\n").unwrap_err();
-        assert_eq!((errs[0].line, errs[0].column), (2, 12), "{errs:?}");
+    fn open_in_needs_a_github_repository() {
+        let errs = Config::parse("[notebooks]\nopen_in = [\"colab\"]\n").unwrap_err();
+        assert!(errs[0].message.contains("needs `repo_url`"), "{errs:?}");
+        assert_eq!(errs[0].line, 2);
+        let c = Config::parse(
+            "repo_url = \"https://github.com/org/course.git\"\n[notebooks]\nopen_in = [\"binder\", \"codespaces\"]\n",
+        )
+        .unwrap();
+        assert_eq!(c.github_repo(), Some(("org", "course")));
+        assert_eq!(c.notebooks.open_in, [OpenIn::Binder, OpenIn::Codespaces]);
+        assert!(Config::parse("[notebooks]\nopen_in = [\"kaggle\"]\n").is_err());
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub struct Course {
     pub nav: Option<Vec<NavNode>>,
 }
 
-/// One Markdown file.
+/// One page: a Markdown file or a Jupyter notebook.
 #[derive(Debug, Clone)]
 pub struct Page {
     /// Path relative to the content folder, with `/` separators (`session_x/reading.md`).
@@ -56,7 +56,7 @@ pub struct Page {
     pub updated: Option<String>,
 }
 
-/// What a `.md` file really holds.
+/// What a page's file really holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageKind {
     Markdown,
@@ -64,6 +64,9 @@ pub enum PageKind {
     HtmlDocument,
     /// A Marp deck (`marp: true`): one slide per `---`, published as a slide deck.
     SlideDeck,
+    /// A Jupyter notebook (`.ipynb`, nbformat 4): `body` is its JSON text; its
+    /// cells and saved outputs are shown, nothing is run.
+    Notebook,
 }
 
 /// A folder of pages.

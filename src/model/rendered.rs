@@ -48,4 +48,7 @@ pub struct RenderedPage {
     pub diagnostics: Vec<Diagnostic>,
     /// Languages of code blocks that could not be highlighted.
     pub unknown_languages: Vec<String>,
+    /// Files the page needs beside its document (a notebook's output images),
+    /// as (path relative to the site root, bytes); written with the page.
+    pub files: Vec<(String, Vec<u8>)>,
 }

@@ -140,12 +140,14 @@ fn clash_help(start: &str, file: &str, clash: &Clash) -> String {
 }
 
 /// Every page's aliases as redirects, and every clash between the files of the
-/// site: an alias, a co-located file or a static file that would replace a
-/// page or another file, or need a folder where a file goes (or the reverse),
-/// is an error. `content` names the content folder as the user does.
+/// site: an alias, a co-located file, a static file or a page's own file (a
+/// notebook's output image) that would replace a page or another file, or
+/// need a folder where a file goes (or the reverse), is an error. `content`
+/// names the content folder as the user does.
 pub fn aliases_and_clashes(
     course: &Course,
     index: &UrlIndex,
+    rendered: &[RenderedPage],
     content: &str,
 ) -> (Vec<Redirect>, Vec<Diagnostic>) {
     let mut layout = Layout::new();
@@ -162,7 +164,7 @@ pub fn aliases_and_clashes(
         MARKER,
         format!("`{MARKER}`, the file that marks the output folder as made by syllabus"),
     );
-    let mut diags = copied_file_clashes(course, index, content, &mut layout);
+    let mut diags = copied_file_clashes(course, index, rendered, content, &mut layout);
     let mut redirects = Vec::new();
     for (id, page) in course.pages.iter().enumerate() {
         for alias in &page.front.aliases {
@@ -212,10 +214,33 @@ pub fn aliases_and_clashes(
 fn copied_file_clashes(
     course: &Course,
     index: &UrlIndex,
+    rendered: &[RenderedPage],
     content: &str,
     layout: &mut Layout,
 ) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
+    for (page, r) in course.pages.iter().zip(rendered) {
+        for (path, _) in &r.files {
+            let owner = format!("the output image `{path}` of `{}`", page.file);
+            match layout.clash(path) {
+                Some(clash) => diags.push(
+                    Diagnostic::error(
+                        &page.file,
+                        format!(
+                            "{owner} and {} need the same place in the site",
+                            clash.owner
+                        ),
+                    )
+                    .with_help(clash_help(
+                        "rename the other file or the notebook",
+                        path,
+                        &clash,
+                    )),
+                ),
+                None => layout.claim(path, owner),
+            }
+        }
+    }
     let mut static_files: Vec<&String> = index.static_files.iter().collect();
     static_files.sort();
     let others = course

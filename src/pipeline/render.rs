@@ -121,6 +121,12 @@ fn pages(site: &Site, plan: &Plan, sink: &dyn Sink) -> Result<Written> {
                         .push(d),
                 }
             }
+            // The page's own files (a notebook's images) go with its document.
+            for (file, bytes) in &site.rendered[id].files {
+                if !(kept && sink.keep(file)) {
+                    sink.put(file, bytes.clone())?;
+                }
+            }
             (plan.on_page)();
             Ok((path, fingerprint, !kept))
         })

@@ -157,7 +157,7 @@ impl Site {
         let (graph, link_diags) = build_graph(&course, &rendered, severity);
         diags.extend(link_diags);
         let (redirects, alias_diags) =
-            site_files::aliases_and_clashes(&course, &index, &content_name);
+            site_files::aliases_and_clashes(&course, &index, &rendered, &content_name);
         diags.extend(alias_diags);
         if diags.iter().any(Diagnostic::is_error) {
             if let Some(cache) = cache {

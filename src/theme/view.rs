@@ -8,7 +8,9 @@ use tera::Context;
 
 use crate::links::LinkGraph;
 use crate::model::config::Config;
-use crate::model::{Course, NavNode, NavTarget, PageDate, PageId, SectionId, UrlIndex};
+use crate::model::{
+    Course, NavNode, NavTarget, Page, PageDate, PageId, PageKind, SectionId, UrlIndex,
+};
 use crate::model::{RenderedPage, TocEntry};
 
 #[derive(Serialize)]
@@ -160,6 +162,66 @@ struct PageView<'a> {
     /// Front matter `overview`: the page asks for the course overview.
     overview: bool,
     nav_trail: &'a [String],
+    /// For a notebook's page: where to download and open it.
+    notebook: Option<NotebookView>,
+}
+
+#[derive(Serialize)]
+struct NotebookView {
+    /// The `.ipynb` file in the site.
+    download: String,
+    /// "Open in …" links, as `[notebooks] open_in` lists them.
+    open_in: Vec<OpenLink>,
+}
+
+#[derive(Serialize)]
+struct OpenLink {
+    name: &'static str,
+    url: String,
+}
+
+/// The download and "Open in …" links of a notebook's page.
+fn notebook_view(config: &Config, index: &UrlIndex, page: &Page) -> NotebookView {
+    use crate::model::config::OpenIn;
+    use crate::util::url::{encode_component, encode_path};
+    let open_in = match config.github_repo() {
+        Some((owner, repo)) => {
+            let branch = encode_path(&config.branch);
+            let path = encode_path(&page.file);
+            config
+                .notebooks
+                .open_in
+                .iter()
+                .map(|service| match service {
+                    OpenIn::Binder => OpenLink {
+                        name: "Binder",
+                        url: format!(
+                            "{}/v2/gh/{owner}/{repo}/{branch}?labpath={}",
+                            config.notebooks.binder_url.trim_end_matches('/'),
+                            encode_component(&page.file)
+                        ),
+                    },
+                    OpenIn::Colab => OpenLink {
+                        name: "Colab",
+                        url: format!(
+                            "https://colab.research.google.com/github/{owner}/{repo}/blob/{branch}/{path}"
+                        ),
+                    },
+                    OpenIn::Codespaces => OpenLink {
+                        name: "GitHub Codespaces",
+                        url: format!(
+                            "https://codespaces.new/{owner}/{repo}/tree/{branch}?quickstart=1"
+                        ),
+                    },
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    NotebookView {
+        download: index.url_for(&page.source),
+        open_in,
+    }
 }
 
 #[derive(Serialize)]
@@ -280,6 +342,8 @@ pub fn page_context(input: &PageInput, id: PageId) -> Context {
             .nav_trails
             .get(url.as_str())
             .map_or(&[], Vec::as_slice),
+        notebook: (page.kind == PageKind::Notebook)
+            .then(|| notebook_view(input.config, input.index, page)),
     };
     let mut context = Context::new();
     context.insert("page", &view);

@@ -25,6 +25,18 @@ const PATH: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b':')
     .remove(b'@');
 
+/// What stays as written in a query value: unreserved characters only.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Percent-encodes everything but unreserved characters (for a query value).
+pub fn encode_component(text: &str) -> String {
+    utf8_percent_encode(text, COMPONENT).to_string()
+}
+
 /// Percent-encodes what may not stand in a URL path (spaces, quotes, non-ASCII …).
 pub fn encode_path(path: &str) -> String {
     utf8_percent_encode(path, PATH).to_string()

@@ -306,7 +306,11 @@ fn demo_course_builds_one_page_per_markdown_file_with_no_broken_links() {
             .unwrap()
             .to_string_lossy()
             .to_string();
-        let Some(stem) = rel.strip_suffix(".md") else {
+        // Markdown files and notebooks are pages.
+        let Some(stem) = rel
+            .strip_suffix(".md")
+            .or_else(|| rel.strip_suffix(".ipynb"))
+        else {
             continue;
         };
         if std::fs::read_to_string(entry.path())

@@ -8,12 +8,13 @@ use std::process::Command;
 use syllabus::diagnostics::Severity;
 use syllabus::load::{LoadOptions, load};
 use syllabus::markdown::{Highlighter, RenderContext, render};
-use syllabus::model::UrlIndex;
 use syllabus::model::config::Config;
+use syllabus::model::{PageKind, UrlIndex};
 
 use crate::support::{Site, have, repo, shared, skip};
 
-/// Renders every page of a content folder with syllabus; returns (file, markdown, html).
+/// Renders every Markdown page of a content folder with syllabus; returns (file, markdown, html).
+/// Notebooks are compared with nbconvert instead (`notebook::nbconvert`).
 fn render_all(content: &Path, config: &Config) -> Vec<(String, String, String)> {
     let (course, _) = load(content, "content", &LoadOptions::default());
     let index = UrlIndex::new(&course, "/", Default::default());
@@ -28,6 +29,7 @@ fn render_all(content: &Path, config: &Config) -> Vec<(String, String, String)> 
     course
         .pages
         .iter()
+        .filter(|p| p.kind != PageKind::Notebook)
         .map(|p| (p.file.clone(), p.body.clone(), render(p, &ctx).html))
         .collect()
 }

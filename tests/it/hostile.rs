@@ -14,17 +14,17 @@ const LIMIT: Duration = Duration::from_secs(60);
 
 /// A finished run with its peak resident memory and the processor time it
 /// used (the wall time is printed only: it depends on what else runs).
-struct Timed {
-    run: Run,
+pub(crate) struct Timed {
+    pub(crate) run: Run,
     /// Peak resident set size in MiB (sampled from /proc; 0 where there is none).
-    peak_mib: u64,
+    pub(crate) peak_mib: u64,
     /// User and system time of all its threads, sampled from /proc until it
     /// ended (the last sampling interval is missing; zero where there is no /proc).
-    cpu: Duration,
+    pub(crate) cpu: Duration,
 }
 
 /// `syllabus <args> --root <site>`, killed (and failed) after [`LIMIT`].
-fn run_bounded(site: &Site, args: &[&str], what: &str) -> Timed {
+pub(crate) fn run_bounded(site: &Site, args: &[&str], what: &str) -> Timed {
     let out_path = site.path().join(".out.log");
     let err_path = site.path().join(".err.log");
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("syllabus"))

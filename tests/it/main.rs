@@ -24,6 +24,7 @@ mod links;
 mod math;
 mod mkdocs;
 mod mkdocs_syntax;
+mod notebook;
 mod output;
 mod safe_mode;
 mod serve;

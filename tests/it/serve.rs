@@ -248,7 +248,7 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// The output folder and the server agree: every file on disk is served with
 /// the same bytes, and `removed` paths are neither on disk nor served.
-fn assert_disk_matches(server: &Server, site: &Site) {
+pub(crate) fn assert_disk_matches(server: &Server, site: &Site) {
     let files = tree(&site.path().join("public"));
     assert!(!files.is_empty(), "no output");
     for (rel, bytes) in &files {

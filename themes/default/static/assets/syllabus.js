@@ -203,7 +203,8 @@
 
   function setupCopyButtons() {
     $$(".prose pre, .code-block pre").forEach(function (pre) {
-      if (pre.dataset.copy === "done") return;
+      // A notebook's saved outputs are results to read, not code to copy.
+      if (pre.dataset.copy === "done" || pre.closest(".nb-output")) return;
       pre.dataset.copy = "done";
       var holder = pre.closest(".code-block");
       if (!holder) {

@@ -1,0 +1,483 @@
+//! A code cell's saved outputs: streams, results and displays, errors.
+//!
+//! A result or display is shown as the richest type of [`MIME_ORDER`] it
+//! has. Images are written as files of the page (never data URLs, so pages
+//! stay small and the Content-Security-Policy strict); SVG too, shown with
+//! `<img>`, where a browser runs no script and applies no style of it to the
+//! page. HTML goes through the safe-mode sanitiser like raw HTML, and script
+//! outputs (JavaScript, widgets) are never run: a note says so.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::{Renderer, ansi};
+use crate::load::notebook::{Cell, Json};
+use crate::markdown::{math, sanitize};
+use crate::util::html::escape;
+
+/// Image types a page can show, with the extension of their files.
+pub(super) const IMAGE_TYPES: &[(&str, &str)] = &[
+    ("image/svg+xml", "svg"),
+    ("image/png", "png"),
+    ("image/jpeg", "jpg"),
+    ("image/gif", "gif"),
+];
+
+/// The types an output is shown as, richest first (docs/notebooks.md).
+pub const MIME_ORDER: &[&str] = &[
+    "image/svg+xml",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "text/markdown",
+    "text/latex",
+    "text/html",
+    "text/plain",
+];
+
+/// Types that are script: never run, named in a note.
+const SCRIPT_TYPES: &[&str] = &[
+    "application/javascript",
+    "text/javascript",
+    "application/vnd.jupyter.widget-view+json",
+];
+
+#[derive(Deserialize)]
+struct Output<'a> {
+    #[serde(borrow)]
+    output_type: Cow<'a, str>,
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    text: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    data: Option<BTreeMap<String, &'a RawValue>>,
+    #[serde(borrow, default)]
+    metadata: Option<&'a RawValue>,
+    #[serde(default)]
+    execution_count: Option<i64>,
+    #[serde(borrow, default)]
+    ename: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    evalue: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    traceback: Option<Vec<Cow<'a, str>>>,
+}
+
+/// Consecutive stream outputs of one stream, shown as one block as Jupyter does.
+struct Stream {
+    name: String,
+    text: String,
+}
+
+impl Renderer<'_> {
+    /// The outputs of code cell number `n`.
+    pub(super) fn outputs(&mut self, n: usize, cell: &Cell) {
+        if cell.outputs.is_empty() {
+            return;
+        }
+        self.html.push_str("<div class=\"nb-outputs\">\n");
+        let mut stream: Option<Stream> = None;
+        for (k, json) in cell.outputs.iter().enumerate() {
+            let parsed = json.parse().and_then(|o: Output| {
+                if let Some(text) = o.text {
+                    json.child(text).check_text("`text`")?;
+                }
+                Ok(o)
+            });
+            let output: Output = match parsed {
+                Ok(o) => o,
+                Err((offset, message)) => {
+                    self.error(
+                        offset,
+                        format!("invalid notebook output: {message}"),
+                        "open the notebook in Jupyter and save it again, or clear the cell's output",
+                    );
+                    continue;
+                }
+            };
+            if output.output_type == "stream" {
+                let name = match output.name.as_deref() {
+                    Some("stderr") => "stderr",
+                    _ => "stdout",
+                };
+                let text = output
+                    .text
+                    .map(|t| json.child(t).text())
+                    .unwrap_or_default();
+                match &mut stream {
+                    Some(s) if s.name == name => s.text.push_str(&text),
+                    _ => {
+                        self.flush(stream.take());
+                        stream = Some(Stream {
+                            name: name.into(),
+                            text,
+                        });
+                    }
+                }
+                continue;
+            }
+            self.flush(stream.take());
+            match output.output_type.as_ref() {
+                "execute_result" | "display_data" => self.display(n, k + 1, json, &output),
+                "error" => self.traceback(&output),
+                other => {
+                    let message = format!("unknown output type `{other}`; the output is left out");
+                    self.warn(
+                        json.offset,
+                        message,
+                        "outputs are `stream`, `display_data`, `execute_result` or `error`",
+                    );
+                }
+            }
+        }
+        self.flush(stream);
+        self.html.push_str("</div>\n");
+    }
+
+    fn flush(&mut self, stream: Option<Stream>) {
+        // A stream of white space only (a `print(end=" ")`) would be an empty box.
+        if let Some(s) = stream.filter(|s| !s.text.trim().is_empty()) {
+            let name = s.name;
+            self.html.push_str(&format!(
+                "<div class=\"nb-output nb-stream nb-{name}\" data-mime-type=\"application/vnd.jupyter.{name}\">{}</div>\n",
+                ansi::block(&s.text, "nb-text")
+            ));
+        }
+    }
+
+    fn traceback(&mut self, output: &Output) {
+        let text = match &output.traceback {
+            Some(lines) if !lines.is_empty() => lines.join("\n"),
+            _ => format!(
+                "{}: {}",
+                output.ename.as_deref().unwrap_or("Error"),
+                output.evalue.as_deref().unwrap_or("")
+            ),
+        };
+        self.html.push_str(&format!(
+            "<div class=\"nb-output nb-error\" data-mime-type=\"application/vnd.jupyter.stderr\">{}</div>\n",
+            ansi::block(&text, "nb-text")
+        ));
+    }
+
+    /// A result or display: its richest type we can show, and notes.
+    fn display(&mut self, n: usize, k: usize, json: &Json, output: &Output) {
+        let data: BTreeMap<&str, Json> = output
+            .data
+            .iter()
+            .flatten()
+            .map(|(mime, raw)| (mime.as_str(), json.child(raw)))
+            .collect();
+        let sizes = output
+            .metadata
+            .and_then(|m| json.child(m).parse_owned::<serde_json::Value>().ok());
+        let mut shown = None;
+        for mime in MIME_ORDER {
+            if let Some(value) = data.get(mime)
+                && let Some(html) = self.show(mime, value, &data, sizes.as_ref(), (n, k))
+            {
+                shown = Some((*mime, html));
+                break;
+            }
+        }
+        let prompt = match (output.output_type.as_ref(), output.execution_count) {
+            ("execute_result", Some(c)) => format!("<span class=\"nb-prompt\">Out[{c}]:</span>"),
+            ("execute_result", None) => "<span class=\"nb-prompt\">Out[ ]:</span>".into(),
+            _ => String::new(),
+        };
+        let notes = notes(&data, shown.is_some());
+        let (mime, html) = shown.unwrap_or_default();
+        let mime = if mime.is_empty() {
+            String::new()
+        } else {
+            format!(" data-mime-type=\"{mime}\"")
+        };
+        self.html.push_str(&format!(
+            "<div class=\"nb-output nb-result\"{mime}>{prompt}{html}{notes}</div>\n"
+        ));
+    }
+
+    /// One type of an output as HTML; `None` when it cannot be shown, so that the next type is tried.
+    fn show(
+        &mut self,
+        mime: &str,
+        value: &Json,
+        data: &BTreeMap<&str, Json>,
+        sizes: Option<&serde_json::Value>,
+        (n, k): (usize, usize),
+    ) -> Option<String> {
+        if !value.is_text() {
+            return None;
+        }
+        match mime {
+            "text/plain" => Some(ansi::block(&value.text(), "nb-text")),
+            "text/html" => Some(self.html_output(&value.text())),
+            "text/markdown" => {
+                let (text, map) = value.text_mapped();
+                let html = self.markdown(&text, Some(&map), value.offset, false);
+                Some(format!("<div class=\"nb-markdown\">\n{html}</div>"))
+            }
+            "text/latex" => self.latex(&value.text(), value.offset),
+            image => {
+                let url = self.image_file(&format!("output-{n}-{k}"), image, *value)?;
+                Some(image_tag(&url, image, data, sizes, n))
+            }
+        }
+    }
+
+    /// HTML of an output or raw cell: sanitised in safe mode, as raw HTML is.
+    pub(super) fn html_output(&self, html: &str) -> String {
+        let html = if self.ctx.options.unsafe_html {
+            html.to_string()
+        } else {
+            sanitize::clean(html)
+        };
+        format!("<div class=\"nb-html\">\n{html}\n</div>")
+    }
+
+    fn latex(&mut self, tex: &str, offset: usize) -> Option<String> {
+        let t = tex.trim();
+        let inner = [("$$", "$$"), ("\\[", "\\]"), ("$", "$")]
+            .iter()
+            .find_map(|(open, close)| {
+                t.strip_prefix(open)
+                    .and_then(|r| r.strip_suffix(close))
+                    .filter(|r| !r.is_empty())
+            })
+            .unwrap_or(t);
+        match math::render_formula(inner, true, !self.ctx.options.unsafe_html) {
+            Ok(mathml) => {
+                self.out.has_math = true;
+                Some(format!("<div class=\"nb-latex\">{mathml}</div>"))
+            }
+            Err(message) => {
+                self.warn(
+                    offset,
+                    format!("cannot render a LaTeX output: {message}"),
+                    "it is shown as its next type (HTML or text)",
+                );
+                None
+            }
+        }
+    }
+
+    /// Writes an image of the notebook (an output or attachment) as a file of
+    /// the page named `stem` plus the type's extension; returns its URL.
+    pub(super) fn image_file(&mut self, stem: &str, mime: &str, data: Json) -> Option<String> {
+        let (_, ext) = IMAGE_TYPES.iter().find(|(m, _)| *m == mime)?;
+        let bytes = if mime == "image/svg+xml" {
+            let svg = data.text();
+            if !self.ctx.options.unsafe_html
+                && let Some(what) = svg_script(&svg)
+            {
+                self.warn(
+                    data.offset,
+                    format!("safe mode left out an SVG image that has {what}"),
+                    "the output is shown as its next type; SVG made by plotting libraries has no script",
+                );
+                return None;
+            }
+            svg.into_bytes()
+        } else {
+            let bytes = data.base64().filter(|b| looks_like(mime, b));
+            let Some(bytes) = bytes else {
+                self.warn(
+                    data.offset,
+                    format!(
+                        "an image of type `{mime}` is not valid base64 {ext} data; it is left out"
+                    ),
+                    "run the cell again and save the notebook",
+                );
+                return None;
+            };
+            bytes
+        };
+        // Attachment names that differ only in what a file name may not hold
+        // (`a b.png`, `a-b.png`) would share a file: number the later ones.
+        let mut path = format!("{}{stem}.{ext}", self.dir);
+        let mut n = 1;
+        while self.out.files.iter().any(|(p, _)| *p == path) {
+            n += 1;
+            path = format!("{}{stem}-{n}.{ext}", self.dir);
+        }
+        let url = self.ctx.index.url_for(&path);
+        self.out.files.push((path, bytes));
+        Some(url)
+    }
+}
+
+/// Notes under an output: script that is not run, or nothing to show.
+fn notes(data: &BTreeMap<&str, Json>, shown: bool) -> String {
+    let mut notes = String::new();
+    for mime in SCRIPT_TYPES.iter().filter(|m| data.contains_key(*m)) {
+        let what = if mime.contains("widget") {
+            "an interactive widget, which works only in a running Jupyter"
+        } else {
+            "JavaScript, which this site does not run"
+        };
+        notes.push_str(&format!(
+            "<p class=\"nb-note\">This output is {what} (<code>{mime}</code>).</p>"
+        ));
+    }
+    if !shown && notes.is_empty() {
+        let types: Vec<String> = data
+            .keys()
+            .map(|m| format!("<code>{}</code>", escape(m)))
+            .collect();
+        notes.push_str(&format!(
+            "<p class=\"nb-note\">This output ({}) cannot be shown here; open the notebook in Jupyter to see it.</p>",
+            if types.is_empty() {
+                "empty".to_string()
+            } else {
+                types.join(", ")
+            }
+        ));
+    }
+    notes
+}
+
+fn image_tag(
+    url: &str,
+    mime: &str,
+    data: &BTreeMap<&str, Json>,
+    sizes: Option<&serde_json::Value>,
+    n: usize,
+) -> String {
+    // The text form, when it describes the image rather than naming an object.
+    let alt = data
+        .get("text/plain")
+        .map(|t| t.text())
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty() && t.len() <= 200 && !t.starts_with('<'))
+        .unwrap_or_else(|| format!("Output of cell {n}"));
+    let mut attributes = String::new();
+    for key in ["width", "height"] {
+        if let Some(v) = sizes
+            .and_then(|s| s.get(mime))
+            .and_then(|m| m.get(key))
+            .and_then(serde_json::Value::as_f64)
+            .filter(|v| *v > 0.0 && *v < 100_000.0)
+        {
+            attributes.push_str(&format!(" {key}=\"{}\"", v.round() as u64));
+        }
+    }
+    format!(
+        "<img src=\"{}\" alt=\"{}\"{attributes} loading=\"lazy\">",
+        escape(url),
+        escape(&alt)
+    )
+}
+
+/// Whether bytes start as a file of that image type does (a `.png` that is
+/// really HTML is left out, whatever a host would make of it).
+fn looks_like(mime: &str, bytes: &[u8]) -> bool {
+    match mime {
+        "image/png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "image/jpeg" => bytes.starts_with(b"\xff\xd8\xff"),
+        "image/gif" => bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a"),
+        _ => false,
+    }
+}
+
+/// What in an SVG image could run script if the file were opened on its own
+/// (shown with `<img>`, no SVG runs script); `None` when there is nothing.
+/// Strict on purpose: plotting libraries write none of these.
+fn svg_script(svg: &str) -> Option<&'static str> {
+    let lower = svg.to_ascii_lowercase();
+    const ELEMENTS: &[(&str, &str)] = &[
+        ("<script", "a <script> element"),
+        ("<foreignobject", "a <foreignObject> element"),
+        ("<iframe", "an <iframe> element"),
+        ("<embed", "an <embed> element"),
+        ("<object", "an <object> element"),
+        ("<handler", "a <handler> element"),
+        ("<listener", "a <listener> element"),
+        ("<set", "a <set> animation"),
+        ("<animate", "an animation"),
+        ("<!entity", "an entity declaration"),
+        ("javascript:", "a javascript: URL"),
+        ("vbscript:", "a vbscript: URL"),
+    ];
+    if let Some((_, what)) = ELEMENTS.iter().find(|(s, _)| lower.contains(s)) {
+        return Some(what);
+    }
+    let bytes = lower.as_bytes();
+    for (i, _) in lower.match_indices("on") {
+        let before = i.checked_sub(1).map(|b| bytes[b]);
+        let attribute_start = before.is_some_and(|b| b.is_ascii_whitespace() || b == b'/');
+        let name_len = bytes[i + 2..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
+        let after = lower[i + 2 + name_len..].trim_start();
+        if attribute_start && name_len > 0 && after.starts_with('=') {
+            return Some("an event handler attribute");
+        }
+    }
+    for (i, _) in lower.match_indices("href") {
+        let value = lower[i + 4..].trim_start();
+        let Some(value) = value.strip_prefix('=') else {
+            continue;
+        };
+        let value = value
+            .trim_start()
+            .trim_start_matches(['"', '\''])
+            .trim_start();
+        let local = value.starts_with('#')
+            || value.starts_with("data:image/png;")
+            || value.starts_with("data:image/jpeg;");
+        if !local {
+            return Some("a link that leaves the image");
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plotting_svg_passes_and_script_does_not() {
+        let matplotlib = r##"<svg xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10"><style>*{stroke-linejoin: round}</style><defs><path id="m1" d="M 0 0"/></defs><use xlink:href="#m1" x="1" style="fill: #1f77b4"/><image xlink:href="data:image/png;base64,iVBOR" /><text>one = two</text></svg>"##;
+        assert_eq!(svg_script(matplotlib), None);
+        for (svg, what) in [
+            ("<svg><script>alert(1)</script></svg>", "a <script> element"),
+            ("<svg onload=alert(1)>", "an event handler attribute"),
+            (
+                "<svg><g\nONCLICK = \"x()\"/></svg>",
+                "an event handler attribute",
+            ),
+            (
+                "<svg><a href=\"java&#115;cript:x\">t</a></svg>",
+                "a link that leaves the image",
+            ),
+            (
+                "<svg><a xlink:href = 'https://e.org'>t</a></svg>",
+                "a link that leaves the image",
+            ),
+            (
+                "<svg><set attributeName=\"href\" to=\"x\"/></svg>",
+                "a <set> animation",
+            ),
+            (
+                "<svg><foreignObject><p>x</p></foreignObject></svg>",
+                "a <foreignObject> element",
+            ),
+        ] {
+            assert_eq!(svg_script(svg), Some(what), "{svg}");
+        }
+    }
+
+    #[test]
+    fn images_are_checked_by_their_first_bytes() {
+        assert!(looks_like("image/png", b"\x89PNG\r\n\x1a\nrest"));
+        assert!(!looks_like("image/png", b"<html><script>"));
+        assert!(looks_like("image/jpeg", b"\xff\xd8\xff\xe0"));
+        assert!(looks_like("image/gif", b"GIF89a..."));
+    }
+}
