@@ -29,7 +29,8 @@ pub fn from_path(rel: &str, is_index: bool) -> String {
     if is_index {
         return parts.next().map_or_else(|| "Home".to_string(), readable);
     }
-    readable(name.get(..name.len().saturating_sub(3)).unwrap_or(name))
+    // The extension goes: `.md` of a page, `.ipynb` of a notebook.
+    readable(name.rsplit_once('.').map_or(name, |(stem, _)| stem))
 }
 
 #[cfg(test)]

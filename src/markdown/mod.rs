@@ -210,7 +210,12 @@ pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
 
 pub fn render_input(page: MarkdownInput, ctx: &RenderContext) -> RenderedPage {
     // A whole HTML document is parsed only to sanitise it.
-    let parsed = page.kind != PageKind::HtmlDocument || !ctx.options.unsafe_html;
+    // (A notebook is JSON: each of its Markdown cells is bounded where it is rendered.)
+    let parsed = match page.kind {
+        PageKind::HtmlDocument => !ctx.options.unsafe_html,
+        PageKind::Notebook => false,
+        PageKind::Markdown | PageKind::SlideDeck => true,
+    };
     if let Some(offset) = limits::over(page.body, limits::MAX_MARKUP).filter(|_| parsed) {
         let none = prepass::Prepared::default();
         return too_much_markup(&Source::new(page, &none), offset);

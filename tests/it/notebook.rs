@@ -372,7 +372,7 @@ fn titles_come_from_metadata_then_the_first_heading_then_the_file_name() {
     for (page, title) in [
         ("meta", "Lab one"),
         ("heading", "The real title"),
-        ("plain_name", "plain_name"),
+        ("plain_name", "Plain name"),
     ] {
         let html = site.read(&format!("public/{page}/index.html"));
         assert!(
