@@ -232,3 +232,37 @@ fn the_demo_home_asks_for_its_overview_and_builds_without_warnings() {
     assert_eq!(cards(&home).len(), 10, "{home}");
     assert!(home.contains("Welcome! This course is for researchers"));
 }
+
+/// Markup in a nav group's title and a session's title and description is
+/// shown as text in the overview, never run; an odd folder name is encoded.
+#[test]
+fn the_overview_escapes_what_authors_write() {
+    let site = Site::new();
+    site.file(
+        "syllabus.toml",
+        "title = \"T\"\nnav = [\n  { title = \"<img src=x onerror=alert(1)>\", children = [\"s/index.md\", \"<b>/a.md\"] },\n]\n",
+    )
+    .file("content/index.md", "+++\noverview = true\n+++\nHello.\n")
+    .file(
+        "content/s/index.md",
+        "+++\ntitle = \"<script>alert(2)</script>\"\ndescription = \"<svg onload=alert(3)>\"\n+++\n",
+    )
+    .file("content/<b>/a.md", "Text.\n");
+    site.build_ok();
+    let home = site.main_of("public/index.html");
+    for raw in ["<img src=x", "<script>alert", "<svg onload", "<b>"] {
+        assert!(!home.contains(raw), "{raw} unescaped:\n{home}");
+    }
+    assert!(
+        home.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{home}"
+    );
+    assert!(
+        home.contains("&lt;script&gt;alert(2)&lt;/script&gt;"),
+        "{home}"
+    );
+    assert!(
+        home.contains("href=\"/%3Cb%3E/a/\""),
+        "the odd folder's URL is encoded:\n{home}"
+    );
+}
