@@ -142,11 +142,16 @@ pub struct LinksConfig {
 #[serde(default)]
 pub struct SearchConfig {
     pub enabled: bool,
+    /// Code blocks are searchable too (inline code always is).
+    pub code: bool,
 }
 
 impl Default for SearchConfig {
     fn default() -> Self {
-        SearchConfig { enabled: true }
+        SearchConfig {
+            enabled: true,
+            code: false,
+        }
     }
 }
 
@@ -181,7 +186,7 @@ const TABLE_KEYS: &[(&str, &[&str])] = &[
     ),
     ("highlight", &["enabled", "light_theme", "dark_theme"]),
     ("links", &["broken"]),
-    ("search", &["enabled"]),
+    ("search", &["enabled", "code"]),
     ("azure", crate::model::azure::KEYS),
 ];
 
