@@ -28,7 +28,7 @@ pub mod sanitize;
 pub mod slug;
 mod snippets;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 
@@ -290,8 +290,7 @@ pub(super) fn render_part(
     math::render(&mut events, &source, safe, &mut out);
     abbreviations::apply(&mut events, &prepared.abbreviations);
     containers(&mut events);
-    collect_text(&events, &mut out);
-    out.text = search_words(&out.text);
+    out.word_count = count_words(&events);
     let events = footnotes::github_style(events, &mut out.ids);
     let mut html = String::with_capacity(source.text.len() * 3 / 2);
     if sanitise_html {
@@ -696,7 +695,6 @@ fn heading_ids(
             events[end] = (Event::Html(close.into()), range);
         }
         out.ids.insert(id.clone());
-        out.headings.push((id.clone(), text.clone()));
         if (2..=4).contains(&n) {
             flat.push(TocEntry {
                 level: n,
@@ -791,60 +789,28 @@ fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
-/// Word count and plain text for search (prose and inline code, not code blocks).
-fn collect_text(events: &[Spanned], out: &mut RenderedPage) {
-    let mut text = String::new();
+/// Words of prose and inline code (not code blocks), for the word count.
+fn count_words(events: &[Spanned]) -> usize {
     let mut words = 0;
-    // One pass: words separated by single spaces, counted as they come.
-    let mut push = |piece: &str, text: &mut String| {
-        for (i, word) in piece.split(char::is_whitespace).enumerate() {
-            if i > 0 && !text.ends_with(' ') && !text.is_empty() {
-                text.push(' ');
-            }
-            if !word.is_empty() {
-                if text.is_empty() || text.ends_with(' ') {
-                    words += 1;
-                }
-                text.push_str(word);
-            }
-        }
-    };
+    let mut in_word = false;
     for (e, _) in events {
         match e {
-            Event::Text(t) | Event::Code(t) => push(t, &mut text),
-            // Block HTML ends headings (written as HTML by `heading_ids`) and blocks.
-            Event::SoftBreak | Event::HardBreak | Event::End(_) | Event::Html(_) => {
-                push(" ", &mut text)
+            Event::Text(t) | Event::Code(t) => {
+                for c in t.chars() {
+                    if c.is_whitespace() {
+                        in_word = false;
+                    } else if !in_word {
+                        in_word = true;
+                        words += 1;
+                    }
+                }
             }
+            // Block HTML ends headings (written as HTML by `heading_ids`) and blocks.
+            Event::SoftBreak | Event::HardBreak | Event::End(_) | Event::Html(_) => in_word = false,
             _ => {}
         }
     }
-    if text.ends_with(' ') {
-        text.pop();
-    }
-    out.word_count = words;
-    out.text = text;
-}
-
-/// Distinct words of page text kept per page in the search index, to keep it small:
-/// titles and headings are always searchable, the body by its first distinct words.
-const SEARCH_TEXT_WORDS: usize = 120;
-
-/// The first distinct words (lower case, three letters or more) of a page's text.
-/// Kept instead of the whole text, which only the search index reads.
-pub fn search_words(text: &str) -> String {
-    let mut seen = HashSet::new();
-    let mut words = Vec::new();
-    for word in text.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '_') {
-        let word = word.trim_matches(|c| c == '-' || c == '_').to_lowercase();
-        if word.chars().count() >= 3 && seen.insert(word.clone()) {
-            words.push(word);
-            if words.len() == SEARCH_TEXT_WORDS {
-                break;
-            }
-        }
-    }
-    words.join(" ")
+    words
 }
 
 #[cfg(test)]
@@ -852,27 +818,7 @@ mod tests {
     use super::gfm_link_end;
 
     #[test]
-    fn search_words_are_the_first_distinct_ones() {
-        let text = "The cloud, the CLOUD and a VM: serverless-first __init__ ".repeat(3)
-            + &(0..200)
-                .map(|i| format!("w{i:03}"))
-                .collect::<Vec<_>>()
-                .join(" ");
-        let words = super::search_words(&text);
-        assert!(
-            words.starts_with("the cloud and serverless-first init w000 w001"),
-            "{words}"
-        );
-        assert_eq!(words.split(' ').count(), super::SEARCH_TEXT_WORDS);
-        assert_eq!(
-            super::search_words(&words),
-            words,
-            "applying it twice changes nothing"
-        );
-    }
-
-    #[test]
-    fn text_and_word_count_in_one_pass() {
+    fn words_counted_across_events() {
         use pulldown_cmark::{CowStr, Event};
         let events: Vec<super::Spanned> = ["Hello  wor", "ld and\n", "  more ", "", "x"]
             .into_iter()
@@ -884,10 +830,8 @@ mod tests {
                 (Event::Text("after".into()), 0..0),
             ])
             .collect();
-        let mut out = super::RenderedPage::default();
-        super::collect_text(&events, &mut out);
-        assert_eq!(out.text, "Hello world and more x end after");
-        assert_eq!(out.word_count, 7);
+        // Hello world and more x end after
+        assert_eq!(super::count_words(&events), 7);
     }
 
     #[test]

@@ -33,20 +33,14 @@ pub(super) fn render_deck(page: MarkdownInput, ctx: &RenderContext) -> RenderedP
         ));
         out.ids.extend(r.ids);
         out.ids.insert(format!("slide-{n}"));
-        out.headings.extend(r.headings);
         out.links.extend(r.links);
         out.diagnostics.extend(r.diagnostics);
         out.unknown_languages.extend(r.unknown_languages);
         out.has_code |= r.has_code;
         out.has_math |= r.has_math;
         out.word_count += r.word_count;
-        if !out.text.is_empty() {
-            out.text.push(' ');
-        }
-        out.text.push_str(&r.text);
     }
     out.html = html;
-    out.text = super::search_words(&out.text);
     out
 }
 

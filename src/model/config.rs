@@ -203,11 +203,16 @@ pub struct LinksConfig {
 #[serde(default)]
 pub struct SearchConfig {
     pub enabled: bool,
+    /// Code blocks are searchable too (inline code always is).
+    pub code: bool,
 }
 
 impl Default for SearchConfig {
     fn default() -> Self {
-        SearchConfig { enabled: true }
+        SearchConfig {
+            enabled: true,
+            code: false,
+        }
     }
 }
 

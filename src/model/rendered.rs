@@ -1,6 +1,6 @@
 //! What rendering one page's Markdown produced: the HTML fragment and what
-//! later stages read from it (ids for anchors, links for the graph, words for
-//! search). Valid once the Markdown stage has run.
+//! later stages read from it (ids for anchors, links for the graph, the table
+//! of contents). Valid once the Markdown stage has run.
 
 use std::collections::HashSet;
 
@@ -37,14 +37,10 @@ pub struct RenderedPage {
     pub toc: Vec<TocEntry>,
     /// Every id a fragment may point at: headings, explicit ids, footnotes, raw HTML ids.
     pub ids: HashSet<String>,
-    /// Headings as (id, text), in order, for search.
-    pub headings: Vec<(String, String)>,
     pub links: Vec<LinkRef>,
     pub has_code: bool,
     pub has_math: bool,
     pub word_count: usize,
-    /// The page's first distinct words ([`search_words`]), for the search index.
-    pub text: String,
     pub diagnostics: Vec<Diagnostic>,
     /// Languages of code blocks that could not be highlighted.
     pub unknown_languages: Vec<String>,

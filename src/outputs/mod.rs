@@ -3,4 +3,5 @@
 //! the checks of its limits.
 
 pub mod azure;
+pub mod search;
 pub mod site_files;

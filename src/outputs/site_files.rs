@@ -1,52 +1,11 @@
-//! Files of the site beyond its pages: the search index, alias redirects,
-//! `sitemap.xml`, `robots.txt` and an Atom feed.
+//! Files of the site beyond its pages: alias redirects, `sitemap.xml`,
+//! `robots.txt` and an Atom feed (the search index is `outputs::search`).
 
 use std::collections::HashMap;
-
-use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Course, PageDate, Redirect, RenderedPage, UrlIndex};
 use crate::util::site_path;
-
-#[derive(Serialize)]
-struct SearchIndex<'a> {
-    v: u32,
-    pages: Vec<SearchEntry<'a>>,
-}
-
-#[derive(Serialize)]
-struct SearchEntry<'a> {
-    t: &'a str,
-    u: &'a str,
-    s: &'a str,
-    h: &'a [(String, String)],
-    x: &'a str,
-}
-
-/// `search-index.json`: titles, headings and the start of each page's text.
-pub fn search_index(course: &Course, rendered: &[RenderedPage], index: &UrlIndex) -> Vec<u8> {
-    let pages = course
-        .order
-        .iter()
-        .map(|&p| {
-            let page = &course.pages[p];
-            let section = if page.is_index {
-                ""
-            } else {
-                course.section_title(page.section)
-            };
-            SearchEntry {
-                t: &page.title,
-                u: &index.urls[p],
-                s: section,
-                h: &rendered[p].headings,
-                x: &rendered[p].text,
-            }
-        })
-        .collect();
-    serde_json::to_vec(&SearchIndex { v: 1, pages }).unwrap_or_default()
-}
 
 /// File at the root of the output that marks the folder as made by syllabus.
 pub const MARKER: &str = ".syllabus-output";
@@ -54,7 +13,7 @@ pub const MARKER: &str = ".syllabus-output";
 /// Files every build may write at fixed paths, besides pages, assets and static files.
 pub const FIXED_FILES: &[&str] = &[
     "404.html",
-    "search-index.json",
+    crate::outputs::search::INDEX_FILE,
     "sitemap.xml",
     "atom.xml",
     "robots.txt",

@@ -254,9 +254,13 @@ impl Site {
             files.push(("assets/highlight.css".into(), css.into_bytes()));
         }
         if self.config.search.enabled {
-            files.push((
-                "search-index.json".into(),
-                site_files::search_index(&self.course, &self.rendered, &self.index),
+            files.extend(crate::outputs::search::files(
+                &crate::outputs::search::Input {
+                    course: &self.course,
+                    rendered: &self.rendered,
+                    index: &self.index,
+                    config: &self.config,
+                },
             ));
         }
         files.push((
@@ -282,7 +286,8 @@ impl Site {
         debug_assert!(
             files[self.redirects.len()..]
                 .iter()
-                .all(|(path, _)| site_files::FIXED_FILES.contains(&path.as_str())),
+                .all(|(path, _)| site_files::FIXED_FILES.contains(&path.as_str())
+                    || path.starts_with(crate::outputs::search::DIR)),
             "a generated file is missing from FIXED_FILES, which aliases must not replace"
         );
         Ok(files)

@@ -30,6 +30,11 @@ pub const COURSE_TYPES: &[(&str, &str)] = &[
     (".geojson", "application/geo+json"),
 ];
 
+/// The search index's shards (`search/*.bin`, gzip-compressed JSON that the
+/// theme's script unpacks): declared to Azure too, so that the host serves them
+/// as they are, whatever its own table says.
+pub const SEARCH_TYPES: &[(&str, &str)] = &[(".bin", "application/octet-stream")];
+
 /// Source-code extensions served as text besides [`COURSE_TYPES`] (hosts know
 /// them as something else, or as nothing); not declared to Azure.
 const PLAIN_TEXT: &[&str] = &[
@@ -82,6 +87,7 @@ mod tests {
             ("img/flow.svg", "image/svg+xml"),
             ("img/a.PNG", "image/png"),
             ("search/x.wasm", "application/wasm"),
+            ("search/t12.bin", "application/octet-stream"),
             ("calendar.ics", "text/calendar; charset=utf-8"),
             ("Makefile", "application/octet-stream"),
             ("x.unknown", "application/octet-stream"),

@@ -5,10 +5,12 @@
 //! The built `public/` is served by a tiny static server of the test's own that
 //! sends `Content-Security-Policy: default-src 'self'` on every response, as the
 //! site's Azure configuration does; one browser session runs every check in turn.
-//! A second test prints the size of `search-index.json` for the 1,000-page
-//! benchmark course.
+//! Search as a student uses it is in `search`; what its first query downloads
+//! on the benchmark course, in `search_transfer`.
 
+mod search;
 mod search_index;
+mod search_transfer;
 pub(crate) mod server;
 
 use std::io::Write;
@@ -35,6 +37,8 @@ const MATH_PAGE: &str = "/session_accounts/budgets_and_costs/";
 const SEARCH_WORD: &str = "excuse";
 /// A word of many pages, to check the look of a full results list.
 const COMMON_WORD: &str = "azure";
+/// [`CODE_PAGE`] opened from a search result: its hits marked.
+const HIGHLIGHTED: &str = "/session_containers/docker_basics/?highlight=apptainer+docker";
 /// The longest any single thing in the page may take to happen.
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -363,7 +367,8 @@ impl Check {
     }
 
     /// axe-core finds nothing serious or critical on the home page, a session
-    /// page, a page with code and one with maths, and in the open search results,
+    /// page, a page with code, one with maths, one with search hits marked, and
+    /// in the open search results,
     /// in light and dark, at both widths. No rule is disabled.
     fn axe(&mut self) {
         let Some(axe) = axe_source() else {
@@ -378,7 +383,7 @@ impl Check {
                     "localStorage.setItem('syllabus-theme', arguments[0])",
                     &[json!(theme)],
                 );
-                for path in [HOME, SESSION, CODE_PAGE, MATH_PAGE, "search"] {
+                for path in [HOME, SESSION, CODE_PAGE, MATH_PAGE, HIGHLIGHTED, "search"] {
                     if path == "search" {
                         self.open(HOME);
                         self.search(COMMON_WORD);

@@ -32,7 +32,6 @@ struct Renderer<'a> {
     html: String,
     /// Headings of every part, flat, nested once at the end.
     toc: Vec<TocEntry>,
-    text: String,
     out: RenderedPage,
 }
 
@@ -56,7 +55,6 @@ pub(super) fn render(page: &MarkdownInput, ctx: &RenderContext) -> RenderedPage 
         dir: page_dir(page.source),
         html: String::new(),
         toc: Vec::new(),
-        text: String::new(),
         out: RenderedPage::default(),
     };
     for (i, cell) in notebook.cells.iter().enumerate() {
@@ -127,16 +125,19 @@ impl Renderer<'_> {
             self.out.links.push(link);
         }
         self.out.ids.extend(r.ids);
-        let html = self.jupyter_anchors(r.html, &r.headings);
-        self.out.headings.extend(r.headings);
-        flatten(r.toc, &mut self.toc);
+        let mut entries = Vec::new();
+        flatten(r.toc, &mut entries);
+        let headings: Vec<(String, String)> = entries
+            .iter()
+            .map(|e| (e.id.clone(), e.title.clone()))
+            .collect();
+        let html = self.jupyter_anchors(r.html, &headings);
+        self.toc.extend(entries);
         self.out.has_code |= r.has_code;
         self.out.has_math |= r.has_math;
         self.out.unknown_languages.extend(r.unknown_languages);
         if searched {
             self.out.word_count += r.word_count;
-            self.text.push(' ');
-            self.text.push_str(&r.text);
         }
         html
     }
@@ -265,7 +266,6 @@ impl Renderer<'_> {
     fn finish(mut self) -> RenderedPage {
         self.out.html = self.html;
         self.out.toc = super::nest_toc(self.toc);
-        self.out.text = super::search_words(&self.text);
         self.out
     }
 }

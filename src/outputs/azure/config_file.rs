@@ -151,6 +151,7 @@ pub fn extend_csp(policy: &str, additions: &BTreeMap<String, Vec<String>>) -> St
 fn mime_types(azure: &AzureConfig) -> BTreeMap<String, String> {
     let mut types: BTreeMap<String, String> = crate::util::mime::COURSE_TYPES
         .iter()
+        .chain(crate::util::mime::SEARCH_TYPES)
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     for (ext, mime) in &azure.mime_types {
@@ -220,6 +221,7 @@ mod tests {
         assert!(csp.contains("style-src 'self';"), "{csp}");
         assert!(!csp.contains("unsafe-inline"), "{csp}");
         assert_eq!(json["mimeTypes"][".ipynb"], "application/x-ipynb+json");
+        assert_eq!(json["mimeTypes"][".bin"], "application/octet-stream");
         assert_eq!(json["routes"], serde_json::json!([]));
     }
 

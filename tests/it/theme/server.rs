@@ -1,6 +1,7 @@
 //! A static file server for the browser test: one folder, on a free port of
 //! 127.0.0.1, with the Content-Security-Policy of the site's Azure configuration
-//! on every response and the Content-Types a host sends.
+//! on every response, the Content-Types a host sends, and text gzip-compressed
+//! when the browser accepts it, as a host does.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -67,12 +68,15 @@ fn respond(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
     let mut request = String::new();
     reader.read_line(&mut request)?;
     let started = Instant::now();
+    let mut gzip_ok = false;
     loop {
         let mut header = String::new();
         let read = reader.read_line(&mut header)?;
         if read == 0 || header.trim().is_empty() || started.elapsed() > READ {
             break;
         }
+        let lower = header.to_ascii_lowercase();
+        gzip_ok |= lower.starts_with("accept-encoding:") && lower.contains("gzip");
     }
     let mut words = request.split_whitespace();
     let method = words.next().unwrap_or("");
@@ -97,6 +101,12 @@ fn respond(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
             std::fs::read(root.join("404.html")).unwrap_or_default(),
         ),
     };
+    // Text is sent compressed, as hosts do, so that the browser's transfer sizes are a host's.
+    let (body, extra) = if gzip_ok && is_text(content_type) {
+        (gzip(&body), format!("{extra}Content-Encoding: gzip\r\n"))
+    } else {
+        (body, extra)
+    };
     let head = format!(
         "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
          Content-Security-Policy: {CSP}\r\nX-Content-Type-Options: nosniff\r\n\
@@ -108,6 +118,19 @@ fn respond(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
         stream.write_all(&body)?;
     }
     stream.flush()
+}
+
+fn is_text(content_type: &str) -> bool {
+    content_type.starts_with("text/")
+        || content_type.starts_with("application/json")
+        || content_type.starts_with("application/xml")
+        || content_type.starts_with("image/svg")
+}
+
+fn gzip(body: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(body).expect("gzip in memory");
+    encoder.finish().expect("gzip in memory")
 }
 
 enum Found {
