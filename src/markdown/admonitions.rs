@@ -368,7 +368,8 @@ fn block_start(text: &str) -> Option<usize> {
     (digits > 0 && text[digits..].starts_with(['.', ')'])).then_some(digits)
 }
 
-fn capitalise(kind: &str) -> String {
+/// `note` → `Note`: the title Python-Markdown gives an admonition without one.
+pub(super) fn capitalise(kind: &str) -> String {
     let mut chars = kind.chars();
     chars
         .next()
