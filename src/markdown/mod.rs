@@ -8,6 +8,7 @@
 mod abbreviations;
 mod admonitions;
 mod attributes;
+mod callouts;
 mod code;
 mod footnotes;
 pub mod github;
@@ -240,7 +241,7 @@ pub fn render_input(page: &MarkdownInput, ctx: &RenderContext) -> RenderedPage {
         attributes::apply(&mut events, &source, &mut out);
     }
     icons::remove(&mut events, &source, &mut out);
-    admonitions::apply(&mut events, &prepared);
+    callouts::apply(&mut events, &prepared);
     heading_ids(&mut events, &source, &mut out);
     code::blocks(&mut events, &source, ctx, &mut out);
     math::render(&mut events, &source, &mut out);
