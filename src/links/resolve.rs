@@ -340,22 +340,14 @@ pub(crate) fn relative(from_dir: &str, target: &str) -> String {
 mod tests {
     use super::*;
 
-    fn index() -> UrlIndex {
+    /// An index of `pages` (source, URL); index pages are their folder's.
+    fn index_of(base_path: &str, content_name: &str, pages: &[(&str, &str)]) -> UrlIndex {
         let mut i = UrlIndex {
-            base_path: "/course/".into(),
-            content_name: "content".into(),
+            base_path: base_path.into(),
+            content_name: content_name.into(),
             ..Default::default()
         };
-        for (id, (src, url)) in [
-            ("index.md", ""),
-            ("s1/index.md", "s1/"),
-            ("s1/read.md", "s1/read/"),
-            ("s2/README.md", "s2/"),
-            ("s1/lab.ipynb", "s1/lab/"),
-        ]
-        .iter()
-        .enumerate()
-        {
+        for (id, (src, url)) in pages.iter().enumerate() {
             i.by_source.insert(src.to_string(), id);
             i.by_url.insert(url.to_string(), id);
             i.urls.push(i.url_for(url));
@@ -364,6 +356,21 @@ mod tests {
                 i.section_pages.insert(src.to_string());
             }
         }
+        i
+    }
+
+    fn index() -> UrlIndex {
+        let mut i = index_of(
+            "/course/",
+            "content",
+            &[
+                ("index.md", ""),
+                ("s1/index.md", "s1/"),
+                ("s1/read.md", "s1/read/"),
+                ("s2/README.md", "s2/"),
+                ("s1/lab.ipynb", "s1/lab/"),
+            ],
+        );
         i.by_dir.insert("".into(), 0);
         i.by_dir.insert("s1".into(), 1);
         i.by_dir.insert("s2".into(), 3);
@@ -448,33 +455,17 @@ mod tests {
     /// `y.md` is served at `/y/`: its extension-less links read from the file
     /// (GitHub) and from the URL (MkDocs) lead to different pages.
     fn two_year_index() -> UrlIndex {
-        let mut i = UrlIndex {
-            base_path: "/".into(),
-            content_name: "docs".into(),
-            ..Default::default()
-        };
-        for (id, (src, url)) in [
+        let pages = [
             ("index.md", ""),
             ("y.md", "y/"),
             ("s/index.md", "s/"),
             ("y/s/index.md", "y/s/"),
             ("y/only/index.md", "y/only/"),
-        ]
-        .iter()
-        .enumerate()
-        {
-            i.by_source.insert(src.to_string(), id);
-            i.by_url.insert(url.to_string(), id);
-            i.urls.push(i.url_for(url));
-            i.sources.push(src.to_string());
-            if src.ends_with("index.md") {
-                i.section_pages.insert(src.to_string());
-                i.by_dir.insert(
-                    src.trim_end_matches("index.md")
-                        .trim_end_matches('/')
-                        .into(),
-                    id,
-                );
+        ];
+        let mut i = index_of("/", "docs", &pages);
+        for (id, (src, _)) in pages.iter().enumerate() {
+            if let Some(dir) = src.strip_suffix("index.md") {
+                i.by_dir.insert(dir.trim_end_matches('/').into(), id);
             }
         }
         i.assets.insert("img/a.png".into());

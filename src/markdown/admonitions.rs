@@ -5,17 +5,11 @@
 //! A source pass finds the blocks by their four-space indented content, as
 //! Python-Markdown does, and writes the content back without that indentation
 //! between two markers, the title as a paragraph of its own (so its Markdown
-//! and links work). An event pass then writes the markup: admonitions as the
-//! theme's callouts (the look of GitHub alerts), collapsible ones as
-//! `<details>`, tabs as a set of `<details>` that the theme's script turns
-//! into keyboard-operable tabs. Nesting is bounded ([`MAX_DEPTH`]); each line
-//! is read once, so the pass is linear in the page's size.
+//! and links work). The event pass of `callouts` then writes the markup.
+//! Nesting is bounded ([`MAX_DEPTH`]); each line is read once, so the pass is
+//! linear in the page's size.
 
-use pulldown_cmark::{Event, Tag, TagEnd};
-
-use super::Spanned;
 use super::prepass::{self, Builder, Fence, Line, ListContext, Marker, Prepared, Problem};
-use crate::util::html::escape;
 
 /// Admonitions and tabs nested deeper than this are left as text, with a warning.
 pub(super) const MAX_DEPTH: usize = 16;
@@ -29,11 +23,15 @@ enum Opener<'a> {
         /// The quoted title (`None`: none given, the type is the title).
         title: Option<&'a str>,
     },
-    Tab {
-        new_set: bool,
-        selected: bool,
-        title: &'a str,
-    },
+    Tab(TabLine<'a>),
+}
+
+/// `=== "label"`, `===! …` (a new set) or `===+ …` (selected).
+#[derive(Debug, PartialEq)]
+struct TabLine<'a> {
+    new_set: bool,
+    selected: bool,
+    title: &'a str,
 }
 
 /// Reads `!!! type "title"`, `??? …`, `???+ …` or `=== "label"` (with `!` for a new set, `+` to select).
@@ -45,11 +43,11 @@ fn opener(s: &str) -> Option<Opener<'_>> {
             return None;
         }
         let title = quoted(rest.trim())?;
-        return Some(Opener::Tab {
+        return Some(Opener::Tab(TabLine {
             new_set: flags.contains('!'),
             selected: flags.contains('+'),
             title,
-        });
+        }));
     }
     let (collapsible, rest) = if let Some(r) = s.strip_prefix("!!!") {
         (None, r)
@@ -201,7 +199,7 @@ impl Scan<'_> {
                     && set.column == column
                     && matches!(
                         next.and_then(opener),
-                        Some(Opener::Tab { new_set: false, .. })
+                        Some(Opener::Tab(TabLine { new_set: false, .. }))
                     );
                 if continues {
                     break;
@@ -218,6 +216,7 @@ impl Scan<'_> {
         }
     }
 
+    /// Writes an opening line's marker and title, and opens its block.
     fn open(
         &mut self,
         prepared: &mut Prepared,
@@ -227,7 +226,6 @@ impl Scan<'_> {
         title_at: usize,
         line: &Line,
     ) {
-        let depth = self.stack.len();
         let (marker, end, title) = match opener {
             Opener::Admonition {
                 collapsible,
@@ -235,7 +233,10 @@ impl Scan<'_> {
                 title,
             } => {
                 let kind = classes[0].to_ascii_lowercase();
-                let default_title = title.is_none().then(|| capitalise(&kind));
+                let shown = match title {
+                    Some(t) => Title::Written(t),
+                    None => Title::Made(capitalise(&kind)),
+                };
                 let marker = Marker::Admonition {
                     kind,
                     classes: classes[1..].iter().map(|c| c.to_string()).collect(),
@@ -246,50 +247,11 @@ impl Scan<'_> {
                 let end = Marker::AdmonitionEnd {
                     collapsible: collapsible.is_some(),
                 };
-                let title = match (title, default_title) {
-                    (Some(t), _) => Title::Written(t),
-                    (None, Some(d)) => Title::Made(d),
-                    (None, None) => Title::Made(String::new()),
-                };
-                (marker, end, title)
+                (marker, end, shown)
             }
-            Opener::Tab {
-                new_set,
-                selected,
-                title,
-            } => {
-                let continues = !new_set
-                    && self
-                        .sets
-                        .last()
-                        .is_some_and(|s| s.depth == depth && s.column == column);
-                if !continues {
-                    prepared.push_marker(&mut self.out, Marker::TabSet, &indent, line.start);
-                    self.sets.push(TabSet {
-                        depth,
-                        column,
-                        indent: indent.clone(),
-                        tabs: Vec::new(),
-                    });
-                }
-                let set = self.sets.last_mut().expect("pushed above");
-                let first = set.tabs.is_empty();
-                if selected {
-                    for &t in &set.tabs {
-                        if let Marker::Tab { selected, .. } = &mut prepared.markers[t] {
-                            *selected = false;
-                        }
-                    }
-                }
-                set.tabs.push(prepared.markers.len());
-                (
-                    Marker::Tab {
-                        selected: selected || first,
-                        label: title.to_string(),
-                    },
-                    Marker::TabEnd,
-                    Title::Written(title),
-                )
+            Opener::Tab(tab) => {
+                let marker = self.tab(prepared, &tab, &indent, column, line.start);
+                (marker, Marker::TabEnd, Title::Written(tab.title))
             }
         };
         prepared.push_marker(&mut self.out, marker, &indent, line.start);
@@ -301,43 +263,72 @@ impl Scan<'_> {
         });
     }
 
-    /// The title as a paragraph of its own, escaped so that it stays one.
+    /// A tab's marker: in the open set it continues, or in a new one; `+`
+    /// selects it instead of the set's first.
+    fn tab(
+        &mut self,
+        prepared: &mut Prepared,
+        tab: &TabLine,
+        indent: &str,
+        column: usize,
+        at: usize,
+    ) -> Marker {
+        let depth = self.stack.len();
+        let continues = !tab.new_set
+            && self
+                .sets
+                .last()
+                .is_some_and(|s| s.depth == depth && s.column == column);
+        if !continues {
+            prepared.push_marker(&mut self.out, Marker::TabSet, indent, at);
+            self.sets.push(TabSet {
+                depth,
+                column,
+                indent: indent.to_string(),
+                tabs: Vec::new(),
+            });
+        }
+        let set = self.sets.last_mut().expect("pushed above");
+        let first = set.tabs.is_empty();
+        if tab.selected {
+            for &t in &set.tabs {
+                if let Marker::Tab { selected, .. } = &mut prepared.markers[t] {
+                    *selected = false;
+                }
+            }
+        }
+        set.tabs.push(prepared.markers.len());
+        Marker::Tab {
+            selected: tab.selected || first,
+            label: tab.title.to_string(),
+        }
+    }
+
+    /// The title as a paragraph of its own, a backslash keeping it one.
     fn write_title(&mut self, title: Title, indent: &str, title_at: usize, line: &Line) {
-        let text = match &title {
-            Title::Written(t) => *t,
-            Title::Made(t) => t.as_str(),
+        let (text, copied_from) = match &title {
+            Title::Written(t) => {
+                let trimmed = t.trim();
+                let start = line.start + offset_in(line.text, t) + (t.len() - t.trim_start().len());
+                (trimmed, Some(start))
+            }
+            Title::Made(t) => (t.as_str(), None),
         };
-        let text = text.trim();
         if text.is_empty() {
             return;
         }
         self.out.write(indent, title_at);
-        if let Some(escape_at) = block_start(text) {
-            match title {
-                Title::Written(t) => {
-                    let start =
-                        line.start + offset_in(line.text, t) + (t.len() - t.trim_start().len());
-                    self.out.copy(self.input, start..start + escape_at);
-                    self.out.write("\\", start + escape_at);
-                    self.out
-                        .copy(self.input, start + escape_at..start + text.len());
-                }
-                Title::Made(_) => {
-                    self.out.write(&text[..escape_at], title_at);
-                    self.out.write("\\", title_at);
-                    self.out.write(&text[escape_at..], title_at);
-                }
-            }
-        } else {
-            match title {
-                Title::Written(t) => {
-                    let start =
-                        line.start + offset_in(line.text, t) + (t.len() - t.trim_start().len());
-                    self.out.copy(self.input, start..start + text.len());
-                }
-                Title::Made(_) => self.out.write(text, title_at),
-            }
+        let escape_at = block_start(text).unwrap_or(0);
+        let piece = |out: &mut Builder, range: std::ops::Range<usize>| match copied_from {
+            Some(start) => out.copy(self.input, start + range.start..start + range.end),
+            None => out.write(&text[range], title_at),
+        };
+        piece(&mut self.out, 0..escape_at);
+        if block_start(text).is_some() {
+            let at = copied_from.map_or(title_at, |s| s + escape_at);
+            self.out.write("\\", at);
         }
+        piece(&mut self.out, escape_at..text.len());
         self.out.write("\n\n", line.end);
     }
 }
@@ -368,138 +359,13 @@ fn block_start(text: &str) -> Option<usize> {
     (digits > 0 && text[digits..].starts_with(['.', ')'])).then_some(digits)
 }
 
-fn capitalise(kind: &str) -> String {
+/// `note` → `Note`: the title Python-Markdown gives an admonition without one.
+pub(super) fn capitalise(kind: &str) -> String {
     let mut chars = kind.chars();
     chars
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
-}
-
-/// Which of GitHub's five alert looks a type of admonition takes (Material's
-/// types and their aliases; any other type looks like a note).
-fn look(kind: &str) -> &'static str {
-    match kind {
-        "tip" | "hint" | "success" | "check" | "done" => "tip",
-        "important" | "example" | "question" | "help" | "faq" => "important",
-        "warning" | "caution" | "attention" => "warning",
-        "danger" | "error" | "failure" | "fail" | "missing" | "bug" => "caution",
-        _ => "note",
-    }
-}
-
-/// The event pass: markers become markup; the paragraph after an opening marker becomes its title.
-pub(super) fn apply(events: &mut Vec<Spanned>, prepared: &Prepared) {
-    if prepared.markers.is_empty() {
-        return;
-    }
-    let mut out: Vec<Spanned> = Vec::with_capacity(events.len());
-    // The title tag the next paragraph becomes, and the tag that closes it.
-    let mut pending: Option<(String, &'static str, String)> = None;
-    let mut closing: Option<&'static str> = None;
-    let mut span_depth = 0usize;
-    for (event, range) in events.drain(..) {
-        let marker = match &event {
-            Event::Html(h) => prepared.marker(h),
-            _ => None,
-        };
-        if let Some((open, close, fallback)) = pending.take() {
-            match &event {
-                Event::End(TagEnd::HtmlBlock) => {
-                    pending = Some((open, close, fallback));
-                }
-                Event::Start(Tag::Paragraph) if marker.is_none() => {
-                    out.push((Event::Html(open.into()), range));
-                    closing = Some(close);
-                    continue;
-                }
-                _ => {
-                    if !fallback.is_empty() {
-                        out.push((Event::Html(fallback.into()), range.clone()));
-                    }
-                }
-            }
-        }
-        match (&event, marker) {
-            (Event::End(TagEnd::Paragraph), _) if closing.is_some() => {
-                let close = closing.take().expect("checked");
-                out.push((Event::Html(close.into()), range));
-            }
-            (Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph), _) if span_depth > 0 => {
-            }
-            (_, Some(Marker::SpanStart)) => span_depth += 1,
-            (_, Some(Marker::SpanEnd)) => span_depth = span_depth.saturating_sub(1),
-            (_, Some(m)) => {
-                let (html, title) = markup(m);
-                pending = title;
-                out.push((Event::Html(html.into()), range));
-            }
-            _ => out.push((event, range)),
-        }
-    }
-    if let Some(close) = closing {
-        out.push((Event::Html(close.into()), 0..0));
-    }
-    *events = out;
-}
-
-/// A marker's markup, and for an opening one: its title's opening tag, closing
-/// tag, and the whole title to use when no paragraph follows (empty: none).
-fn markup(marker: &Marker) -> (String, Option<(String, &'static str, String)>) {
-    match marker {
-        Marker::Admonition {
-            kind,
-            classes,
-            collapsible,
-            titled,
-            ..
-        } => {
-            let mut class = format!("admonition {}", escape(kind));
-            for c in classes {
-                class.push(' ');
-                class.push_str(&escape(c));
-            }
-            class.push_str(" markdown-alert markdown-alert-");
-            class.push_str(look(kind));
-            let (open, title_tag) = match collapsible {
-                None => (format!("<div class=\"{class}\">\n"), "p"),
-                Some(true) => (format!("<details class=\"{class}\" open>\n"), "summary"),
-                Some(false) => (format!("<details class=\"{class}\">\n"), "summary"),
-            };
-            let title_open =
-                format!("<{title_tag} class=\"admonition-title markdown-alert-title\">");
-            let close = if title_tag == "p" {
-                "</p>\n"
-            } else {
-                "</summary>\n"
-            };
-            // A closed block needs a summary to be opened by.
-            let fallback = if collapsible.is_some() {
-                format!("{title_open}{}{close}", escape(&capitalise(kind)))
-            } else {
-                String::new()
-            };
-            let title = (*titled || collapsible.is_some()).then_some((title_open, close, fallback));
-            (open, title)
-        }
-        Marker::AdmonitionEnd { collapsible: false } => ("</div>\n".into(), None),
-        Marker::AdmonitionEnd { collapsible: true } => ("</details>\n".into(), None),
-        Marker::TabSet => ("<div class=\"tabbed-set\">\n".into(), None),
-        Marker::Tab { selected, .. } => {
-            let open = if *selected { " open" } else { "" };
-            (
-                format!("<details class=\"tabbed-block\"{open}>\n"),
-                Some((
-                    "<summary class=\"tabbed-label\">".into(),
-                    "</summary>\n",
-                    "<summary class=\"tabbed-label\">Tab</summary>\n".into(),
-                )),
-            )
-        }
-        Marker::TabEnd => ("</details>\n".into(), None),
-        Marker::TabSetEnd => ("</div>\n".into(), None),
-        Marker::SpanStart | Marker::SpanEnd => (String::new(), None),
-    }
 }
 
 #[cfg(test)]
@@ -534,11 +400,11 @@ mod tests {
         );
         assert_eq!(
             opener("===+ \"Linux\""),
-            Some(Opener::Tab {
+            Some(Opener::Tab(TabLine {
                 new_set: false,
                 selected: true,
                 title: "Linux"
-            })
+            }))
         );
         for not in [
             "!!!",

@@ -16,6 +16,7 @@
 //! It reads the page with the same passes as rendering does, so it rewrites
 //! exactly what the site renders; no text is lost (titles and labels stay).
 
+use super::admonitions::capitalise;
 use super::prepass::{self, Marker, Prepared};
 use crate::util::html::escape;
 
@@ -88,14 +89,6 @@ fn alert(kind: &str) -> Option<(&'static str, &'static str)> {
         "danger" | "error" | "failure" | "fail" | "missing" | "bug" => ("CAUTION", "Caution"),
         _ => return None,
     })
-}
-
-fn capitalise(kind: &str) -> String {
-    let mut chars = kind.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// What an open block needs of the lines inside it.

@@ -8,6 +8,7 @@
 mod abbreviations;
 mod admonitions;
 mod attributes;
+mod callouts;
 mod code;
 mod depth;
 mod footnotes;
@@ -281,7 +282,7 @@ pub(super) fn render_part(
         attributes::apply(&mut events, &source, &mut out);
     }
     icons::remove(&mut events, &source, &mut out);
-    admonitions::apply(&mut events, &prepared);
+    callouts::apply(&mut events, &prepared);
     heading_ids(&mut events, &source, &mut parts.slugger, &mut out);
     if ctx.options.math {
         math::fences(&mut events);

@@ -784,3 +784,28 @@ fn relative_to_file_is_the_default_and_names_the_mkdocs_target() {
         run.stderr
     );
 }
+
+#[test]
+fn the_corpus_keeps_its_mkdocs_links_and_has_nothing_to_rewrite() {
+    let Some(site) = corpus() else { return };
+    let run = site.run_in_root(&["import", "mkdocs", "--rewrite"]);
+    assert_eq!(run.code, Some(0), "{}", run.all());
+    assert!(run.stdout.contains("nothing to rewrite"), "{}", run.stdout);
+    site.build_ok();
+    // Last year's schedule leads to last year's sessions, as on the MkDocs site.
+    let schedule = site.main_of("public/index2021/index.html");
+    for session in [
+        "session_introduction",
+        "session_how_to_cloud",
+        "session_cloud_storage",
+        "session_moving_data",
+        "session_bigdata",
+        "session_datasystems",
+        "session_serverless",
+    ] {
+        assert!(
+            schedule.contains(&format!("href=\"/index2021/{session}/\"")),
+            "{session}: {schedule}"
+        );
+    }
+}
