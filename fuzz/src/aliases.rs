@@ -94,7 +94,7 @@ pub fn aliases(data: &[u8]) {
         let page = (usize::from(flags >> 1) + i * usize::from(flags & 2 != 0)) % pages;
         site.course.pages[page].front.aliases.push(alias.clone());
     }
-    let (redirects, diags) = site_files::aliases_and_clashes(&site.course, &site.index, "content");
+    let (redirects, diags) = site_files::aliases_and_clashes(&site.course, &site.index, &site.rendered, "content");
     assert_eq!(
         redirects.len() + diags.len(),
         aliases.len(),

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{LazyLock, Mutex};
 
 use syllabus::pipeline::{BuildOptions, Site};
-use syllabus::model::config::{Config, MarkdownConfig};
+use syllabus::model::config::{Config, MarkdownConfig, RelativeTo};
 use syllabus::load::frontmatter;
 use syllabus::diagnostics::Severity;
 use syllabus::markdown::{self, RenderContext};
@@ -36,23 +36,19 @@ fn text(data: &[u8]) -> String {
 pub fn frontmatter(data: &[u8]) {
     let text = text(data);
     let lines = text.matches('\n').count() + 1;
-    match frontmatter::split("content/x.md", &text) {
-        Ok(split) => {
-            assert!(
-                text.ends_with(split.body),
-                "body is not a suffix of the page"
-            );
-            let before = &text[..text.len() - split.body.len()];
-            assert_eq!(
-                split.body_line_offset,
-                before.matches('\n').count(),
-                "wrong body line offset"
-            );
-            for w in &split.warnings {
-                assert!(w.line <= lines, "warning line {} of {lines}", w.line);
-            }
-        }
-        Err(d) => assert!(d.line <= lines, "error line {} of {lines}", d.line),
+    let split = frontmatter::split("content/x.md", &text, Severity::Error);
+    assert!(
+        text.ends_with(split.body),
+        "body is not a suffix of the page"
+    );
+    let before = &text[..text.len() - split.body.len()];
+    assert_eq!(
+        split.body_line_offset,
+        before.matches('\n').count(),
+        "wrong body line offset"
+    );
+    for d in &split.diagnostics {
+        assert!(d.line <= lines, "diagnostic line {} of {lines}", d.line);
     }
 }
 
@@ -117,6 +113,11 @@ pub fn markdown(data: &[u8]) {
             Severity::Error
         } else {
             Severity::Warning
+        },
+        relative_to: if flags & 128 == 0 {
+            RelativeTo::File
+        } else {
+            RelativeTo::Url
         },
     };
     let reading = site.index.by_source["s1/reading.md"];
