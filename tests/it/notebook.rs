@@ -567,16 +567,7 @@ fn notebook_of_50_megabytes() {
 
 #[test]
 fn serve_shows_a_notebook_and_its_images_after_each_edit() {
-    use crate::serve::{Server, assert_disk_matches, wait_for};
-    // The site-wide files follow the pages a moment later, and an editor's
-    // save may start two rebuilds: wait until what is served is what is on disk.
-    let settled = |server: &Server, site: &Site| {
-        let same = wait_for(std::time::Duration::from_secs(20), || {
-            let check = std::panic::AssertUnwindSafe(|| assert_disk_matches(server, site));
-            std::panic::catch_unwind(check).is_ok()
-        });
-        assert!(same, "served and written sites differ:\n{}", server.log());
-    };
+    use crate::serve::{Server, assert_disk_matches};
     let site = course("title = \"NB\"\n");
     let server = Server::start(&site);
     server.wait_for_text("/every/", "hello from stdout");
@@ -593,7 +584,7 @@ fn serve_shows_a_notebook_and_its_images_after_each_edit() {
     );
     server.wait_for_text("/", ">example</a>");
     assert_eq!(server.get("/every/output-5-1.png").status, 200);
-    settled(&server, &site);
+    assert_disk_matches(&server, &site);
     // The notebook changes: its page again, then without the image output.
     site.file(
         "content/every.ipynb",
@@ -607,5 +598,5 @@ fn serve_shows_a_notebook_and_its_images_after_each_edit() {
     );
     server.wait_for_status("/every/output-5-1.png", 404);
     assert!(!site.exists("public/every/output-5-1.png"));
-    settled(&server, &site);
+    assert_disk_matches(&server, &site);
 }

@@ -247,23 +247,44 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// The output folder and the server agree: every file on disk is served with
-/// the same bytes, and `removed` paths are neither on disk nor served.
+/// the same bytes. The site-wide files (search index, redirects) follow the
+/// pages a moment later and an editor's save may start two rebuilds, so this
+/// waits until both settle; it fails with the last difference seen.
 pub(crate) fn assert_disk_matches(server: &Server, site: &Site) {
+    let mut last = String::new();
+    let same = wait_for(Duration::from_secs(20), || {
+        match disk_mismatch(server, site) {
+            Some(why) => {
+                last = why;
+                false
+            }
+            None => true,
+        }
+    });
+    assert!(same, "{last}\n{}", server.log());
+}
+
+/// The first file whose served bytes are not those on disk.
+fn disk_mismatch(server: &Server, site: &Site) -> Option<String> {
     let files = tree(&site.path().join("public"));
-    assert!(!files.is_empty(), "no output");
+    if files.is_empty() {
+        return Some("no output".to_string());
+    }
     for (rel, bytes) in &files {
         let reply = server.get(&format!("/{rel}"));
-        assert_eq!(reply.status, 200, "/{rel} is on disk but not served");
-        if rel.ends_with(".html") {
-            assert_eq!(
-                without_reload_script(&reply.text()),
-                String::from_utf8_lossy(bytes),
-                "/{rel} differs from disk"
-            );
+        if reply.status != 200 {
+            return Some(format!("/{rel} is on disk but served as {}", reply.status));
+        }
+        let same = if rel.ends_with(".html") {
+            without_reload_script(&reply.text()) == String::from_utf8_lossy(bytes)
         } else {
-            assert!(reply.body == *bytes, "/{rel} differs from disk");
+            reply.body == *bytes
+        };
+        if !same {
+            return Some(format!("/{rel} differs from disk"));
         }
     }
+    None
 }
 
 fn edit(site: &Site, rel: &str, from: &str, to: &str) {
