@@ -247,21 +247,29 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// The output folder and the server agree: every file on disk is served with
-/// the same bytes, and `removed` paths are neither on disk nor served.
+/// the same bytes. The site-wide files (search index, redirects) follow the
+/// pages a moment later, so they are given a few seconds to agree.
 fn assert_disk_matches(server: &Server, site: &Site) {
-    let files = tree(&site.path().join("public"));
-    assert!(!files.is_empty(), "no output");
-    for (rel, bytes) in &files {
-        let reply = server.get(&format!("/{rel}"));
-        assert_eq!(reply.status, 200, "/{rel} is on disk but not served");
-        if rel.ends_with(".html") {
-            assert_eq!(
-                without_reload_script(&reply.text()),
-                String::from_utf8_lossy(bytes),
-                "/{rel} differs from disk"
-            );
-        } else {
-            assert!(reply.body == *bytes, "/{rel} differs from disk");
+    let start = Instant::now();
+    loop {
+        let files = tree(&site.path().join("public"));
+        assert!(!files.is_empty(), "no output");
+        let problem = files.iter().find_map(|(rel, bytes)| {
+            let reply = server.get(&format!("/{rel}"));
+            if reply.status != 200 {
+                return Some(format!("/{rel} is on disk but not served"));
+            }
+            let same = if rel.ends_with(".html") {
+                without_reload_script(&reply.text()) == String::from_utf8_lossy(bytes)
+            } else {
+                reply.body == *bytes
+            };
+            (!same).then(|| format!("/{rel} differs from disk"))
+        });
+        match problem {
+            None => return,
+            Some(p) if start.elapsed() > Duration::from_secs(10) => panic!("{p}"),
+            Some(_) => std::thread::sleep(Duration::from_millis(50)),
         }
     }
 }
