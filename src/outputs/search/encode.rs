@@ -23,7 +23,7 @@ pub(super) const SHARD_BYTES: usize = 32 * 1024;
 const PAGES_PER_SHARD: usize = 128;
 /// Forms of a stem the index keeps (the opened page highlights them).
 const MAX_FORMS: usize = 12;
-/// Format version of `index.json`, read by `search.js`.
+/// Format version of `index.json`, read by the theme's `search-index.js`.
 const VERSION: u32 = 2;
 
 /// `index.json`, the term shards and the page shards.

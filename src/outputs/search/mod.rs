@@ -4,7 +4,7 @@
 //! In: the course, its rendered pages, their URLs and `[search]`. Out: the
 //! files (path, bytes) — `search/index.json`, a directory of the files; term
 //! shards `search/t<n>.bin`; page shards `search/p<n>.bin` (titles and URLs of
-//! 128 pages each). The theme's `search.js` reads them; docs/search.md
+//! 128 pages each). The theme's `search-index.js` reads them; docs/search.md
 //! describes the format and why syllabus builds its own index.
 //!
 //! A word's postings are kept under its stem (English Snowball stemmer for an

@@ -8,7 +8,7 @@
 //! tags do not split words (highlighted code wraps parts of a word in spans).
 //!
 //! Words are runs of letters and digits, lower-cased: the same rule as
-//! `tokens` in the theme's `search.js`, which splits the reader's query.
+//! `tokens` in the theme's `search-marks.js`, which splits the reader's query.
 
 use std::collections::HashMap;
 
