@@ -203,7 +203,8 @@ fn load_check(server: &Server, course: &Path, template: &Path, original: &str) -
         "/session_01/",
         "/session_25/",
         "/assets/syllabus.css",
-        "/search-index.json",
+        "/search/index.json",
+        "/search/t0.bin",
     ]
     .iter()
     .map(|p| format!("{}{p}", server.origin))

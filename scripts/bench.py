@@ -50,6 +50,7 @@ TIME = "/usr/bin/time"
 LAYOUT = {"hugo": "hugo-linkhook", "mdbook": "mdbook", "zola": "zola"}
 SCALING_SIZES = [100, 1000, 10000, 50000]
 PLAIN_CONFIG = 'title = "Bench"\n\n[highlight]\nenabled = false\n'
+NOSEARCH_CONFIG = 'title = "Bench"\n\n[search]\nenabled = false\n'
 DEMO_RUNS = 10
 
 
@@ -296,12 +297,13 @@ def ensure_course(work, pages, seed):
     return d, key
 
 
-def ensure_plain_course(work, course, course_key, pages, seed):
-    """The same course with `[highlight] enabled = false`, for the highlighting-off row:
-    hard links to the course's files, its own syllabus.toml."""
-    d = os.path.join(work, "courses", f"{pages}-seed{seed}-no-highlight")
-    key = json.dumps({"course": course_key, "config": PLAIN_CONFIG})
-    stamp = os.path.join(work, "courses", f".{pages}-seed{seed}-no-highlight.bench-stamp")
+def ensure_plain_course(work, course, course_key, pages, seed, variant="no-highlight",
+                        config=PLAIN_CONFIG):
+    """The same course with `[highlight] enabled = false` (or another `config`), for the
+    highlighting-off row: hard links to the course's files, its own syllabus.toml."""
+    d = os.path.join(work, "courses", f"{pages}-seed{seed}-{variant}")
+    key = json.dumps({"course": course_key, "config": config})
+    stamp = os.path.join(work, "courses", f".{pages}-seed{seed}-{variant}.bench-stamp")
     if not stamp_ok(stamp, key):
         if os.path.exists(d):
             shutil.rmtree(d)
@@ -310,7 +312,7 @@ def ensure_plain_course(work, course, course_key, pages, seed):
         toml = os.path.join(d, "syllabus.toml")
         os.unlink(toml)  # a hard link to the course's own: never write through it
         with open(toml, "w", encoding="utf-8") as f:
-            f.write(PLAIN_CONFIG)
+            f.write(config)
         write_stamp(stamp, key)
     return d
 
@@ -389,10 +391,11 @@ class Tool:
         os.makedirs(parent, exist_ok=True)
 
 
-def syllabus_tools(syl, course, outdir, cachedir, plain_course=None):
+def syllabus_tools(syl, course, outdir, cachedir, plain_course=None, nosearch_course=None):
     """The cold row (`--no-cache` when the flag exists), when syllabus has a
-    cache the warm-cache row (the warm-up run fills the cache), and with
-    `plain_course` the row with highlighting off."""
+    cache the warm-cache row (the warm-up run fills the cache), with
+    `plain_course` the row with highlighting off, and with `nosearch_course`
+    a cold row with search off."""
     def cmd(out, cold):
         c = [syl["bin"], "build", "--root", course, "--output", out, "--quiet"]
         if syl["cache_dir_flag"]:
@@ -413,6 +416,13 @@ def syllabus_tools(syl, course, outdir, cachedir, plain_course=None):
         c = [syl["bin"], "build", "--root", plain_course, "--output", out, "--quiet"]
         tools.append(Tool("syllabus-plain", "syllabus (highlighting off)", syl["bin"], plain_course,
                           out, c, "syllabus"))
+    if nosearch_course:
+        out = os.path.join(outdir, "syllabus-nosearch")
+        c = [syl["bin"], "build", "--root", nosearch_course, "--output", out, "--quiet"]
+        if syl["no_cache"]:
+            c.append("--no-cache")
+        tools.append(Tool("syllabus-nosearch", "syllabus (cold, search off)", syl["bin"],
+                          nosearch_course, out, c, "syllabus"))
     return tools
 
 
@@ -695,6 +705,8 @@ def main(argv=None):
                     help="work folder: courses, sites, outputs, results (default target/bench)")
     ap.add_argument("--no-plain", action="store_true",
                     help="leave out the syllabus row with highlighting off")
+    ap.add_argument("--search-off", action="store_true",
+                    help="add a cold syllabus row with search off (`[search] enabled = false`)")
     ap.add_argument("--no-demo", action="store_true",
                     help=f"do not time the repository's own course ({DEMO_RUNS} cold and {DEMO_RUNS} warm builds)")
     ap.add_argument("--pause", type=int, default=35,
@@ -757,7 +769,9 @@ def main(argv=None):
         outdir = os.path.join(work, "out", str(n))
         cachedir = os.path.join(work, "cache", str(n))
         plain = None if a.no_plain else ensure_plain_course(work, course, ckey, n, a.seed)
-        tools = syllabus_tools(syl, course, outdir, cachedir, plain)
+        nosearch = (ensure_plain_course(work, course, ckey, n, a.seed, "no-search", NOSEARCH_CONFIG)
+                    if a.search_off else None)
+        tools = syllabus_tools(syl, course, outdir, cachedir, plain, nosearch)
         for p, exe in peers.items():
             if p == "mdbook" and a.mdbook_max_pages and n > a.mdbook_max_pages:
                 notes.append(f"mdBook skipped at {fmt_pages(n)} pages (--mdbook-max-pages {a.mdbook_max_pages})")
@@ -778,7 +792,7 @@ def main(argv=None):
         # highlighting on against off
         pairs = [(s, p) for s in ("syllabus", "syllabus-warm") for p in peers]
         pairs += [("syllabus-warm", "syllabus"), ("syllabus", "syllabus-plain"),
-                  ("syllabus-warm", "syllabus-plain")]
+                  ("syllabus-warm", "syllabus-plain"), ("syllabus", "syllabus-nosearch")]
         for a_name, b_name in pairs:
             if a_name not in by or b_name not in by:
                 continue

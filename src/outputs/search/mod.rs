@@ -4,7 +4,7 @@
 //! In: the course, its rendered pages, their URLs and `[search]`. Out: the
 //! files (path, bytes) — `search/index.json`, a directory of the files; term
 //! shards `search/t<n>.bin`; page shards `search/p<n>.bin` (titles and URLs of
-//! 128 pages each). The theme's `search.js` reads them; docs/search.md
+//! 128 pages each). The theme's `search-index.js` reads them; docs/search.md
 //! describes the format and why syllabus builds its own index.
 //!
 //! A word's postings are kept under its stem (English Snowball stemmer for an
@@ -39,7 +39,7 @@ pub struct Input<'a> {
 struct Posting {
     /// The page's number in the index (course order).
     doc: u32,
-    count: u32,
+    count: u16,
     flags: u8,
 }
 
@@ -77,37 +77,49 @@ pub fn files(input: &Input) -> Vec<(String, Vec<u8>)> {
     encode::files(&entries, &docs, input, code)
 }
 
+/// Pages read in parallel at a time; their words are merged while the next ones are read.
+const CHUNK: usize = 256;
+
 /// Every word of the documents → its postings, in document order.
+///
+/// Pages are read in chunks, in parallel, and merged into one map in page
+/// order, so that each word's postings come sorted and no per-thread copies
+/// of the map build up (at 10,000 pages they held more than the index).
 fn collect(input: &Input, docs: &[PageId], code: bool) -> HashMap<String, Vec<Posting>> {
-    let mut merged = docs
-        .par_iter()
-        .enumerate()
-        .fold(
-            HashMap::new,
-            |mut acc: HashMap<String, Vec<Posting>>, (doc, &p)| {
+    let read = |first: usize, chunk: &[PageId]| -> Vec<(u32, words::PageWords)> {
+        chunk
+            .par_iter()
+            .enumerate()
+            .map(|(i, &p)| {
                 let page = &input.course.pages[p];
-                let html = &input.rendered[p].html;
-                for (word, (count, flags)) in words::page_words(&page.title, html, code) {
-                    acc.entry(word).or_default().push(Posting {
-                        doc: doc as u32,
-                        count,
-                        flags,
-                    });
-                }
-                acc
-            },
-        )
-        .reduce(HashMap::new, |a, b| {
-            let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-            for (word, postings) in small {
-                big.entry(word).or_default().extend(postings);
-            }
-            big
-        });
-    merged
-        .par_iter_mut()
-        .for_each(|(_, postings)| postings.sort_unstable_by_key(|p| p.doc));
-    merged
+                let words = words::page_words(&page.title, &input.rendered[p].html, code);
+                ((first + i) as u32, words)
+            })
+            .collect()
+    };
+    let mut all: HashMap<String, Vec<Posting>> = HashMap::new();
+    let mut pending = Vec::new();
+    for (c, chunk) in docs.chunks(CHUNK).enumerate() {
+        let (next, ()) = rayon::join(
+            || read(c * CHUNK, chunk),
+            || add(&mut all, std::mem::take(&mut pending)),
+        );
+        pending = next;
+    }
+    add(&mut all, pending);
+    all
+}
+
+/// Adds the words of some pages (in page order, after those already added) to the map.
+fn add(all: &mut HashMap<String, Vec<Posting>>, pages: Vec<(u32, words::PageWords)>) {
+    for (doc, words) in pages {
+        for (word, (count, flags)) in words {
+            let count = u16::try_from(count).unwrap_or(u16::MAX);
+            all.entry(word)
+                .or_default()
+                .push(Posting { doc, count, flags });
+        }
+    }
 }
 
 /// The stemmer for the site's language, when there is one.
@@ -167,14 +179,17 @@ fn entries(words: HashMap<String, Vec<Posting>>, language: &str) -> BTreeMap<Str
 }
 
 /// Postings of several words (each sorted by page) → one list, one posting per page.
-fn merge(lists: Vec<Vec<Posting>>) -> Vec<Posting> {
+fn merge(mut lists: Vec<Vec<Posting>>) -> Vec<Posting> {
+    if lists.len() == 1 {
+        return lists.pop().unwrap_or_default();
+    }
     let mut all: Vec<Posting> = lists.into_iter().flatten().collect();
     all.sort_unstable_by_key(|p| p.doc);
     let mut out: Vec<Posting> = Vec::with_capacity(all.len());
     for p in all {
         match out.last_mut() {
             Some(last) if last.doc == p.doc => {
-                last.count += p.count;
+                last.count = last.count.saturating_add(p.count);
                 last.flags |= p.flags;
             }
             _ => out.push(p),

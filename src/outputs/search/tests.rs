@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use super::encode::{SHARD_BYTES, term_shards};
 use super::*;
 
-fn posting(doc: u32, count: u32, flags: u8) -> Posting {
+fn posting(doc: u32, count: u16, flags: u8) -> Posting {
     Posting { doc, count, flags }
 }
 

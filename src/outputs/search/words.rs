@@ -8,7 +8,7 @@
 //! tags do not split words (highlighted code wraps parts of a word in spans).
 //!
 //! Words are runs of letters and digits, lower-cased: the same rule as
-//! `tokens` in the theme's `search.js`, which splits the reader's query.
+//! `tokens` in the theme's `search-marks.js`, which splits the reader's query.
 
 use std::collections::HashMap;
 
@@ -67,8 +67,12 @@ pub fn tokens(text: &str, mut f: impl FnMut(&str)) {
 }
 
 fn indexable(word: &str) -> bool {
-    let n = word.chars().count();
-    (MIN_CHARS..=MAX_CHARS).contains(&n)
+    // Counting characters costs more than the rest of a word's way: the byte
+    // length decides, but for a few short or long words.
+    let bytes = word.len();
+    let at_least = bytes >= MIN_CHARS * 4 || word.chars().nth(MIN_CHARS - 1).is_some();
+    let at_most = bytes <= MAX_CHARS || word.chars().count() <= MAX_CHARS;
+    at_least && at_most
 }
 
 struct Scanner {
@@ -99,7 +103,13 @@ impl Scanner {
     }
 
     fn char(&mut self, c: char) {
-        if c.is_alphanumeric() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                self.word.push(c.to_ascii_lowercase());
+            } else {
+                self.flush();
+            }
+        } else if c.is_alphanumeric() {
             self.word.extend(c.to_lowercase());
         } else {
             self.flush();
@@ -107,27 +117,37 @@ impl Scanner {
     }
 
     fn text(&mut self, text: &str) {
-        for c in text.chars() {
-            self.char(c);
+        // Byte by byte for ASCII, the bulk of any course: a large part of a build's search time.
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() {
+                if b.is_ascii_alphanumeric() {
+                    self.word.push(char::from(b.to_ascii_lowercase()));
+                } else {
+                    self.flush();
+                }
+                i += 1;
+            } else if let Some(c) = text[i..].chars().next() {
+                self.char(c);
+                i += c.len_utf8();
+            } else {
+                break;
+            }
         }
     }
 
     fn html(&mut self, html: &str, code: bool) {
         let mut rest = html;
-        // The element whose end is awaited while its content is skipped.
-        let mut skipping: Option<String> = None;
-        while let Some(i) = rest.find(['<', '&']) {
-            if skipping.is_none() {
-                self.text(&rest[..i]);
-            }
+        while let Some(i) = rest.bytes().position(|b| b == b'<' || b == b'&') {
+            self.text(&rest[..i]);
             rest = &rest[i..];
             if rest.starts_with('&') {
                 let (decoded, len) = entity(rest);
-                if skipping.is_none() {
-                    match decoded {
-                        Some(c) => self.char(c),
-                        None => self.flush(),
-                    }
+                match decoded {
+                    Some(c) => self.char(c),
+                    None => self.flush(),
                 }
                 rest = &rest[len..];
                 continue;
@@ -135,42 +155,57 @@ impl Scanner {
             let (tag, len) = tag(rest);
             rest = &rest[len..];
             let Some(tag) = tag else { continue };
-            if let Some(awaited) = &skipping {
-                if tag.closing && tag.name == *awaited {
-                    skipping = None;
-                }
-                continue;
-            }
-            if !INLINE.contains(&tag.name.as_str()) {
+            if !is_one_of(tag.name, INLINE) {
                 self.flush();
             }
-            let skip = SKIPPED.contains(&tag.name.as_str()) || (tag.name == "pre" && !code);
+            let skip =
+                is_one_of(tag.name, SKIPPED) || (!code && tag.name.eq_ignore_ascii_case("pre"));
             if skip && !tag.closing && !tag.self_closing {
-                skipping = Some(tag.name);
-            } else if is_heading(&tag.name) {
+                rest = &rest[end_of(rest, tag.name)..];
+            } else if is_heading(tag.name) {
                 self.flags = if tag.closing { 0 } else { IN_HEADING };
             }
         }
-        if skipping.is_none() {
-            self.text(rest);
-        }
+        self.text(rest);
     }
 }
 
-fn is_heading(name: &str) -> bool {
-    matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+fn is_one_of(name: &str, names: &[&str]) -> bool {
+    names.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
-struct Tag {
-    /// Lower-case name.
-    name: String,
+/// Where the content of an element `name` that `rest` is inside ends: past
+/// its closing tag, or the end of `rest` when there is none.
+fn end_of(rest: &str, name: &str) -> usize {
+    for (i, _) in rest.match_indices("</") {
+        let after = &rest[i + 2..];
+        let named = after
+            .get(..name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name));
+        if named
+            && !after[name.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return after.find('>').map_or(rest.len(), |e| i + 2 + e + 1);
+        }
+    }
+    rest.len()
+}
+
+fn is_heading(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() == 2 && b[0].eq_ignore_ascii_case(&b'h') && (b'1'..=b'6').contains(&b[1])
+}
+
+struct Tag<'a> {
+    /// The name as written (compare it ignoring ASCII case).
+    name: &'a str,
     closing: bool,
     self_closing: bool,
 }
 
 /// The tag at the start of `s` (which starts with `<`) and its length; `None`
 /// for a comment, a doctype or a `<` that starts no tag (then the length is 1).
-fn tag(s: &str) -> (Option<Tag>, usize) {
+fn tag(s: &str) -> (Option<Tag<'_>>, usize) {
     if let Some(body) = s.strip_prefix("<!--") {
         let len = body.find("-->").map_or(s.len(), |e| 4 + e + 3);
         return (None, len);
@@ -203,7 +238,7 @@ fn tag(s: &str) -> (Option<Tag>, usize) {
         return (None, end);
     }
     let tag = Tag {
-        name: s[start..start + name_len].to_ascii_lowercase(),
+        name: &s[start..start + name_len],
         closing,
         self_closing: s[..end].ends_with("/>"),
     };
@@ -308,8 +343,17 @@ mod tests {
     }
 
     #[test]
+    fn skipped_content_ends_at_its_own_closing_tag() {
+        let html = "<PRE>one</prefix>two</é€three</Pre >four <script>x</script>five";
+        let found: Vec<String> = words("", html, false).into_iter().map(|w| w.0).collect();
+        assert_eq!(found, ["five", "four"]);
+    }
+
+    #[test]
     fn unclosed_markup_ends_without_panicking() {
         for html in [
+            "<pre></é",
+            "<pre></",
             "<p",
             "<",
             "&",

@@ -288,3 +288,49 @@ fn code_blocks_are_searchable_when_the_course_asks() {
     );
     t.assert_console_clean(false);
 }
+
+/// Markup in a title, a heading and the text is shown as text in the results
+/// and on the opened page, a crafted `?highlight=` adds nothing but marks, and
+/// reading a result page for its excerpt reports nothing to the
+/// Content-Security-Policy (the page's own handlers are the page's business).
+#[test]
+fn markup_in_pages_and_addresses_stays_text() {
+    let site = Site::new();
+    let payload = "<img src=x onerror=\"window.pwned=1\">";
+    site.file("content/index.md", "# Home\n\nWelcome.\n").file(
+        "content/zanzibar.md",
+        &format!(
+            "+++\ntitle = '{payload} Zanzibar'\n+++\n\n## Heading {payload} zanzibar\n\nZanzibar &lt;img src=x onerror=\"window.pwned=2\"&gt; text.\n"
+        ),
+    );
+    site.build_ok();
+    let Some((mut t, _server)) = browse(&site) else {
+        return;
+    };
+    t.open("/");
+    let found = t.results_for("zanzibar");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].1.contains("<img src=x"),
+        "shown as text: {found:?}"
+    );
+    assert_eq!(
+        t.js("return document.querySelectorAll('#sy-search-results img').length"),
+        json!(0)
+    );
+    // The heading's raw HTML is the author's (raw HTML is on): the marks add no element to it.
+    let images = "return document.querySelectorAll('main img').length";
+    t.open("/zanzibar/");
+    let before = t.js(images);
+    t.open("/zanzibar/?highlight=%3Cimg%20src%3Dx%20onerror%3Dwindow.pwned%3D3%3E+zanzibar");
+    t.wait_for(
+        "the hits to be marked",
+        "return document.querySelectorAll('mark.search-hit').length > 0",
+    );
+    assert_eq!(t.js(images), before);
+    assert_eq!(
+        t.js("return document.querySelector('main h1').textContent.includes('<img src=x')"),
+        json!(true)
+    );
+    t.assert_console_clean(false);
+}
