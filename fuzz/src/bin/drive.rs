@@ -1,7 +1,7 @@
 //! Runs the fuzz targets without libFuzzer, on a stable toolchain.
 //!
 //! ```text
-//! drive <frontmatter|markdown|config> [--seconds N] [--seed S] [--record FILE]
+//! drive <frontmatter|markdown|config|notebook> [--seconds N] [--seed S] [--record FILE]
 //! drive <target> --replay FILE_OR_DIR...
 //! ```
 //!
@@ -23,6 +23,7 @@ fn target(name: &str) -> Option<Target> {
         "frontmatter" => Some(syllabus_fuzz::frontmatter),
         "markdown" => Some(syllabus_fuzz::markdown),
         "config" => Some(syllabus_fuzz::config),
+        "notebook" => Some(syllabus_fuzz::notebook),
         _ => None,
     }
 }
