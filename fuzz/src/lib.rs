@@ -9,7 +9,9 @@
 //! - [`math`]: one formula renders to MathML only (no HTML element, handler
 //!   or script URL) or is refused with a reason; the renderer never fails;
 //! - [`config`]: a parsed config has a usable base path;
-//! - [`aliases`]: no alias of a small site replaces another of its files.
+//! - [`aliases`]: no alias of a small site replaces another of its files;
+//! - [`notebook`]: problems are inside the file, the page's files are in its
+//!   folder with an image extension; in safe mode nothing can run script.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{LazyLock, Mutex};
@@ -218,6 +220,88 @@ fn check_mathml(html: &str, safe: bool) {
     );
 }
 
+/// `markdown::render` of a notebook page `s1/lab.ipynb`. The first byte picks
+/// safe mode (bit 1), the base path (bit 2) and what the rest is (bit 3): the
+/// notebook's JSON as it is, or the texts of a valid notebook's cells and
+/// outputs (separated by 0xFF bytes), so that mutations reach the renderer
+/// rather than stop at the JSON parser.
+pub fn notebook(data: &[u8]) {
+    let Some((&flags, body)) = data.split_first() else {
+        return;
+    };
+    let json;
+    let body = if flags & 4 != 0 {
+        json = notebook_of_parts(body);
+        json.as_bytes()
+    } else {
+        body
+    };
+    let options = MarkdownConfig {
+        unsafe_html: flags & 1 != 0,
+        ..MarkdownConfig::default()
+    };
+    let site = &SITES[usize::from(flags & 2 != 0)];
+    let ctx = RenderContext {
+        index: &site.index,
+        highlighter: site.highlighter(),
+        options: &options,
+        broken: Severity::Warning,
+        relative_to: RelativeTo::File,
+    };
+    let reading = site.index.by_source["s1/reading.md"];
+    let mut page = site.course.pages[reading].clone();
+    page.source = "s1/lab.ipynb".into();
+    page.file = "content/s1/lab.ipynb".into();
+    page.kind = syllabus::model::PageKind::Notebook;
+    page.body = text(body);
+    let rendered = markdown::render(&page, &ctx);
+    let last_line = page.body.matches('\n').count() + 1;
+    for link in &rendered.links {
+        assert!(link.line >= 1 && link.line <= last_line, "link at line {}", link.line);
+    }
+    for d in &rendered.diagnostics {
+        assert!(d.line <= last_line, "diagnostic at line {} of {last_line}", d.line);
+    }
+    for (path, _) in &rendered.files {
+        let name = path.strip_prefix("s1/lab/").unwrap_or_else(|| panic!("file {path} outside the page"));
+        assert!(!name.contains('/') && !name.starts_with('.'), "file name {name}");
+        let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+        assert!(["png", "jpg", "gif", "svg"].contains(&ext), "file {path}");
+    }
+    if !options.unsafe_html
+        && let Some(problem) = unsafe_markup(&rendered.html)
+    {
+        panic!("safe mode let through {problem}\n--- html ---\n{}", rendered.html);
+    }
+}
+
+/// A valid notebook whose cells and outputs hold the texts of `data`.
+fn notebook_of_parts(data: &[u8]) -> String {
+    let parts: Vec<String> = data.split(|&b| b == 0xFF).map(text).collect();
+    let part = |i: usize| parts.get(i).cloned().unwrap_or_default();
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGM8oaHBwMDAxMDAwMDAAAAN6gEcJJUQNAAAAABJRU5ErkJggg==";
+    serde_json::json!({
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": part(0),
+             "attachments": {part(7): {"image/png": png, "image/svg+xml": part(5)}}},
+            {"cell_type": "code", "execution_count": 1, "metadata": {}, "source": part(1), "outputs": [
+                {"output_type": "stream", "name": "stdout", "text": part(2)},
+                {"output_type": "display_data", "metadata": {}, "data": {"text/html": part(3)}},
+                {"output_type": "display_data", "metadata": {}, "data": {"text/markdown": part(4), "text/plain": part(2)}},
+                {"output_type": "display_data", "metadata": {}, "data": {"image/svg+xml": part(5), "text/latex": part(6)}},
+                {"output_type": "execute_result", "execution_count": 1, "metadata": {}, "data": {"text/latex": part(6), "application/javascript": part(3)}},
+                {"output_type": "error", "ename": part(7), "evalue": part(2), "traceback": [part(2), part(6)]}
+            ]},
+            {"cell_type": "raw", "metadata": {"raw_mimetype": "text/html"}, "source": part(3)},
+            {"cell_type": "raw", "metadata": {"format": "text/markdown"}, "source": part(4)}
+        ],
+        "metadata": {"kernelspec": {"language": part(7)}},
+        "nbformat": 4,
+        "nbformat_minor": 5
+    })
+    .to_string()
+}
+
 /// `Config::parse` on the text of a `syllabus.toml`.
 pub fn config(data: &[u8]) {
     let text = text(data);
@@ -256,5 +340,6 @@ mod tests {
         math(b"\0\\operatorname{<img src=x onerror=alert(1)>}");
         math(b"\x03\\color{red}{x}");
         config(b"title = \"x\"\n[markdown]\nunsafe_html = false\n");
+        notebook(b"\0{\"cells\": [{\"cell_type\": \"markdown\", \"source\": \"# T [a](reading.md)\"}], \"nbformat\": 4}");
     }
 }

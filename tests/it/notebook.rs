@@ -2,9 +2,11 @@
 //! links between a notebook and Markdown pages, safe mode, positioned errors
 //! for bad notebooks, the files the page writes, and a 50 MB notebook.
 
+mod big;
 mod browser;
 pub mod fixtures;
 mod nbconvert;
+mod serve;
 
 use fixtures::*;
 use serde_json::json;
@@ -12,7 +14,7 @@ use serde_json::json;
 use crate::safe_mode::oracle;
 use crate::support::Site;
 
-const HOME: &str = "# Course\n\n## Notebooks\n\nThe [worked example](every.ipynb) and [its results](every.ipynb#results).\n";
+pub(super) const HOME: &str = "# Course\n\n## Notebooks\n\nThe [worked example](every.ipynb) and [its results](every.ipynb#results).\n";
 
 /// A course of a home page and the notebook with every output.
 pub fn course(config: &str) -> Site {
@@ -111,7 +113,7 @@ fn every_cell_and_output_is_on_the_page() {
     assert!(!run.all().contains("warning"), "{}", run.all());
 }
 
-fn decode(base64: &str) -> Vec<u8> {
+pub(super) fn decode(base64: &str) -> Vec<u8> {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD
         .decode(base64)
@@ -485,118 +487,4 @@ fn output_images_are_files_of_the_site_checked_like_others() {
         out.contains("the file `content/every/output-5-1.png` and the output image `every/output-5-1.png` of `content/every.ipynb` need the same place"),
         "{out}"
     );
-}
-
-/// About `bytes` of notebook, mostly images (as plotting notebooks are), with
-/// a stream of 200,000 lines and 6,000 small cells.
-fn big_notebook(bytes: usize) -> String {
-    let mut cells = vec![md("# Big\n\n## Start\n")];
-    let long: String = (0..200_000).map(|i| format!("line {i}\n")).collect();
-    cells.push(code(Some(1), "run()", vec![stream("stdout", &long)]));
-    for i in 0..3_000 {
-        cells.push(md(&format!(
-            "### Part {i}\n\nSee [the start](#start) and [home](index.md), $x_{i}$.\n"
-        )));
-        cells.push(code(
-            Some(i + 2),
-            "print(i)",
-            vec![stream("stdout", &format!("{i}\n"))],
-        ));
-    }
-    // One mebibyte of image data per output: a PNG signature, then bytes that do not compress.
-    let mut state = 0x2545_f491_u32;
-    let mut image = b"\x89PNG\r\n\x1a\n".to_vec();
-    image.extend((0..1 << 20).map(|_| {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        state as u8
-    }));
-    use base64::Engine as _;
-    let encoded = base64::engine::general_purpose::STANDARD.encode(&image);
-    let mut size = 0;
-    let mut n = 0;
-    while size < bytes.saturating_sub(long.len() + 1_500_000) {
-        n += 1;
-        cells.push(code(
-            Some(10_000 + n),
-            "plot()",
-            vec![display(
-                json!({"image/png": encoded, "text/plain": ["<Figure>"]}),
-            )],
-        ));
-        size += encoded.len();
-    }
-    notebook(cells)
-}
-
-#[test]
-fn notebook_of_50_megabytes() {
-    let site = Site::new();
-    site.file("content/index.md", "# Home\n");
-    let text = big_notebook(50 * 1024 * 1024);
-    assert!(text.len() >= 50 * 1024 * 1024, "{} bytes", text.len());
-    site.file("content/big.ipynb", &text);
-    drop(text);
-    let t = crate::hostile::run_bounded(&site, &["build", "--quiet"], "50 MB notebook");
-    assert_eq!(t.run.code, Some(0), "{}", t.run.all());
-    let html = site.read("public/big/index.html");
-    assert!(
-        html.contains("<h3 id=\"part-2999\">"),
-        "every cell is on the page"
-    );
-    assert!(
-        html.contains("195,000 more lines of this output are in the notebook file"),
-        "the long stream is cut"
-    );
-    assert!(
-        html.len() < 20 * 1024 * 1024,
-        "page of {} bytes",
-        html.len()
-    );
-    let images = std::fs::read_dir(site.path().join("public/big"))
-        .expect("page folder")
-        .filter(|e| {
-            e.as_ref()
-                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "png"))
-        })
-        .count();
-    assert!(images >= 30, "{images} images written");
-    assert!(t.peak_mib < 1024, "{} MiB", t.peak_mib);
-}
-
-#[test]
-fn serve_shows_a_notebook_and_its_images_after_each_edit() {
-    use crate::serve::{Server, assert_disk_matches};
-    let site = course("title = \"NB\"\n");
-    let server = Server::start(&site);
-    server.wait_for_text("/every/", "hello from stdout");
-    let image = server.get("/every/output-5-1.png");
-    assert_eq!((image.status, image.body), (200, decode(PNG)));
-    assert_eq!(
-        server.get("/every.ipynb").header("content-type"),
-        Some("application/x-ipynb+json")
-    );
-    // Another page changes: the notebook's page is kept, and so are its images.
-    site.file(
-        "content/index.md",
-        &HOME.replace("worked example", "example"),
-    );
-    server.wait_for_text("/", ">example</a>");
-    assert_eq!(server.get("/every/output-5-1.png").status, 200);
-    assert_disk_matches(&server, &site);
-    // The notebook changes: its page again, then without the image output.
-    site.file(
-        "content/every.ipynb",
-        &every_output().replace("hello from stdout", "edited output"),
-    );
-    server.wait_for_text("/every/", "edited output");
-    assert_eq!(server.get("/every/output-5-1.png").status, 200);
-    site.file(
-        "content/every.ipynb",
-        &notebook(vec![md("# Every output\n\n## Results\n\n## The end\n")]),
-    );
-    server.wait_for_status("/every/output-5-1.png", 404);
-    assert!(!site.exists("public/every/output-5-1.png"));
-    assert_disk_matches(&server, &site);
 }

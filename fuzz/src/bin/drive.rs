@@ -1,7 +1,7 @@
 //! Runs the fuzz targets without libFuzzer, on a stable toolchain.
 //!
 //! ```text
-//! drive <frontmatter|markdown|math|config|aliases> [--seconds N] [--seed S] [--record FILE]
+//! drive <frontmatter|markdown|math|config|aliases|notebook> [--seconds N] [--seed S] [--record FILE]
 //! drive <target> --replay FILE_OR_DIR...
 //! ```
 //!
@@ -25,6 +25,7 @@ fn target(name: &str) -> Option<Target> {
         "math" => Some(syllabus_fuzz::math),
         "config" => Some(syllabus_fuzz::config),
         "aliases" => Some(syllabus_fuzz::aliases),
+        "notebook" => Some(syllabus_fuzz::notebook),
         _ => None,
     }
 }
@@ -208,7 +209,7 @@ fn run_one(run: Target, name: &str, data: &[u8]) -> bool {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: drive <frontmatter|markdown|math|config|aliases> [--seconds N] [--seed S] [--record FILE] | --replay PATH...";
+    let usage = "usage: drive <frontmatter|markdown|math|config|aliases|notebook> [--seconds N] [--seed S] [--record FILE] | --replay PATH...";
     let Some(name) = args.first() else {
         eprintln!("{usage}");
         std::process::exit(2);

@@ -8,6 +8,7 @@
 //! files of the page (`RenderedPage::files`), not data URLs.
 
 mod ansi;
+mod images;
 mod outputs;
 
 use std::collections::HashMap;
@@ -219,7 +220,7 @@ impl Renderer<'_> {
     fn attachments(&mut self, n: usize, cell: &Cell) -> HashMap<String, String> {
         let mut urls = HashMap::new();
         for (name, bundle) in &cell.attachments {
-            let Some((mime, data)) = outputs::IMAGE_TYPES
+            let Some((mime, data)) = images::IMAGE_TYPES
                 .iter()
                 .find_map(|(mime, _)| bundle.get(*mime).map(|d| (*mime, *d)))
             else {
