@@ -45,6 +45,7 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::links::{Resolved, resolve_noted};
 use crate::model::config::{MarkdownConfig, RelativeTo};
 use crate::model::{LinkRef, Page, PageKind, RenderedPage, TocEntry, UrlIndex};
+use crate::util::positions::Positions;
 
 /// What rendering a page needs besides the page.
 pub struct RenderContext<'a> {
@@ -139,50 +140,6 @@ impl<'a> Source<'a> {
             Severity::Warning => Diagnostic::warning(self.page.file, message),
         };
         d.at(line, col)
-    }
-}
-
-/// Line and column of byte offsets in a text, as [`crate::diagnostics::line_col`]
-/// counts them, without rescanning the text for each of a page's 100,000 links.
-struct Positions<'a> {
-    text: &'a str,
-    /// Byte offset where each line starts, made on first use.
-    line_starts: std::cell::OnceCell<Vec<usize>>,
-    /// The last answer (line index, offset, column), to count on from: links
-    /// come in order, and a 1 MB line may hold thousands of them.
-    last: std::cell::Cell<(usize, usize, usize)>,
-}
-
-impl<'a> Positions<'a> {
-    fn new(text: &'a str) -> Positions<'a> {
-        Positions {
-            text,
-            line_starts: std::cell::OnceCell::new(),
-            last: std::cell::Cell::new((0, 0, 1)),
-        }
-    }
-
-    /// 1-based line and column (in characters) of `offset`.
-    fn at(&self, offset: usize) -> (usize, usize) {
-        let text = self.text;
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let starts = self.line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
-        });
-        let line = starts.partition_point(|&s| s <= offset) - 1;
-        let (last_line, last_offset, last_col) = self.last.get();
-        let col = if last_line == line && last_offset <= offset && last_offset >= starts[line] {
-            last_col + text[last_offset..offset].chars().count()
-        } else {
-            text[starts[line]..offset].chars().count() + 1
-        };
-        self.last.set((line, offset, col));
-        (line + 1, col)
     }
 }
 
@@ -817,6 +774,7 @@ fn count_words(events: &[Spanned]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::gfm_link_end;
+    use crate::util::positions::Positions;
 
     #[test]
     fn words_counted_across_events() {
@@ -838,7 +796,7 @@ mod tests {
     #[test]
     fn positions_match_line_col_in_any_order() {
         let text = "ab\ncdé f [x](y)\n\né\u{1F393}z [a](b) [c](d)\nlast";
-        let positions = super::Positions::new(text);
+        let positions = Positions::new(text);
         let mut offsets: Vec<usize> = (0..=text.len() + 2).collect();
         offsets.extend((0..=text.len()).rev());
         offsets.extend([5, 30, 2, 17, 17, 0]);

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-pub use json::{FilePositions, Json, SourceMap};
+pub use json::{Json, SourceMap};
 
 use crate::diagnostics::Diagnostic;
 
@@ -207,6 +207,7 @@ fn cell_of<'a>(whole: Json<'a>, at: Json<'a>, cell: RawCell<'a>) -> Cell<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::util::positions::Positions;
 
     fn nb(cells: &str) -> String {
         format!(
@@ -258,7 +259,7 @@ mod tests {
         let notebook = parse("a.ipynb", &text).unwrap();
         let (decoded, map) = notebook.cells[0].source.text_mapped();
         assert_eq!(decoded, "a \"b\" [x](y)\né [z](w)");
-        let positions = FilePositions::new(&text);
+        let positions = Positions::new(&text);
         // `[x]` is column 7 of the first line, written after two escaped quotes.
         assert_eq!(positions.at(map.file_offset(1, 7)), (3, 23));
         // `[z]` on the second line follows a 6-character `\u00e9` escape.

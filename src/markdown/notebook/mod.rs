@@ -16,15 +16,16 @@ use std::collections::HashMap;
 use super::code::{Fence, markup};
 use super::highlight::Highlighted;
 use super::{MarkdownInput, Parts, RenderContext, render_part};
-use crate::load::notebook::{Cell, FilePositions, SourceMap, parse};
+use crate::load::notebook::{Cell, SourceMap, parse};
 use crate::model::{PageKind, RenderedPage, TocEntry};
 use crate::util::html::escape;
+use crate::util::positions::Positions;
 
 /// One notebook being rendered.
 struct Renderer<'a> {
     page: &'a MarkdownInput<'a>,
     ctx: &'a RenderContext<'a>,
-    positions: FilePositions<'a>,
+    positions: Positions<'a>,
     parts: Parts,
     /// The kernel's language, for code cells.
     language: String,
@@ -50,7 +51,7 @@ pub(super) fn render(page: &MarkdownInput, ctx: &RenderContext) -> RenderedPage 
     let mut r = Renderer {
         page,
         ctx,
-        positions: FilePositions::new(page.body),
+        positions: Positions::new(page.body),
         parts: Parts::default(),
         language: notebook.language.unwrap_or_default().to_ascii_lowercase(),
         dir: page_dir(page.source),
