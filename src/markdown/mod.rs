@@ -41,7 +41,7 @@ use pulldown_cmark::{
 pub use highlight::Highlighter;
 pub use math::render_formula;
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::links::{Resolved, resolve_noted};
 use crate::model::config::{MarkdownConfig, RelativeTo};
 use crate::model::{LinkRef, Page, PageKind, RenderedPage, TocEntry, UrlIndex};
@@ -133,13 +133,15 @@ impl<'a> Source<'a> {
         (line + self.page.body_line_offset, col)
     }
 
-    fn diagnostic(&self, severity: Severity, offset: usize, message: String) -> Diagnostic {
+    fn diagnostic(
+        &self,
+        severity: Severity,
+        code: Code,
+        offset: usize,
+        message: String,
+    ) -> Diagnostic {
         let (line, col) = self.position(offset);
-        let d = match severity {
-            Severity::Error => Diagnostic::error(self.page.file, message),
-            Severity::Warning => Diagnostic::warning(self.page.file, message),
-        };
-        d.at(line, col)
+        Diagnostic::new(severity, code, self.page.file, message).at(line, col)
     }
 }
 
@@ -276,7 +278,7 @@ fn too_much_markup(source: &Source, offset: usize) -> RenderedPage {
     RenderedPage {
         diagnostics: vec![
             source
-                .diagnostic(Severity::Error, offset, message)
+                .diagnostic(Severity::Error, Code::TooMuchMarkup, offset, message)
                 .with_help(help),
         ],
         ..RenderedPage::default()
@@ -288,7 +290,7 @@ fn report_problems(prepared: &prepass::Prepared, source: &Source, out: &mut Rend
     for problem in &prepared.problems {
         let (line, col) = source.body_position(problem.at);
         out.diagnostics.push(
-            Diagnostic::warning(source.page.file, problem.message.clone())
+            Diagnostic::warning(problem.code, source.page.file, problem.message.clone())
                 .at(line, col)
                 .with_help(problem.help.clone()),
         );
@@ -459,7 +461,7 @@ fn rewrite_links(
             let written = if dest.trim().is_empty() { "()" } else { "(#)" };
             out.diagnostics.push(
                 source
-                    .diagnostic(Severity::Warning, start, format!("empty {what} `{written}`: it leads nowhere"))
+                    .diagnostic(Severity::Warning, Code::EmptyLink, start, format!("empty {what} `{written}`: it leads nowhere"))
                     .with_help("write where it leads, such as `(reading.md)` or `(#a-heading)`, or remove the link"),
             );
         }
@@ -499,6 +501,7 @@ fn attachment(
             source
                 .diagnostic(
                     Severity::Warning,
+                    Code::MissingAttachment,
                     offset,
                     format!("this cell has no attachment `{name}`"),
                 )
@@ -521,8 +524,12 @@ fn resolve_link(
 ) -> Option<String> {
     let (resolved, note) = resolve_noted(ctx.index, source.page.source, dest, ctx.relative_to);
     if let Some(note) = note {
-        out.diagnostics
-            .push(source.diagnostic(Severity::Warning, offset, note));
+        out.diagnostics.push(source.diagnostic(
+            Severity::Warning,
+            Code::AmbiguousLink,
+            offset,
+            note,
+        ));
     }
     let (line, column) = source.position(offset);
     match resolved {
@@ -555,7 +562,7 @@ fn resolve_link(
         Resolved::Broken { message, help } => {
             out.diagnostics.push(
                 source
-                    .diagnostic(ctx.broken, offset, message)
+                    .diagnostic(ctx.broken, Code::BrokenLink, offset, message)
                     .with_help_opt(help),
             );
             None

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::Site;
 use super::sink::Sink;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::config::FILE_NAME;
 use crate::outputs::azure;
 use crate::outputs::azure::quota::Usage;
@@ -65,7 +65,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         && let Err(e) = site.highlighter().check_themes()
     {
         out.push(
-            Diagnostic::error(FILE_NAME, e)
+            Diagnostic::error(Code::UnknownHighlightTheme, FILE_NAME, e)
                 .with_help("set `[highlight] light_theme` and `dark_theme` to known themes"),
         );
     }

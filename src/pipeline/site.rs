@@ -11,7 +11,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::{BuildOptions, load_config};
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::links::{LinkGraph, build_graph};
 use crate::load::{self, LoadOptions};
 use crate::markdown::{self, Highlighter, MarkdownInput, RenderContext};
@@ -490,7 +490,7 @@ fn unknown_language_warnings(course: &Course, rendered: &[RenderedPage]) -> Vec<
     let mut out: Vec<Diagnostic> = seen
         .into_iter()
         .map(|(lang, (count, file))| {
-            Diagnostic::warning(file, format!("no syntax highlighting for language `{lang}` ({count} block(s)); shown as plain text"))
+            Diagnostic::warning(Code::UnknownLanguage, file, format!("no syntax highlighting for language `{lang}` ({count} block(s)); shown as plain text"))
                 .with_help("check the spelling after the opening ```, or leave it empty for plain text")
         })
         .collect();

@@ -321,7 +321,7 @@ fn bad_notebooks_are_errors_at_their_line_and_column() {
     let out = site.build().fails();
     assert!(
         out.contains(
-            "error: invalid notebook: expected `,` or `]`\n  --> content/broken.ipynb:4:3"
+            "error[E030]: invalid notebook: expected `,` or `]`\n  --> content/broken.ipynb:4:3"
         ),
         "{out}"
     );

@@ -16,7 +16,7 @@ use serde_json::value::RawValue;
 
 pub use json::{Json, SourceMap};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 /// A notebook, borrowing from its text.
 pub struct Notebook<'a> {
@@ -92,14 +92,15 @@ pub fn parse<'a>(file: &str, text: &'a str) -> Result<Notebook<'a>, Diagnostic> 
         raw: text,
         offset: 0,
     };
-    let error = |offset: usize, message: String, help: &str| {
+    let error = |code: Code, offset: usize, message: String, help: &str| {
         let (line, col) = crate::diagnostics::line_col(text, offset);
-        Diagnostic::error(file, message)
+        Diagnostic::error(code, file, message)
             .at(line, col)
             .with_help(help)
     };
     let top: Top = whole.parse().map_err(|(offset, message)| {
         error(
+            Code::InvalidNotebook,
             offset,
             format!("invalid notebook: {message}"),
             "a notebook is JSON with `cells`, `metadata` and `nbformat`; open it in Jupyter and save it again",
@@ -110,6 +111,7 @@ pub fn parse<'a>(file: &str, text: &'a str) -> Result<Notebook<'a>, Diagnostic> 
         Some(4) => {}
         Some(v @ 0..=3) => {
             return Err(error(
+                Code::UnsupportedNotebookFormat,
                 version_at,
                 format!("notebook format {v} is too old: syllabus reads nbformat 4"),
                 "open the notebook in Jupyter and save it (or run `jupyter nbconvert --to notebook --inplace` on it) to upgrade it to nbformat 4",
@@ -117,6 +119,7 @@ pub fn parse<'a>(file: &str, text: &'a str) -> Result<Notebook<'a>, Diagnostic> 
         }
         Some(v) => {
             return Err(error(
+                Code::UnsupportedNotebookFormat,
                 version_at,
                 format!("notebook format {v} is not known: syllabus reads nbformat 4"),
                 "save the notebook as nbformat 4",
@@ -124,6 +127,7 @@ pub fn parse<'a>(file: &str, text: &'a str) -> Result<Notebook<'a>, Diagnostic> 
         }
         None => {
             return Err(error(
+                Code::InvalidNotebook,
                 0,
                 "not a Jupyter notebook: it has no `nbformat`".into(),
                 "a notebook is JSON with `cells`, `metadata` and `nbformat`; open it in Jupyter and save it again",
@@ -132,6 +136,7 @@ pub fn parse<'a>(file: &str, text: &'a str) -> Result<Notebook<'a>, Diagnostic> 
     }
     let Some(raw_cells) = top.cells else {
         return Err(error(
+            Code::InvalidNotebook,
             0,
             "invalid notebook: it has no `cells`".into(),
             "a notebook of nbformat 4 keeps its cells in a `cells` list",
@@ -152,6 +157,7 @@ pub fn parse<'a>(file: &str, text: &'a str) -> Result<Notebook<'a>, Diagnostic> 
             })
             .map_err(|(offset, message)| {
                 error(
+                    Code::InvalidNotebook,
                     offset,
                     format!("invalid notebook cell: {message}"),
                     "every cell has a `cell_type` and a `source`; open the notebook in Jupyter and save it again",

@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use super::code::{Fence, markup};
 use super::highlight::Highlighted;
 use super::{MarkdownInput, Parts, RenderContext, render_part};
+use crate::diagnostics::Code;
 use crate::load::notebook::{Cell, SourceMap, parse};
 use crate::model::{PageKind, RenderedPage, TocEntry};
 use crate::util::html::escape;
@@ -90,6 +91,7 @@ impl Renderer<'_> {
             other => {
                 let message = format!("unknown cell type `{other}`; the cell is left out");
                 self.warn(
+                    Code::UnknownNotebookType,
                     cell.at.offset,
                     message,
                     "cells are `markdown`, `code` or `raw`",
@@ -247,19 +249,19 @@ impl Renderer<'_> {
         urls
     }
 
-    fn warn(&mut self, offset: usize, message: String, help: &str) {
+    fn warn(&mut self, code: Code, offset: usize, message: String, help: &str) {
         let (line, column) = self.positions.at(offset);
         self.out.diagnostics.push(
-            crate::diagnostics::Diagnostic::warning(self.page.file, message)
+            crate::diagnostics::Diagnostic::warning(code, self.page.file, message)
                 .at(line, column)
                 .with_help(help),
         );
     }
 
-    fn error(&mut self, offset: usize, message: String, help: &str) {
+    fn error(&mut self, code: Code, offset: usize, message: String, help: &str) {
         let (line, column) = self.positions.at(offset);
         self.out.diagnostics.push(
-            crate::diagnostics::Diagnostic::error(self.page.file, message)
+            crate::diagnostics::Diagnostic::error(code, self.page.file, message)
                 .at(line, column)
                 .with_help(help),
         );
