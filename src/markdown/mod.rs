@@ -11,6 +11,7 @@ mod attributes;
 mod callouts;
 mod code;
 mod depth;
+mod embeds;
 mod footnotes;
 pub mod github;
 pub mod highlight;
@@ -210,6 +211,13 @@ pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
 }
 
 pub fn render_input(page: MarkdownInput, ctx: &RenderContext) -> RenderedPage {
+    let mut out = render_kind(page, ctx);
+    out.embeds = embeds::collect(&out.html);
+    out
+}
+
+/// The page rendered as its kind asks.
+fn render_kind(page: MarkdownInput, ctx: &RenderContext) -> RenderedPage {
     // A whole HTML document is parsed only to sanitise it.
     // (A notebook is JSON: each of its Markdown cells is bounded where it is rendered.)
     let parsed = match page.kind {
