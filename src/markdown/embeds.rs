@@ -18,8 +18,8 @@ use crate::model::rendered::Embeds;
 
 /// Tags whose attributes can load something; a page without any of them (and
 /// without `style`) is not tokenized at all.
-const LOADING_TAGS: &[&str] = &[
-    "<img", "<video", "<audio", "<source", "<track", "<iframe", "<input",
+const LOADING_TAGS: &[&[u8]] = &[
+    b"img", b"video", b"audio", b"source", b"track", b"iframe", b"input",
 ];
 
 /// The embeds of one page's HTML.
@@ -36,12 +36,35 @@ pub fn collect(html: &str) -> Embeds {
     tokenizer.sink.embeds.take()
 }
 
-/// Whether the HTML may load from another origin or style inline: a quick
-/// look that spares most pages the tokenizer.
+/// Whether the HTML may load from another origin or style inline: one pass
+/// over its tags that spares most pages the tokenizer. It may say yes for
+/// nothing (the word in an attribute value), never no for something.
 fn worth_reading(html: &str) -> bool {
-    let lower = html.to_ascii_lowercase();
-    lower.contains("style")
-        || (lower.contains("//") && LOADING_TAGS.iter().any(|t| lower.contains(t)))
+    let bytes = html.as_bytes();
+    let mut at = 0;
+    while let Some(p) = html[at..].find('<') {
+        let start = at + p + 1;
+        let next = html[start..].find('<').map_or(html.len(), |e| start + e);
+        // Up to the next `<`, not `>`: an attribute value may hold a `>`.
+        let tag = &bytes[start..next];
+        if contains_ignoring_case(tag, b"style") {
+            return true;
+        }
+        let loads = LOADING_TAGS
+            .iter()
+            .any(|name| tag.len() > name.len() && tag[..name.len()].eq_ignore_ascii_case(name));
+        if loads && tag.windows(2).any(|w| w == b"//") {
+            return true;
+        }
+        at = next;
+    }
+    false
+}
+
+fn contains_ignoring_case(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 #[derive(Default)]
@@ -233,5 +256,11 @@ mod tests {
         assert!(!collect("<p>style=\"x\" is text</p>").style_attr);
         assert!(!collect("<style>p { color: red }</style>").style_attr);
         assert!(collect("<p>no images here</p>").is_empty());
+        assert!(!worth_reading(
+            "<p><img src=\"local.png\"></p><pre>// a comment</pre>"
+        ));
+        assert!(worth_reading(
+            "<IMG alt=\"a > b\" src=\"//x.example/y.png\">"
+        ));
     }
 }
