@@ -249,6 +249,24 @@ mod tests {
         assert!(!e.style_attr);
     }
 
+    /// A URL is author-written: nothing in it may reach the policy but a host.
+    #[test]
+    fn hostile_urls_add_no_directive() {
+        for url in [
+            "https://a.example;script-src *",
+            "https://a.example'unsafe-inline'/x.png",
+            "https://a.example script-src/x.png",
+            "https://a.example\n;script-src/x.png",
+            "https://a.example,b.example/x.png",
+            "https://bücher.example/x.png",
+            "https://%61.example/x.png",
+        ] {
+            assert_eq!(origin(url), None, "{url:?}");
+        }
+        let html = r#"<img src="https://a.example;script-src 'unsafe-inline'/x.png">"#;
+        assert!(collect(html).img.is_empty());
+    }
+
     #[test]
     fn style_attributes() {
         assert!(collect(r#"<p style="color: red">x</p>"#).style_attr);
