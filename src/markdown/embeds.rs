@@ -47,7 +47,12 @@ fn worth_reading(html: &str) -> bool {
         let next = html[start..].find('<').map_or(html.len(), |e| start + e);
         // Up to the next `<`, not `>`: an attribute value may hold a `>`.
         let tag = &bytes[start..next];
-        if contains_ignoring_case(tag, b"style") {
+        // Attributes end at `>` here: prose after a tag often says " on".
+        let attributes = &tag[..tag.iter().position(|b| *b == b'>').unwrap_or(tag.len())];
+        if contains_ignoring_case(attributes, b"style")
+            || contains_ignoring_case(attributes, b"script")
+            || contains_ignoring_case(attributes, b" on")
+        {
             return true;
         }
         let loads = LOADING_TAGS
@@ -115,6 +120,12 @@ impl Sink {
         if attr("style").is_some() {
             embeds.style_attr = true;
         }
+        if tag.attrs.iter().any(|a| {
+            let n: &str = &a.name.local;
+            n.len() > 2 && n.starts_with("on")
+        }) {
+            embeds.inline_script = true;
+        }
         if matches!(name, "video" | "audio") && !tag.self_closing {
             *self.in_media.borrow_mut() += 1;
         }
@@ -135,9 +146,24 @@ impl Sink {
                 add(&mut embeds.img, attr("poster"));
             }
             "iframe" => add(&mut embeds.frame, attr("src")),
+            "script" => match attr("src") {
+                Some(src) => add(&mut embeds.script, Some(src)),
+                None => embeds.inline_script |= runs(attr("type")),
+            },
+            "style" => embeds.style_element = true,
             _ => {}
         }
     }
+}
+
+/// Whether a `<script>` of this `type` is run by the browser (data blocks and
+/// templates such as `text/x-mathjax-config` are not, so CSP leaves them alone).
+fn runs(kind: Option<&str>) -> bool {
+    let kind = kind.unwrap_or("").trim().to_ascii_lowercase();
+    kind.is_empty()
+        || kind == "module"
+        || kind.contains("javascript")
+        || kind.contains("ecmascript")
 }
 
 fn add(set: &mut std::collections::BTreeSet<String>, url: Option<&str>) {
@@ -247,6 +273,27 @@ mod tests {
         );
         assert_eq!(e.frame, set(&["https://www.youtube-nocookie.com"]));
         assert!(!e.style_attr);
+        assert!(e.script.is_empty());
+        assert!(e.inline_script);
+        assert!(!e.style_element);
+    }
+
+    #[test]
+    fn scripts_and_style_elements() {
+        let e = collect(
+            r#"<script src="https://remarkjs.com/remark.js"></script><script src="local.js"></script>
+<script type="text/x-mathjax-config">MathJax.Hub.Config({})</script><style>p { color: red }</style>"#,
+        );
+        assert_eq!(e.script, set(&["https://remarkjs.com"]));
+        assert!(
+            !e.inline_script,
+            "src and data blocks are not inline scripts"
+        );
+        assert!(e.style_element);
+        assert!(collect("<p><a href=\"#\" onclick=\"go()\">x</a></p>").inline_script);
+        assert!(collect("<script>go()</script>").inline_script);
+        assert!(collect("<script type=\"module\">go()</script>").inline_script);
+        assert!(!collect("<p>Click on the link, or onward.</p>").inline_script);
     }
 
     /// A URL is author-written: nothing in it may reach the policy but a host.

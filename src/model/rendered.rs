@@ -53,8 +53,8 @@ pub struct RenderedPage {
 }
 
 /// What a page's HTML asks the browser to load from other origins, by the
-/// Content-Security-Policy directive that governs it, and whether it has
-/// `style` attributes. Origins are `scheme://host[:port]`, or a bare host for
+/// Content-Security-Policy directive that governs it, and what inline style
+/// and script it has. Origins are `scheme://host[:port]`, or a bare host for
 /// a scheme-relative URL (`//host/x.png`), which CSP matches in the page's scheme.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Embeds {
@@ -66,6 +66,12 @@ pub struct Embeds {
     pub frame: BTreeSet<String>,
     /// Whether some element has a `style` attribute.
     pub style_attr: bool,
+    /// `<script src>` from other origins: never allowed by syllabus, only checked.
+    pub script: BTreeSet<String>,
+    /// Whether the page has an inline `<script>` that would run, or an `on…` handler.
+    pub inline_script: bool,
+    /// Whether the page has a `<style>` element.
+    pub style_element: bool,
 }
 
 impl Embeds {
@@ -79,5 +85,8 @@ impl Embeds {
         self.media.extend(other.media.iter().cloned());
         self.frame.extend(other.frame.iter().cloned());
         self.style_attr |= other.style_attr;
+        self.script.extend(other.script.iter().cloned());
+        self.inline_script |= other.inline_script;
+        self.style_element |= other.style_element;
     }
 }

@@ -22,7 +22,8 @@ pub struct Policy(Vec<(String, Vec<String>)>);
 fn fallbacks(directive: &str) -> &'static [&'static str] {
     match directive {
         "frame-src" => &["child-src", "default-src"],
-        "style-src-attr" => &["style-src", "default-src"],
+        "style-src-attr" | "style-src-elem" => &["style-src", "default-src"],
+        "script-src-elem" | "script-src-attr" => &["script-src", "default-src"],
         _ => &["default-src"],
     }
 }
@@ -86,7 +87,12 @@ impl Policy {
 
     /// Whether the policy lets elements have `style` attributes.
     pub fn allows_style_attributes(&self) -> bool {
-        let Some(sources) = self.effective("style-src-attr") else {
+        self.allows_inline("style-src-attr")
+    }
+
+    /// Whether `directive` allows anything inline (`'unsafe-inline'`).
+    fn allows_inline(&self, directive: &str) -> bool {
+        let Some(sources) = self.effective(directive) else {
             return true;
         };
         // With a hash or nonce, browsers ignore 'unsafe-inline'.
@@ -165,6 +171,32 @@ pub fn blocked(policy: &Policy, embeds: &Embeds) -> Vec<String> {
     if embeds.style_attr && !policy.allows_style_attributes() {
         out.push("`style` attributes (`style-src-attr`)".into());
     }
+    out.extend(blocked_code(policy, embeds));
+    out
+}
+
+/// What `policy` blocks of the scripts and `<style>` elements of a page.
+/// syllabus never widens the policy for these: they are only reported.
+fn blocked_code(policy: &Policy, embeds: &Embeds) -> Vec<String> {
+    let mut out = Vec::new();
+    let refused: Vec<&str> = embeds
+        .script
+        .iter()
+        .filter(|o| !policy.allows_origin("script-src-elem", o))
+        .map(String::as_str)
+        .collect();
+    if !refused.is_empty() {
+        out.push(format!(
+            "scripts from {} (`script-src`)",
+            refused.join(", ")
+        ));
+    }
+    if embeds.inline_script && !policy.allows_inline("script-src") {
+        out.push("inline scripts or `on…` handlers (`script-src`)".into());
+    }
+    if embeds.style_element && !policy.allows_inline("style-src-elem") {
+        out.push("`<style>` elements (`style-src`)".into());
+    }
     out
 }
 
@@ -226,6 +258,7 @@ mod tests {
             media: set(media),
             frame: set(frame),
             style_attr: style,
+            ..Embeds::default()
         }
     }
 
@@ -266,6 +299,22 @@ mod tests {
         );
         let policy = Policy::parse(&csp);
         assert!(blocked(&policy, &e).is_empty());
+        // Scripts and style elements are never allowed by fitting: only reported.
+        let code = Embeds {
+            script: ["https://remarkjs.com".to_string()].into(),
+            inline_script: true,
+            style_element: true,
+            ..Embeds::default()
+        };
+        let policy = Policy::parse(&fit(DEFAULT_CSP, &code));
+        assert_eq!(
+            blocked(&policy, &code),
+            [
+                "scripts from https://remarkjs.com (`script-src`)",
+                "inline scripts or `on…` handlers (`script-src`)",
+                "`<style>` elements (`style-src`)",
+            ]
+        );
     }
 
     #[test]

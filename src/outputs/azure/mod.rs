@@ -42,19 +42,22 @@ pub fn site_embeds<'a>(pages: impl IntoIterator<Item = &'a Embeds>) -> Embeds {
     all
 }
 
-/// A warning for each page whose images, media, frames or `style` attributes
-/// the published Content-Security-Policy blocks (none when syllabus fits the
-/// policy to the pages). `pages` are (file, embeds).
+/// A warning for each page whose images, media, frames, `style` attributes,
+/// scripts or `<style>` elements the published Content-Security-Policy
+/// blocks. When syllabus fits the policy to the pages, only scripts and
+/// `<style>` elements can be left blocked. `pages` are (file, embeds).
 pub fn check_pages<'a>(
     config: &Config,
     pages: impl IntoIterator<Item = (&'a str, &'a Embeds)>,
 ) -> Vec<Diagnostic> {
-    let headers = config_file::global_headers(&config.azure, &Embeds::default());
-    let policy = headers
+    let pages: Vec<(&str, &Embeds)> = pages.into_iter().collect();
+    let site = site_embeds(pages.iter().map(|(_, e)| *e));
+    let headers = config_file::global_headers(&config.azure, &site);
+    let Some(policy) = headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("Content-Security-Policy"))
-        .map(|(_, v)| csp::Policy::parse(v));
-    let (Some(policy), false) = (policy, config_file::fits_policy_to_pages(&config.azure)) else {
+        .map(|(_, v)| csp::Policy::parse(v))
+    else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -67,15 +70,19 @@ pub fn check_pages<'a>(
             Diagnostic::warning(
                 file,
                 format!(
-                    "on Azure, the Content-Security-Policy set in `syllabus.toml` blocks this page's {}",
+                    "on Azure, the site's Content-Security-Policy blocks this page's {}",
                     blocked.join("; ")
                 ),
             )
-            .with_help(
+            .with_help(if config_file::fits_policy_to_pages(&config.azure) {
+                "syllabus never allows scripts or `<style>` elements by itself: move inline code \
+                 into files under `static/`, or, if you trust them, add sources to `[azure.csp]` \
+                 (such as `script-src = [\"https://cdn.example.org\"]`)"
+            } else {
                 "add the origins to `[azure.csp]` (such as `img-src = [\"https://img.example.org\"]`), \
                  or let syllabus add what pages embed: `[azure] csp_from_pages = true` and no \
-                 `Content-Security-Policy` in `[azure.headers]`",
-            ),
+                 `Content-Security-Policy` in `[azure.headers]`"
+            }),
         );
     }
     out

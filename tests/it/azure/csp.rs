@@ -212,7 +212,7 @@ fn a_policy_left_as_written_blocks_the_images_and_check_says_where() {
     let run = site.run(&["check"]);
     assert_eq!(run.code, Some(0), "{}", run.all());
     let want = format!(
-        "warning: on Azure, the Content-Security-Policy set in `syllabus.toml` blocks this page's \
+        "warning: on Azure, the site's Content-Security-Policy blocks this page's \
          images from {} (`img-src`); `style` attributes (`style-src-attr`)\n  --> content/index.md",
         host.origin
     );
@@ -250,4 +250,37 @@ fn a_policy_left_as_written_blocks_the_images_and_check_says_where() {
     }
     assert_ne!(styled_color(&browser), "rgb(255, 0, 0)");
     assert!(!csp_messages(&browser).is_empty());
+}
+
+#[test]
+fn scripts_and_style_elements_are_never_allowed_and_each_page_is_named() {
+    let site = Site::new();
+    site.file(
+        "content/index.md",
+        "# Slides\n\n<script src=\"https://remarkjs.com/remark.js\"></script>\n\n\
+         <style>h1 { color: red }</style>\n\n<script type=\"application/json\">{}</script>\n",
+    )
+    .file(
+        "content/plain.md",
+        "# Plain\n\n![x](https://img.example.org/x.png)\n",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, Some(0), "{}", run.all());
+    let csp = {
+        site.build_ok();
+        config_of(&site)["globalHeaders"]["Content-Security-Policy"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        csp.contains("script-src 'self';") && csp.contains("style-src 'self';"),
+        "{csp}"
+    );
+    assert!(!csp.contains("remarkjs"), "{csp}");
+    let want = "warning: on Azure, the site's Content-Security-Policy blocks this page's \
+        scripts from https://remarkjs.com (`script-src`); `<style>` elements (`style-src`)\n  \
+        --> content/index.md";
+    assert!(run.all().contains(want), "{}", run.all());
+    assert_eq!(run.all().matches("warning:").count(), 1, "{}", run.all());
 }
