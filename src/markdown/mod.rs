@@ -11,6 +11,7 @@ mod attributes;
 mod callouts;
 mod code;
 mod depth;
+mod embeds;
 mod footnotes;
 pub mod github;
 pub mod highlight;
@@ -169,6 +170,13 @@ pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
 }
 
 pub fn render_input(page: MarkdownInput, ctx: &RenderContext) -> RenderedPage {
+    let mut out = render_kind(page, ctx);
+    out.embeds = embeds::collect(&out.html);
+    out
+}
+
+/// The page rendered as its kind asks.
+fn render_kind(page: MarkdownInput, ctx: &RenderContext) -> RenderedPage {
     // A whole HTML document is parsed only to sanitise it.
     // (A notebook is JSON: each of its Markdown cells is bounded where it is rendered.)
     let parsed = match page.kind {
@@ -308,7 +316,8 @@ fn align_attributes(html: String) -> String {
         .replace(" style=\"text-align: right\"", " align=\"right\"")
 }
 
-/// Bare URLs and `www.` addresses in text become links, as GitHub does.
+/// Bare URLs (`http://`, `https://`, `ftp://`), `www.` addresses and e-mail
+/// addresses in text become links, as GitHub does.
 fn autolink(events: Vec<Spanned>) -> Vec<Spanned> {
     let candidate =
         |text: &str| text.contains("://") || text.contains("www.") || text.contains('@');
@@ -354,7 +363,12 @@ fn autolink(events: Vec<Spanned>) -> Vec<Spanned> {
             let s = &text[link.start()..end];
             let href = match () {
                 _ if is_email => format!("mailto:{s}"),
-                _ if s.starts_with("http://") || s.starts_with("https://") => s.to_string(),
+                _ if ["http://", "https://", "ftp://"]
+                    .iter()
+                    .any(|scheme| s.starts_with(scheme)) =>
+                {
+                    s.to_string()
+                }
                 _ if s.starts_with("www.") => format!("http://{s}"),
                 _ => continue,
             };
@@ -630,7 +644,7 @@ fn heading_ids(
         let text = plain_text(&events[i + 1..end]);
         let id = match explicit {
             Some(id) => id.to_string(),
-            None => slugger.slug(&text),
+            None => slugger.slug(&id_text(&events[i + 1..end])),
         };
         let n = heading_number(level);
         let class_attr = if classes.is_empty() {
@@ -697,6 +711,25 @@ pub(crate) fn plain_text(events: &[Spanned]) -> String {
     let mut text = String::new();
     for (e, _) in events {
         match e {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// The text GitHub makes a heading's id from: the heading's text without the
+/// alt text of its images (an `<img>` has no text), so `## ![logo](l.png) Intro`
+/// is `#-intro` there and here.
+fn id_text(events: &[Spanned]) -> String {
+    let mut text = String::new();
+    let mut in_image = 0usize;
+    for (e, _) in events {
+        match e {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            _ if in_image > 0 => {}
             Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => text.push_str(t),
             Event::SoftBreak | Event::HardBreak => text.push(' '),
             _ => {}

@@ -69,7 +69,10 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                 .with_help("set `[highlight] light_theme` and `dark_theme` to known themes"),
         );
     }
-    out.extend(azure::check(&site.config, &site.redirects));
+    out.extend(azure::check(&site.config, &site.redirects, &site.embeds()));
+    let pages = site.course.pages.iter().map(|p| p.file.as_str());
+    let embeds = site.rendered.iter().map(|r| &r.embeds);
+    out.extend(azure::check_pages(&site.config, pages.zip(embeds)));
     out
 }
 

@@ -230,6 +230,11 @@ impl Site {
         )
     }
 
+    /// What all pages load from other sites, for the Content-Security-Policy.
+    pub fn embeds(&self) -> crate::model::rendered::Embeds {
+        crate::outputs::azure::site_embeds(self.rendered.iter().map(|r| &r.embeds))
+    }
+
     pub fn render_not_found(&self) -> Result<String, Diagnostic> {
         self.theme.render("404.html", &tera::Context::new(), None)
     }
@@ -265,7 +270,8 @@ impl Site {
         }
         files.push((
             crate::outputs::azure::CONFIG_FILE.into(),
-            crate::outputs::azure::config_json(&self.config, &self.redirects).into_bytes(),
+            crate::outputs::azure::config_json(&self.config, &self.redirects, &self.embeds())
+                .into_bytes(),
         ));
         let origin = self.config.site_origin_url();
         files.push((

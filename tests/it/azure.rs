@@ -3,6 +3,7 @@
 //! and their inputs, in `workflows`), and the built demo course served by
 //! Azure's emulator (in `emulator`).
 
+mod csp;
 mod emulator;
 mod workflows;
 
