@@ -162,6 +162,8 @@ codes! {
     QuotaExceeded = "W081",
     /// The site near a quota of its Azure plan.
     QuotaNear = "W082",
+    /// A page whose scripts, handlers, styles or embeds the site's Content-Security-Policy blocks.
+    CspBlocksPage = "W083",
     /// The highlight cache cannot be saved.
     CacheNotSaved = "W090",
 }

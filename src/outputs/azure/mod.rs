@@ -68,6 +68,7 @@ pub fn check_pages<'a>(
         }
         out.push(
             Diagnostic::warning(
+                crate::diagnostics::Code::CspBlocksPage,
                 file,
                 format!(
                     "on Azure, the site's Content-Security-Policy blocks this page's {}",
