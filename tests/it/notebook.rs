@@ -112,11 +112,11 @@ fn every_cell_and_output_is_on_the_page() {
     );
     // The only warning: the HTML output's script and handler cannot run on Azure.
     let all = run.all();
-    let warnings: Vec<&str> = all.lines().filter(|l| l.contains("warning:")).collect();
+    let warnings: Vec<&str> = all.lines().filter(|l| l.starts_with("warning")).collect();
     assert_eq!(
         warnings,
         [
-            "warning: on Azure, the site's Content-Security-Policy blocks this page's inline scripts or `on…` handlers (`script-src`)"
+            "warning[W083]: on Azure, the site's Content-Security-Policy blocks this page's inline scripts or `on…` handlers (`script-src`)"
         ],
         "{all}"
     );

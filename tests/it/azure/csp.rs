@@ -212,7 +212,7 @@ fn a_policy_left_as_written_blocks_the_images_and_check_says_where() {
     let run = site.run(&["check"]);
     assert_eq!(run.code, Some(0), "{}", run.all());
     let want = format!(
-        "warning: on Azure, the site's Content-Security-Policy blocks this page's \
+        "warning[W083]: on Azure, the site's Content-Security-Policy blocks this page's \
          images from {} (`img-src`); `style` attributes (`style-src-attr`)\n  --> content/index.md",
         host.origin
     );
@@ -278,9 +278,9 @@ fn scripts_and_style_elements_are_never_allowed_and_each_page_is_named() {
         "{csp}"
     );
     assert!(!csp.contains("remarkjs"), "{csp}");
-    let want = "warning: on Azure, the site's Content-Security-Policy blocks this page's \
+    let want = "warning[W083]: on Azure, the site's Content-Security-Policy blocks this page's \
         scripts from https://remarkjs.com (`script-src`); `<style>` elements (`style-src`)\n  \
         --> content/index.md";
     assert!(run.all().contains(want), "{}", run.all());
-    assert_eq!(run.all().matches("warning:").count(), 1, "{}", run.all());
+    assert_eq!(run.all().matches("warning[").count(), 1, "{}", run.all());
 }
