@@ -40,6 +40,11 @@ const TOLERATED: &[&str] = &[
     "site",
     "permalink",
     "root",
+    "hidden",
+    "break",
+    "source",
+    "math",
+    "redirect_to",
 ];
 
 /// A page split into front matter and body.

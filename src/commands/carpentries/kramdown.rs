@@ -34,9 +34,11 @@ pub struct Converted {
     pub code: usize,
     /// `{{ … }}` and `{% include links.md %}` replaced or removed.
     pub liquid: usize,
-    /// `{: .x}` lines of classes the Workbench has no block for, removed (class names).
-    pub dropped: Vec<String>,
-    /// Liquid left as it was: 1-based line in the converted body, and the text.
+    /// `{: .x}` lines of classes the Workbench has no block for, removed: how many of each class.
+    pub dropped: BTreeMap<String, usize>,
+    /// `{% include x.html %}` lines of the Jekyll theme, removed.
+    pub includes: Vec<String>,
+    /// Liquid left as it was: 1-based line in the file as it was, and the text.
     pub left: Vec<(usize, String)>,
 }
 
@@ -52,14 +54,15 @@ pub struct Context<'a> {
     pub root: &'a str,
     /// String settings of `_config.yml`, for `{{ site.x }}`.
     pub site: &'a BTreeMap<String, String>,
+    /// Lines of front matter before the body, so that reports name file lines.
+    pub line_offset: usize,
 }
 
 /// Converts the body of a page; `lists` are the front matter's `questions`,
 /// `objectives` and `keypoints`, in that order.
 pub fn convert(body: &str, lists: &[(&str, Vec<String>)], cx: &Context) -> (String, Converted) {
     let mut done = Converted::default();
-    let lines: Vec<String> = body.lines().map(|l| liquid(l, cx, &mut done)).collect();
-    let mut lines: Vec<String> = lines.into_iter().filter(|l| l != "\u{0}").collect();
+    let mut lines = liquid(body, cx, &mut done);
     let mut head = Vec::new();
     let mut tail = Vec::new();
     for (class, items) in lists.iter().filter(|(_, items)| !items.is_empty()) {
@@ -80,11 +83,6 @@ pub fn convert(body: &str, lists: &[(&str, Vec<String>)], cx: &Context) -> (Stri
     }
     let converted = blocks(&lines, &mut done);
     lines = head.into_iter().chain(converted).chain(tail).collect();
-    for (i, line) in lines.iter().enumerate() {
-        if line.contains("{{") || line.contains("{%") {
-            done.left.push((i + 1, line.trim().to_string()));
-        }
-    }
     let mut out = lines.join("\n");
     out.push('\n');
     (out, done)
@@ -96,27 +94,67 @@ fn colons(height: usize) -> String {
     ":".repeat(6 * (height + 1))
 }
 
-/// Replaces `{{ page.root }}` and `{{ site.x }}`; the line `{% include links.md %}`
-/// becomes NUL (removed): the link definitions are read from `_includes/links.md`.
-fn liquid(line: &str, cx: &Context, done: &mut Converted) -> String {
-    let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-    if compact == "{%includelinks.md%}" {
-        done.liquid += 1;
-        return "\u{0}".into();
+/// Replaces the Liquid of every line (see [`liquid_line`]); `{% raw %}` …
+/// `{% endraw %}` is dropped, and what is between them kept as it is. Liquid
+/// left is recorded with its line in the file.
+fn liquid(body: &str, cx: &Context, done: &mut Converted) -> Vec<String> {
+    let mut raw = false;
+    let mut out = Vec::new();
+    for (i, line) in body.lines().enumerate() {
+        let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+        if !raw && compact == "{%includelinks.md%}" {
+            done.liquid += 1;
+            continue;
+        }
+        if !raw && compact.starts_with("{%include") && compact.ends_with(".html%}") {
+            done.includes.push(line.trim().to_string());
+            continue;
+        }
+        let (text, still_raw) = liquid_line(line, raw, cx, done);
+        raw = still_raw;
+        if !raw && (text.contains("{{") || text.contains("{%")) && !line.contains("{% raw %}") {
+            done.left
+                .push((cx.line_offset + i + 1, text.trim().to_string()));
+        }
+        out.push(text);
     }
-    if !line.contains("{{") {
-        return line.to_string();
-    }
+    out
+}
+
+/// One line: `{{ page.root }}` → the way up to the lesson folder, `{{ site.x }}`
+/// → `_config.yml`'s value, `{% link x.md %}` → `/x.md` (after the way up, the
+/// file); inside `{% raw %}` nothing is replaced. Returns whether raw text goes on.
+fn liquid_line(line: &str, mut raw: bool, cx: &Context, done: &mut Converted) -> (String, bool) {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
-    while let Some(start) = rest.find("{{") {
-        let Some(len) = rest[start..].find("}}") else {
+    while let Some(start) = rest.find(if raw { "{%" } else { "{" }) {
+        let tail = &rest[start..];
+        let (close, is_tag) = if tail.starts_with("{{") && !raw {
+            ("}}", false)
+        } else if tail.starts_with("{%") {
+            ("%}", true)
+        } else {
+            out.push_str(&rest[..start + 1]);
+            rest = &rest[start + 1..];
+            continue;
+        };
+        let Some(len) = tail.find(close) else {
             break;
         };
-        let name = rest[start + 2..start + len].trim();
-        let value = match name {
-            "page.root" | "relative_root_path" | "site.root" => Some(cx.root.to_string()),
-            _ => name
+        let inner = tail[2..len].trim();
+        let value = match (is_tag, inner) {
+            (true, "raw") => {
+                raw = true;
+                Some(String::new())
+            }
+            (true, "endraw") => {
+                raw = false;
+                Some(String::new())
+            }
+            _ if raw => None,
+            (true, tag) => tag.strip_prefix("link ").map(|p| format!("/{}", p.trim())),
+            (false, "page.root" | "relative_root_path" | "site.root") => Some(cx.root.to_string()),
+            (false, name) => name
                 .strip_prefix("site.")
                 .and_then(|k| cx.site.get(k).cloned()),
         };
@@ -126,12 +164,12 @@ fn liquid(line: &str, cx: &Context, done: &mut Converted) -> String {
                 done.liquid += 1;
                 out.push_str(&v);
             }
-            None => out.push_str(&rest[start..start + len + 2]),
+            None => out.push_str(&tail[..len + 2]),
         }
-        rest = &rest[start + len + 2..];
+        rest = &tail[len + 2..];
     }
     out.push_str(rest);
-    out
+    (out, raw)
 }
 
 /// `{: .name}` → `name` (only the first class; `{: .language-python}` → `language-python`).
@@ -179,7 +217,7 @@ fn blocks(lines: &[String], done: &mut Converted) -> Vec<String> {
                 }
             }
         } else if let Some(class) = kramdown_class(line) {
-            done.dropped.push(class.to_string());
+            *done.dropped.entry(class.to_string()).or_default() += 1;
             i += 1;
         } else {
             out.push(line.clone());
@@ -203,11 +241,12 @@ fn unquote(line: &str) -> String {
 }
 
 /// The fence (character and length) a line opens, with the info string after it.
+/// Any indentation: lessons indent `~~~` blocks to their list item's text.
 fn fence(line: &str) -> Option<(char, usize)> {
     let t = line.trim_start();
     let ch = t.chars().next().filter(|c| *c == '`' || *c == '~')?;
     let n = t.len() - t.trim_start_matches(ch).len();
-    (n >= 3 && line.len() - t.len() <= 3).then_some((ch, n))
+    (n >= 3).then_some((ch, n))
 }
 
 /// Copies the code block opening at `start`; returns the index after it (and
@@ -253,9 +292,11 @@ fn code_block(
     } else {
         "```".to_string()
     };
-    out.push(format!("{fence_row}{language}"));
+    let opening = &lines[start];
+    let indent = &opening[..opening.len() - opening.trim_start().len()];
+    out.push(format!("{indent}{fence_row}{language}"));
     out.extend(body.iter().cloned());
-    out.push(fence_row);
+    out.push(format!("{indent}{fence_row}"));
     close + 2
 }
 
@@ -271,6 +312,7 @@ mod tests {
             &Context {
                 root: "..",
                 site: &site,
+                line_offset: 0,
             },
         )
     }
@@ -297,16 +339,20 @@ mod tests {
         let cx = Context {
             root: "..",
             site: &site,
+            line_offset: 3,
         };
         let body = "![A]({{ page.root }}/fig/a.png)\n{: .image-with-shadow}\n\nMail {{ site.email }} {{ site.nope }}\n\n{% include links.md %}\n";
         let (out, done) = convert(body, &lists, &cx);
         let want = ":::::: questions\n\n- Why?\n\n::::::\n\n![A](../fig/a.png)\n\nMail team@example.org {{ site.nope }}\n\n\n:::::: keypoints\n\n- Because.\n\n::::::\n";
         assert_eq!(out, want);
         assert_eq!(done.liquid, 3);
-        assert_eq!(done.dropped, ["image-with-shadow"]);
+        assert_eq!(
+            done.dropped,
+            BTreeMap::from([("image-with-shadow".to_string(), 1)])
+        );
         assert_eq!(
             done.left,
-            [(9, "Mail team@example.org {{ site.nope }}".to_string())]
+            [(7, "Mail team@example.org {{ site.nope }}".to_string())]
         );
     }
 

@@ -327,14 +327,20 @@ fn conversion_report(files: &[(String, kramdown::Converted)]) -> String {
         if c.liquid > 0 {
             parts.push(format!("{} Liquid tag(s)", c.liquid));
         }
-        if !c.dropped.is_empty() {
-            parts.push(format!("removed `{{: .{}}}`", c.dropped.join("}`, `{: .")));
+        for (class, n) in &c.dropped {
+            parts.push(format!("{n} `{{: .{class}}}` removed (no such block)"));
         }
         let _ = writeln!(out, "  {path}: {}", parts.join(", "));
+        for include in &c.includes {
+            let _ = writeln!(
+                out,
+                "    removed `{include}`: the Jekyll theme's text is not carried over"
+            );
+        }
         for (line, text) in &c.left {
             let _ = writeln!(
                 out,
-                "    line {line}: Liquid left as it is, edit by hand: {text}"
+                "    {path}:{line}: Liquid left as it is; edit it by hand: {text}"
             );
         }
     }

@@ -113,11 +113,8 @@ pub fn convert_pages(root: &Path, lesson: &Lesson, config_text: &str) -> Result<
         }
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read `{}`", path.display()))?;
-        let cx = Context {
-            root: if rel.contains('/') { ".." } else { "." },
-            site: &site,
-        };
-        let (new_text, converted) = convert_page(&rel, &text, &cx);
+        let root = if rel.contains('/') { ".." } else { "." };
+        let (new_text, converted) = convert_page(&rel, &text, root, &site);
         if !converted.is_empty() {
             changes.push(PageChange {
                 path: rel,
@@ -130,8 +127,18 @@ pub fn convert_pages(root: &Path, lesson: &Lesson, config_text: &str) -> Result<
 }
 
 /// One page: front matter kept as it is, the body converted.
-fn convert_page(rel: &str, text: &str, cx: &Context) -> (String, Converted) {
+fn convert_page(
+    rel: &str,
+    text: &str,
+    root: &str,
+    site: &BTreeMap<String, String>,
+) -> (String, Converted) {
     let split = frontmatter::split(rel, text, Severity::Warning);
+    let cx = Context {
+        root,
+        site,
+        line_offset: split.body_line_offset,
+    };
     let head = &text[..text.len() - split.body.len()];
     let yaml = head
         .trim_start_matches('\u{feff}')
@@ -154,6 +161,6 @@ fn convert_page(rel: &str, text: &str, cx: &Context) -> (String, Converted) {
         ("objectives", list("objectives")),
         ("keypoints", list("keypoints")),
     ];
-    let (body, converted) = kramdown::convert(split.body, &lists, cx);
+    let (body, converted) = kramdown::convert(split.body, &lists, &cx);
     (format!("{head}{body}"), converted)
 }
