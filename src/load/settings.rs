@@ -8,8 +8,9 @@ use crate::diagnostics::Diagnostic;
 use crate::model::config::{Config, FILE_NAME};
 
 /// `exclude`, `/`-separated, plus the output folder when it lies inside the
-/// content folder (a content folder that is the project folder): the site a
-/// build wrote is never read back as content.
+/// content folder: the site a build wrote is never read back as content. A
+/// content folder that is the project folder leaves out `syllabus.toml`,
+/// `themes/`, `templates/` and `static/` too.
 pub fn excluded(config: &Config) -> Vec<String> {
     let mut paths: Vec<String> = config
         .exclude
@@ -20,6 +21,10 @@ pub fn excluded(config: &Config) -> Vec<String> {
         paths.push(slash(inside));
     } else if is_here(&config.content_dir) && config.output_dir.is_relative() {
         paths.push(slash(&config.output_dir));
+    }
+    if is_here(&config.content_dir) {
+        // The project's own files are not content either.
+        paths.extend([FILE_NAME, "themes", "templates", "static"].map(String::from));
     }
     paths.retain(|p| !p.is_empty());
     paths
@@ -71,7 +76,18 @@ mod tests {
     fn the_output_inside_the_content_folder_is_excluded() {
         let config = |text: &str| Config::parse(text).unwrap_or_else(|e| panic!("{e:?}"));
         let c = config("content_dir = \".\"\nexclude = [\"README.md\", \"site/\"]\n");
-        assert_eq!(excluded(&c), ["README.md", "site", "public"]);
+        assert_eq!(
+            excluded(&c),
+            [
+                "README.md",
+                "site",
+                "public",
+                "syllabus.toml",
+                "themes",
+                "templates",
+                "static"
+            ]
+        );
         let c = config("content_dir = \"docs\"\noutput_dir = \"docs/_site\"\n");
         assert_eq!(excluded(&c), ["_site"]);
         assert!(excluded(&Config::default()).is_empty());

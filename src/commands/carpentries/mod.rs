@@ -33,6 +33,8 @@ pub struct Lesson {
     pub nav: Vec<NavGroup>,
     /// What was not carried over, each with what to do instead.
     pub unmapped: Vec<String>,
+    /// Pages of a folder its list in `config.yaml` leaves out: not published.
+    pub unlisted: Vec<String>,
     /// Pages the Workbench links from every page's footer (title, path).
     pub footer: Vec<(String, String)>,
 }
@@ -117,7 +119,9 @@ pub fn import(path: &Path, options: ImportOptions) -> Result<Result<Imported, Ve
             converted.push((change.path, change.converted));
         }
     }
-    let excluded = excluded(&root, format)?;
+    let mut excluded = excluded(&root, format)?;
+    excluded.extend(lesson.unlisted.iter().cloned());
+    excluded.sort();
     let mut lesson = lesson;
     for (title, page) in [
         ("Code of Conduct", "CODE_OF_CONDUCT.md"),

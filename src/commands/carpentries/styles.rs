@@ -28,19 +28,9 @@ pub struct PageChange {
 /// Reads `_config.yml` (text `text`) and lists the lesson's pages.
 pub fn read(root: &Path, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
     let doc: Value = serde_saphyr::from_str(text).map_err(|e| {
-        let (line, column) = e
-            .location()
-            .map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
         vec![
-            Diagnostic::error(
-                CONFIG,
-                format!(
-                    "invalid YAML: {}",
-                    e.to_string().lines().next().unwrap_or_default()
-                ),
-            )
-            .at(line, column)
-            .with_help("_config.yml is YAML: `title: \"My lesson\"`"),
+            workbench::yaml_error(CONFIG, &e)
+                .with_help("_config.yml is YAML: `title: \"My lesson\"`"),
         ]
     })?;
     let map = doc.as_object().cloned().unwrap_or_default();

@@ -36,16 +36,7 @@ const EXTRA: &[&str] = &[
 /// Reads the lesson at `root` (which holds `config.yaml`, whose text is `text`).
 pub fn read(root: &Path, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
     let doc: Value = serde_saphyr::from_str(text).map_err(|e| {
-        let (line, column) = e
-            .location()
-            .map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
-        let message = e.to_string();
-        vec![Diagnostic::error(
-            CONFIG,
-            format!("invalid YAML: {}", message.lines().next().unwrap_or_default()),
-        )
-        .at(line, column)
-        .with_help("config.yaml is YAML: `title: 'My lesson'`, and lists such as `episodes:` followed by `- introduction.md` lines")]
+        vec![yaml_error(CONFIG, &e).with_help("config.yaml is YAML: `title: 'My lesson'`, and lists such as `episodes:` followed by `- introduction.md` lines")]
     })?;
     let map = match doc {
         Value::Object(map) => map,
@@ -74,7 +65,17 @@ pub fn read(root: &Path, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
     for (key, title) in GROUPS {
         let pages = match map.get(key) {
             None | Some(Value::Null) => folder_pages(&root.join(key)),
-            Some(Value::Array(items)) => listed(root, text, key, items, &mut errors),
+            Some(Value::Array(items)) => {
+                let pages = listed(root, text, key, items, &mut errors);
+                // The Workbench publishes only the listed pages of a folder.
+                lesson.unlisted.extend(
+                    folder_pages(&root.join(key))
+                        .into_iter()
+                        .filter(|p| !pages.contains(p))
+                        .map(|p| format!("{key}/{p}")),
+                );
+                pages
+            }
             Some(_) => {
                 let (line, column) = key_position(text, key);
                 errors.push(
@@ -107,6 +108,22 @@ pub fn read(root: &Path, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
     } else {
         Err(errors)
     }
+}
+
+/// The error for YAML that cannot be read, at its position (the parser's
+/// message without the position it repeats).
+pub fn yaml_error(file: &str, e: &serde_saphyr::Error) -> Diagnostic {
+    let (line, column) = e
+        .location()
+        .map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
+    let text = e.to_string();
+    let first = text.lines().next().unwrap_or_default();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let first = match first.split_once(": ") {
+        Some((at, rest)) if at.starts_with("line ") => rest,
+        _ => first,
+    };
+    Diagnostic::error(file, format!("invalid YAML: {first}")).at(line, column)
 }
 
 /// A YAML scalar as text (`created: 2014-10-22` is a string, `~` is none).
