@@ -334,6 +334,9 @@ fn conversion_report(files: &[(String, kramdown::Converted)]) -> String {
         for (class, n) in &c.dropped {
             parts.push(format!("{n} `{{: .{class}}}` removed (no such block)"));
         }
+        if !c.includes.is_empty() {
+            parts.push(format!("{} theme include(s) removed", c.includes.len()));
+        }
         let _ = writeln!(out, "  {path}: {}", parts.join(", "));
         for include in &c.includes {
             let _ = writeln!(
