@@ -52,7 +52,9 @@ fn split_indent(line: &str) -> (&str, &str) {
 fn fence_of(rest: &str) -> Option<(char, usize)> {
     let ch = rest.chars().next().filter(|c| *c == '`' || *c == '~')?;
     let len = rest.len() - rest.trim_start_matches(ch).len();
-    (len >= 3).then_some((ch, len))
+    // CommonMark: after a backtick fence no backtick may follow (```` ``` ```` is inline code).
+    let inline = ch == '`' && rest[len..].contains('`');
+    (len >= 3 && !inline).then_some((ch, len))
 }
 
 /// `{r name, echo=FALSE}` → `r`; `None` when the info string is not in braces.
@@ -64,6 +66,14 @@ fn chunk_engine(info: &str) -> Option<String> {
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect();
+    // knitr's `verbatim` engine shows its text in the language of its `lang` option.
+    if engine == "verbatim" {
+        let lang = inner.split(',').find_map(|opt| {
+            let (key, value) = opt.split_once('=')?;
+            (key.trim() == "lang").then(|| value.trim().trim_matches(['"', '\'']).to_string())
+        });
+        return Some(lang.unwrap_or_default());
+    }
     Some(if engine.is_empty() {
         "r".into()
     } else {
@@ -95,6 +105,15 @@ mod tests {
             ),
             ("```python\n1\n```\n", "```python\n1\n```\n"),
             ("Inline `r 1 + 1` stays.\n", "Inline `r 1 + 1` stays.\n"),
+            // A line that starts with inline code is no fence.
+            (
+                "```` ``` ```` ends it.\n```{r}\n```\n",
+                "```` ``` ```` ends it.\n```r\n```\n",
+            ),
+            (
+                "````{verbatim, lang = \"markdown\"}\n```{r x}\n```\n````\n",
+                "````markdown\n```{r x}\n```\n````\n",
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(chunks_as_code(input), want, "{input:?}");

@@ -246,7 +246,9 @@ fn fence(line: &str) -> Option<(char, usize)> {
     let t = line.trim_start();
     let ch = t.chars().next().filter(|c| *c == '`' || *c == '~')?;
     let n = t.len() - t.trim_start_matches(ch).len();
-    (n >= 3).then_some((ch, n))
+    // CommonMark: after a backtick fence no backtick may follow (```` ``` ```` is inline code).
+    let inline = ch == '`' && t[n..].contains('`');
+    (n >= 3 && !inline).then_some((ch, n))
 }
 
 /// Copies the code block opening at `start`; returns the index after it (and
