@@ -4,7 +4,7 @@
 
 use std::path::{Component, Path};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::config::{Config, FILE_NAME};
 
 /// `exclude`, `/`-separated, plus the output folder when it lies inside the
@@ -59,6 +59,7 @@ pub fn link_definitions(root: &Path, config: &Config) -> Result<Option<String>, 
                 .map_or((0, 0), |(i, l)| (i + 1, l.len() - l.trim_start().len() + 1));
             vec![
                 Diagnostic::error(
+                    Code::InvalidConfigValue,
                     FILE_NAME,
                     format!("cannot read the link definitions `{}`: {e}", rel.display()),
                 )

@@ -201,7 +201,7 @@ fn missing_link_definitions_file_is_an_error_at_the_setting() {
     .file("content/index.md", "# Home\n");
     let out = site.build().fails();
     assert!(
-        out.contains("cannot read the link definitions `links.md`")
+        out.contains("error[E004]: cannot read the link definitions `links.md`")
             && out.contains("syllabus.toml:4:1"),
         "{out}"
     );

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 
 use super::import::{ignore_build_files, quote, refuse_existing_config, write_config};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 /// What a lesson's configuration gives `syllabus.toml`.
 #[derive(Debug, Default)]
@@ -88,7 +88,7 @@ pub fn import(path: &Path, options: ImportOptions) -> Result<Result<Imported, Ve
         (Format::Styles, styles::CONFIG)
     } else {
         return Ok(Err(vec![
-            Diagnostic::error(workbench::CONFIG, format!("no lesson here: `{}` has no config.yaml", root.display()))
+            Diagnostic::error(Code::NoLesson, workbench::CONFIG, format!("no lesson here: `{}` has no config.yaml", root.display()))
                 .with_help("run the command in a Carpentries lesson's folder (a Workbench lesson has config.yaml; an older one has _config.yml and _episodes/), or give that folder"),
         ]));
     };

@@ -11,7 +11,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{Lesson, NavGroup};
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::{self, Code, Diagnostic};
 
 pub const CONFIG: &str = "config.yaml";
 
@@ -43,9 +43,13 @@ pub fn read(root: &Path, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
         Value::Null => serde_json::Map::new(),
         _ => {
             return Err(vec![
-                Diagnostic::error(CONFIG, "config.yaml is not a mapping of settings")
-                    .at(1, 1)
-                    .with_help("write `key: value` lines, such as `title: 'My lesson'`"),
+                Diagnostic::error(
+                    Code::LessonConfigType,
+                    CONFIG,
+                    "config.yaml is not a mapping of settings",
+                )
+                .at(1, 1)
+                .with_help("write `key: value` lines, such as `title: 'My lesson'`"),
             ]);
         }
     };
@@ -79,11 +83,15 @@ pub fn read(root: &Path, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
             Some(_) => {
                 let (line, column) = key_position(text, key);
                 errors.push(
-                    Diagnostic::error(CONFIG, format!("`{key}` must be a list of file names"))
-                        .at(line, column)
-                        .with_help(format!(
-                            "write `{key}:` and below it one `- name.md` line per file of `{key}/`"
-                        )),
+                    Diagnostic::error(
+                        Code::LessonConfigType,
+                        CONFIG,
+                        format!("`{key}` must be a list of file names"),
+                    )
+                    .at(line, column)
+                    .with_help(format!(
+                        "write `{key}:` and below it one `- name.md` line per file of `{key}/`"
+                    )),
                 );
                 continue;
             }
@@ -123,7 +131,12 @@ pub fn yaml_error(file: &str, e: &serde_saphyr::Error) -> Diagnostic {
         Some((at, rest)) if at.starts_with("line ") => rest,
         _ => first,
     };
-    Diagnostic::error(file, format!("invalid YAML: {first}")).at(line, column)
+    Diagnostic::error(
+        Code::InvalidLessonYaml,
+        file,
+        format!("invalid YAML: {first}"),
+    )
+    .at(line, column)
 }
 
 /// A YAML scalar as text (`created: 2014-10-22` is a string, `~` is none).
@@ -171,11 +184,15 @@ fn listed(
         let Some(name) = scalar(item) else {
             let (line, column) = key_position(text, key);
             errors.push(
-                Diagnostic::error(CONFIG, format!("an entry of `{key}` is not a file name"))
-                    .at(line, column)
-                    .with_help(format!(
-                        "each entry is a file of `{key}/`, such as `- introduction.md`"
-                    )),
+                Diagnostic::error(
+                    Code::LessonConfigType,
+                    CONFIG,
+                    format!("an entry of `{key}` is not a file name"),
+                )
+                .at(line, column)
+                .with_help(format!(
+                    "each entry is a file of `{key}/`, such as `- introduction.md`"
+                )),
             );
             continue;
         };
@@ -192,6 +209,7 @@ fn listed(
         };
         errors.push(
             Diagnostic::error(
+                Code::LessonPageMissing,
                 CONFIG,
                 format!("`{key}` lists `{name}`, but `{key}/{name}` does not exist"),
             )
