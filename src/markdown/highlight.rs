@@ -59,10 +59,12 @@ const ALIASES: &[(&str, &str)] = &[
     ("plaintext", "txt"),
     ("plain", "txt"),
     // What a command printed, as Carpentries lessons mark it (the Workbench's
-    // knitr output classes): text, not a language to warn about.
+    // knitr output classes), and their `source` (a file's text in no one
+    // language): text, not a language to warn about.
     ("output", "txt"),
     ("error", "txt"),
     ("warning", "txt"),
+    ("source", "txt"),
     // Kusto (Azure Monitor, Application Insights) has no published grammar;
     // SQL's highlights its keywords, strings, numbers and comments.
     ("kql", "sql"),
@@ -486,12 +488,12 @@ mod tests {
         assert_eq!(lines, ["&lt;x&gt;"]);
     }
 
-    /// Carpentries lessons' ```` ```output ````, ```` ```error ```` and ```` ```warning ```` blocks
-    /// are plain text that is no unknown language (so no warning).
+    /// Carpentries lessons' ```` ```output ````, ```` ```error ````, ```` ```warning ```` and
+    /// ```` ```source ```` blocks are plain text that is no unknown language (so no warning).
     #[test]
     fn carpentries_output_blocks_are_plain_text() {
         let h = Highlighter::new(&HighlightConfig::default(), None);
-        for lang in ["output", "error", "warning", "OUTPUT"] {
+        for lang in ["output", "error", "warning", "source", "OUTPUT"] {
             match h.highlight(lang, "a < b\n") {
                 Highlighted::Lines(lines) => {
                     let html = lines.concat();
