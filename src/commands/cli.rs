@@ -56,6 +56,15 @@ pub enum ImportCommand {
         #[arg(long, requires = "rewrite")]
         dry_run: bool,
     },
+    /// Read a Carpentries lesson (Workbench config.yaml, or the older Jekyll format) and write syllabus.toml.
+    Carpentries {
+        /// The lesson's folder.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Replace an existing syllabus.toml; convert Jekyll pages with uncommitted changes.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -230,16 +239,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         }
         Command::Import(ImportCommand::Mkdocs { path, force, .. }) => {
             let (written, imported) = crate::commands::import::mkdocs(&path, force)?;
-            println!("Wrote {}", written.display());
-            if !imported.gitignore.is_empty() {
-                println!("Added to .gitignore: {}", imported.gitignore.join(", "));
-            }
-            if !imported.unmapped.is_empty() {
-                println!("Not carried over (and what to do instead):");
-                for item in &imported.unmapped {
-                    println!("  - {item}");
-                }
-            }
+            print!(
+                "{}",
+                crate::commands::import::summary(&written, &imported.gitignore, &imported.unmapped)
+            );
             println!(
                 "Next: `syllabus check` lists the links and anchors to fix; `syllabus build` builds the site."
             );
@@ -249,6 +252,26 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 );
             }
             Ok(Outcome::Success)
+        }
+        Command::Import(ImportCommand::Carpentries { path, force }) => {
+            let options = crate::commands::carpentries::ImportOptions { force };
+            match crate::commands::carpentries::import(&path, options)? {
+                Ok(imported) => {
+                    print!("{}", crate::commands::carpentries::summary(&imported));
+                    Ok(Outcome::Success)
+                }
+                Err(mut problems) => {
+                    diagnostics::sort(&mut problems);
+                    diagnostics::report(
+                        &problems,
+                        Format::Human,
+                        github_actions(),
+                        &mut std::io::stderr(),
+                    )?;
+                    eprintln!("error: nothing was written");
+                    Ok(Outcome::ContentErrors)
+                }
+            }
         }
         Command::Check(args) => {
             let options = options(&args.common, None, true);

@@ -47,6 +47,15 @@ pub fn read(path: &Path) -> Result<(PathBuf, Imported)> {
 /// `build` writes (the output, its staging folders, the cache) to `.gitignore`.
 pub fn mkdocs(path: &Path, force: bool) -> Result<(PathBuf, Imported)> {
     let (root, mut imported) = read(path)?;
+    refuse_existing_config(&root, force)?;
+    let out = write_config(&root, &imported.config)?;
+    imported.gitignore = ignore_build_files(&root.join(".gitignore"))?;
+    Ok((out, imported))
+}
+
+/// Fails when `root` has a `syllabus.toml` and `force` is off: an import never
+/// replaces the user's settings unasked.
+pub(crate) fn refuse_existing_config(root: &Path, force: bool) -> Result<()> {
     let out = root.join(FILE_NAME);
     if out.exists() && !force {
         bail!(
@@ -54,16 +63,36 @@ pub fn mkdocs(path: &Path, force: bool) -> Result<(PathBuf, Imported)> {
             out.display()
         );
     }
-    std::fs::write(&out, &imported.config)
-        .with_context(|| format!("cannot write `{}`", out.display()))?;
-    imported.gitignore = ignore_build_files(&root.join(".gitignore"))?;
-    Ok((out, imported))
+    Ok(())
+}
+
+/// Writes `syllabus.toml` in `root`; returns its path.
+pub(crate) fn write_config(root: &Path, text: &str) -> Result<PathBuf> {
+    let out = root.join(FILE_NAME);
+    std::fs::write(&out, text).with_context(|| format!("cannot write `{}`", out.display()))?;
+    Ok(out)
+}
+
+/// What every import prints after writing: the file, the `.gitignore` lines
+/// added, and what was not carried over with what to do instead.
+pub fn summary(written: &Path, gitignore: &[String], unmapped: &[String]) -> String {
+    let mut out = format!("Wrote {}\n", written.display());
+    if !gitignore.is_empty() {
+        let _ = writeln!(out, "Added to .gitignore: {}", gitignore.join(", "));
+    }
+    if !unmapped.is_empty() {
+        out.push_str("Not carried over (and what to do instead):\n");
+        for item in unmapped {
+            let _ = writeln!(out, "  - {item}");
+        }
+    }
+    out
 }
 
 /// Appends to the `.gitignore` at `path` (creating it) each line of `init`'s
 /// that it lacks; returns the lines added. `public`, `/public` and `public/`
 /// are one entry, so nothing is listed twice.
-fn ignore_build_files(path: &Path) -> Result<Vec<String>> {
+pub(crate) fn ignore_build_files(path: &Path) -> Result<Vec<String>> {
     let existing = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -292,7 +321,7 @@ fn nav_entries(items: &[Value], depth: usize, out: &mut String, unmapped: &mut V
 }
 
 /// A TOML basic string.
-fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 

@@ -1,6 +1,8 @@
 //! The commands on top of the pipeline: `build` and `check` (in [`cli`]),
-//! `serve`, `init` (with the Azure workflow it writes) and `import`.
+//! `serve`, `init` (with the Azure workflow it writes) and `import` (MkDocs,
+//! Carpentries).
 
+pub mod carpentries;
 pub mod cli;
 pub mod import;
 pub mod rewrite;

@@ -103,7 +103,7 @@ fn markdown_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Fails when any of `paths` has changes Git has not committed, or Git cannot tell.
-fn refuse_uncommitted(root: &Path, paths: &[&Path]) -> Result<()> {
+pub(crate) fn refuse_uncommitted(root: &Path, paths: &[&Path]) -> Result<()> {
     let output = Command::new("git")
         .arg("-C")
         .arg(root)

@@ -166,6 +166,17 @@ codes! {
     CspBlocksPage = "W083",
     /// The highlight cache cannot be saved.
     CacheNotSaved = "W090",
+
+    // 100–109: importing lessons (`import carpentries`). Importing has no
+    // block of its own above, so it takes the first numbers from 100 up.
+    /// No Carpentries lesson in the folder given to `import carpentries`.
+    NoLesson = "E100",
+    /// A lesson's `config.yaml` or `_config.yml` that is not valid YAML.
+    InvalidLessonYaml = "E101",
+    /// A lesson's `config.yaml` that is no mapping, or a setting in it of the wrong type.
+    LessonConfigType = "E102",
+    /// A page that a lesson's `config.yaml` lists and that does not exist.
+    LessonPageMissing = "E103",
 }
 
 impl std::fmt::Display for Code {

@@ -22,6 +22,13 @@ pub struct LoadOptions {
     /// How front matter that cannot be read is reported (`[markdown] invalid_front_matter`);
     /// either way the page is built without it.
     pub invalid_front_matter: Severity,
+    /// Paths under the content folder that are not content (`exclude`, and the
+    /// output folder when it lies inside): `/`-separated, a folder without `/` at its end.
+    pub exclude: Vec<String>,
+    /// `.Rmd` files are pages too (`[markdown] r_markdown`), their chunks shown as code.
+    pub r_markdown: bool,
+    /// Link reference definitions appended to every Markdown page (`[markdown] link_definitions`).
+    pub link_definitions: Option<String>,
 }
 
 impl Default for LoadOptions {
@@ -30,6 +37,9 @@ impl Default for LoadOptions {
             include_drafts: false,
             project_root: None,
             invalid_front_matter: Severity::Error,
+            exclude: Vec::new(),
+            r_markdown: false,
+            link_definitions: None,
         }
     }
 }
@@ -74,7 +84,13 @@ pub fn load(
         .project_root
         .as_ref()
         .map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()));
-    let (markdown, assets) = walk(content_dir, content_name, boundary.as_deref(), &mut diags);
+    let (markdown, assets) = walk(
+        content_dir,
+        content_name,
+        boundary.as_deref(),
+        options,
+        &mut diags,
+    );
     course.assets = assets;
     if markdown.is_empty() && diags.is_empty() {
         diags.push(
@@ -91,7 +107,7 @@ pub fn load(
 
     let loaded: Vec<Result<(Page, Vec<Diagnostic>), Diagnostic>> = markdown
         .par_iter()
-        .map(|rel| read_page(content_dir, content_name, rel, options.invalid_front_matter))
+        .map(|rel| read_page(content_dir, content_name, rel, options))
         .collect();
     let mut pages = Vec::with_capacity(loaded.len());
     for item in loaded {
@@ -118,14 +134,21 @@ fn walk(
     content_dir: &Path,
     content_name: &str,
     boundary: Option<&Path>,
+    options: &LoadOptions,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<String>, Vec<String>) {
     let (mut markdown, mut assets) = (Vec::new(), Vec::new());
+    let excluded = |e: &walkdir::DirEntry| {
+        let rel = e.path().strip_prefix(content_dir).ok().and_then(slash_path);
+        rel.is_some_and(|rel| options.exclude.contains(&rel))
+    };
     let mut walker = WalkDir::new(content_dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            e.depth() == 0 || !(e.file_name().to_string_lossy().starts_with('.') || excluded(e))
+        });
     while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
@@ -188,7 +211,7 @@ fn walk(
             continue;
         }
         let lower = rel.to_ascii_lowercase();
-        if lower.ends_with(".md") {
+        if lower.ends_with(".md") || (options.r_markdown && lower.ends_with(".rmd")) {
             markdown.push(rel);
         } else if lower.ends_with(".ipynb") {
             // A notebook is a page, and its file stays in the site to download.
@@ -247,8 +270,9 @@ fn read_page(
     content_dir: &Path,
     content_name: &str,
     rel: &str,
-    invalid_front_matter: Severity,
+    options: &LoadOptions,
 ) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
+    let invalid_front_matter = options.invalid_front_matter;
     let file = format!("{content_name}/{rel}");
     let bytes = std::fs::read(content_dir.join(rel))
         .map_err(|e| Diagnostic::error(Code::UnreadableFile, &file, format!("cannot read: {e}")))?;
@@ -283,7 +307,7 @@ fn read_page(
             format!("{dir}/")
         }
     } else {
-        let stem = &rel[..rel.len() - 3];
+        let stem = rel.rsplit_once('.').map_or(rel, |(stem, _)| stem);
         format!("{stem}/")
     };
     let kind = if is_html_document(split.body) {
@@ -310,13 +334,23 @@ fn read_page(
             titles::from_path(rel, is_index)
         }
     };
+    let mut body = if rel.to_ascii_lowercase().ends_with(".rmd") {
+        super::rmd::chunks_as_code(split.body)
+    } else {
+        split.body.to_string()
+    };
+    if let (Some(defs), PageKind::Markdown) = (&options.link_definitions, kind) {
+        // After the page's own text, so that the page's own definitions win (CommonMark keeps the first).
+        body.push_str("\n\n");
+        body.push_str(defs);
+    }
     let page = Page {
         source: rel.to_string(),
         file,
         url_path,
         title,
         front: split.front,
-        body: split.body.to_string(),
+        body,
         body_line_offset: split.body_line_offset,
         section: 0,
         is_index,

@@ -23,7 +23,28 @@ const KNOWN: &[&str] = &[
 ];
 /// Keys other tools put in front matter that we accept silently.
 const TOLERATED: &[&str] = &[
-    "marp", "theme", "paginate", "tags", "author", "authors", "hide", "layout",
+    "marp",
+    "theme",
+    "paginate",
+    "tags",
+    "author",
+    "authors",
+    "hide",
+    "layout",
+    // Carpentries lessons (Workbench and the older Jekyll "styles").
+    "teaching",
+    "exercises",
+    "questions",
+    "objectives",
+    "keypoints",
+    "site",
+    "permalink",
+    "root",
+    "hidden",
+    "break",
+    "source",
+    "math",
+    "redirect_to",
 ];
 
 /// A page split into front matter and body.

@@ -11,9 +11,12 @@ mod yaml_fix;
 pub mod git_dates;
 pub mod nav;
 mod order;
+mod rmd;
+mod settings;
 mod titles;
 
 pub use discover::html_title;
 pub(crate) use discover::link_escapes;
 pub use discover::{LoadOptions, load};
 pub use order::natural_cmp;
+pub use settings::{excluded, link_definitions};

@@ -58,6 +58,13 @@ const ALIASES: &[(&str, &str)] = &[
     ("text", "txt"),
     ("plaintext", "txt"),
     ("plain", "txt"),
+    // What a command printed, as Carpentries lessons mark it (the Workbench's
+    // knitr output classes), and their `source` (a file's text in no one
+    // language): text, not a language to warn about.
+    ("output", "txt"),
+    ("error", "txt"),
+    ("warning", "txt"),
+    ("source", "txt"),
     // Kusto (Azure Monitor, Application Insights) has no published grammar;
     // SQL's highlights its keywords, strings, numbers and comments.
     ("kql", "sql"),
@@ -479,6 +486,24 @@ mod tests {
         };
         assert_eq!(unknown.as_deref(), Some("cobolx"));
         assert_eq!(lines, ["&lt;x&gt;"]);
+    }
+
+    /// Carpentries lessons' ```` ```output ````, ```` ```error ````, ```` ```warning ```` and
+    /// ```` ```source ```` blocks are plain text that is no unknown language (so no warning).
+    #[test]
+    fn carpentries_output_blocks_are_plain_text() {
+        let h = Highlighter::new(&HighlightConfig::default(), None);
+        for lang in ["output", "error", "warning", "source", "OUTPUT"] {
+            match h.highlight(lang, "a < b\n") {
+                Highlighted::Lines(lines) => {
+                    let html = lines.concat();
+                    assert!(html.contains("a &lt; b"), "{lang}: {html}");
+                }
+                Highlighted::Plain { unknown, .. } => {
+                    assert_eq!(unknown, None, "{lang} is taken for an unknown language")
+                }
+            }
+        }
     }
 
     /// Every language a cloud course uses, by name and common alias, gets highlight spans.

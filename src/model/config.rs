@@ -26,6 +26,9 @@ pub struct Config {
     pub theme: String,
     pub output_dir: PathBuf,
     pub content_dir: PathBuf,
+    /// Files and folders under the content folder that are not content (paths
+    /// relative to it, such as `README.md` or `site`); the output folder always is not.
+    pub exclude: Vec<String>,
     pub repo_url: Option<String>,
     pub branch: String,
     pub language: String,
@@ -99,6 +102,7 @@ impl Default for Config {
             theme: "default".into(),
             output_dir: "public".into(),
             content_dir: "content".into(),
+            exclude: Vec::new(),
             repo_url: None,
             branch: "main".into(),
             language: "en".into(),
@@ -130,6 +134,11 @@ pub struct MarkdownConfig {
     /// How front matter that cannot be read is reported; either way the page
     /// is built without it (`import mkdocs` sets `"warn"`, as MkDocs ignores it).
     pub invalid_front_matter: InvalidFrontMatter,
+    /// A file (from the project folder) whose link reference definitions every
+    /// Markdown page can use, as a Carpentries lesson's `links.md`.
+    pub link_definitions: Option<PathBuf>,
+    /// `.Rmd` files are pages: Markdown with their code chunks shown as code (nothing runs).
+    pub r_markdown: bool,
 }
 
 /// `[markdown] invalid_front_matter`.
@@ -150,6 +159,8 @@ impl Default for MarkdownConfig {
             attributes: false,
             smart_punctuation: false,
             invalid_front_matter: InvalidFrontMatter::Error,
+            link_definitions: None,
+            r_markdown: false,
         }
     }
 }

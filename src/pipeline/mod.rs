@@ -182,13 +182,19 @@ pub fn run(options: &BuildOptions, mode: Mode) -> Result<Report> {
 }
 
 /// Folders an output directory must never be or contain.
+/// A content folder that is the project folder itself (a Carpentries lesson's)
+/// is left out: the project folder is guarded on its own, and the output inside
+/// it is not read as content.
 pub fn protected(config: &Config) -> Vec<PathBuf> {
-    vec![
-        config.content_dir.clone(),
-        "themes".into(),
-        "static".into(),
-        "templates".into(),
-    ]
+    let content_is_root = config
+        .content_dir
+        .components()
+        .all(|c| c == std::path::Component::CurDir);
+    let content = (!content_is_root).then(|| config.content_dir.clone());
+    content
+        .into_iter()
+        .chain(["themes".into(), "static".into(), "templates".into()])
+        .collect()
 }
 
 /// A progress bar that appears only on a terminal, once a build has run for a second.

@@ -94,6 +94,9 @@ impl Site {
                 InvalidFrontMatter::Error => Severity::Error,
                 InvalidFrontMatter::Warn => Severity::Warning,
             },
+            exclude: load::excluded(&config),
+            r_markdown: config.markdown.r_markdown,
+            link_definitions: load::link_definitions(&options.root, &config)?,
         };
         // Git runs while the content is read.
         let content_dir = options.root.join(&config.content_dir);

@@ -29,6 +29,8 @@ pub struct Layout {
     /// `themes/<name>` of the configured theme.
     pub theme: PathBuf,
     pub output: PathBuf,
+    /// `[markdown] link_definitions`: every page reads it, so a change rebuilds all.
+    pub link_definitions: Option<PathBuf>,
 }
 
 impl Layout {
@@ -41,6 +43,11 @@ impl Layout {
             content: root.join(&config.content_dir),
             theme: root.join("themes").join(&config.theme),
             output: root.join(&config.output_dir),
+            link_definitions: config
+                .markdown
+                .link_definitions
+                .as_ref()
+                .map(|p| root.join(p)),
         }
     }
 
@@ -117,15 +124,18 @@ fn kind_of(path: &Path, layout: &Layout) -> Option<Kind> {
     if path.starts_with(&layout.output) {
         return None;
     }
-    if path == layout.root.join(config::FILE_NAME) {
+    if path == layout.root.join(config::FILE_NAME)
+        || layout.link_definitions.as_deref() == Some(path)
+    {
         return Some(Kind::Config);
     }
+    // Content last: a content folder that is the project folder holds the others.
     let areas = [
-        (layout.content.clone(), Kind::Content),
         (layout.root.join("templates"), Kind::Template),
         (layout.root.join("static"), Kind::Static),
         (layout.theme.join("templates"), Kind::Template),
         (layout.theme.join("static"), Kind::Static),
+        (layout.content.clone(), Kind::Content),
     ];
     let (kind, rel) = areas
         .iter()
@@ -361,6 +371,31 @@ mod tests {
         let e = Event::new(EventKind::Other).set_flag(Flag::Rescan);
         let change = classify(&[e], &layout());
         assert!(change.rescan && !change.is_empty());
+    }
+
+    #[test]
+    fn a_lesson_folder_as_content_keeps_the_other_areas_and_its_link_definitions() {
+        let config =
+            Config::parse("content_dir = \".\"\n[markdown]\nlink_definitions = \"links.md\"\n")
+                .expect("valid config");
+        let l = Layout::new(Path::new("/c"), Some(&config));
+        let e = event(
+            write(),
+            &[
+                "/c/links.md",
+                "/c/episodes/a.md",
+                "/c/templates/page.html",
+                "/c/public/x.html",
+            ],
+        );
+        assert_eq!(
+            kinds(&classify(&[e], &l)),
+            [
+                ("/c/episodes/a.md", Kind::Content),
+                ("/c/links.md", Kind::Config),
+                ("/c/templates/page.html", Kind::Template),
+            ]
+        );
     }
 
     #[test]
