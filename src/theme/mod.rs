@@ -2,6 +2,7 @@
 //! built-in default), lets the site's `templates/` override it, and renders
 //! view models that borrow from the course.
 
+mod instructor;
 mod overview;
 mod section;
 mod view;
@@ -11,8 +12,11 @@ use std::path::{Path, PathBuf};
 
 use tera::{Context, Kwargs, State, Tera};
 
+pub use instructor::{INSTRUCTOR_DIR, to_instructor_links};
 pub use overview::{Overview, overview};
-pub use view::{NavItem, PageInput, nav_size, nav_trails, nav_tree, page_context};
+pub use view::{
+    NavItem, PageInput, instructor_page_context, nav_size, nav_trails, nav_tree, page_context,
+};
 
 use crate::diagnostics::Diagnostic;
 use crate::model::config::Config;

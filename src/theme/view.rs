@@ -273,9 +273,21 @@ fn toc_entries(toc: &[TocEntry]) -> usize {
 
 /// The context of a page template (`page`, and `section` for a section's page).
 pub fn page_context(input: &PageInput, id: PageId) -> Context {
+    page_context_for(input, id, false)
+}
+
+/// The context of a page's copy in the instructor view: the page with its
+/// `instructor` blocks, and `instructor_view` set for the templates.
+pub fn instructor_page_context(input: &PageInput, id: PageId) -> Context {
+    page_context_for(input, id, true)
+}
+
+fn page_context_for(input: &PageInput, id: PageId, instructor: bool) -> Context {
     let course = input.course;
     let page = &course.pages[id];
     let rendered = &input.rendered[id];
+    let copy = rendered.instructor.as_deref().filter(|_| instructor);
+    let (content, toc) = copy.map_or((&rendered.html, &rendered.toc), |c| (&c.html, &c.toc));
     let url = &input.index.urls[id];
     let mut ancestors = Vec::new();
     let own_section = page.section;
@@ -314,8 +326,8 @@ pub fn page_context(input: &PageInput, id: PageId) -> Context {
             url.strip_prefix(&input.index.base_path)
                 .map_or(url.to_string(), |u| format!("/{u}"))
         ),
-        content: &rendered.html,
-        toc: &rendered.toc,
+        content,
+        toc,
         date: page.front.date.as_ref(),
         updated: page.updated.as_deref(),
         weight: page.front.weight,
@@ -333,7 +345,7 @@ pub fn page_context(input: &PageInput, id: PageId) -> Context {
             .iter()
             .map(|b| input.link(b.from))
             .collect(),
-        has_toc: toc_entries(&rendered.toc) > 1,
+        has_toc: toc_entries(toc) > 1,
         has_code: rendered.has_code,
         has_math: rendered.has_math,
         is_section: page.is_index,
@@ -349,6 +361,10 @@ pub fn page_context(input: &PageInput, id: PageId) -> Context {
     context.insert("page", &view);
     context.insert("current_url", url);
     context.insert("nav_trail", &view.nav_trail);
+    if instructor {
+        context.insert("instructor_view", &true);
+        context.insert("learner_url", url);
+    }
     if page.is_index {
         context.insert(
             "section",

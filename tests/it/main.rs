@@ -28,5 +28,6 @@ mod notebook;
 mod output;
 mod safe_mode;
 mod serve;
+mod teaching;
 mod templates;
 mod theme;
