@@ -318,7 +318,7 @@ pub(super) fn render_part(
         attributes::apply(&mut events, &source, &mut out);
     }
     icons::remove(&mut events, &source, &mut out);
-    let keypoints = teach::apply(&mut events, &prepared);
+    let keypoints = teach::apply(&mut events, &prepared, &ctx.index.base_path);
     if !keypoints.is_empty() {
         out.keypoints = if safe {
             sanitize::clean(&keypoints)

@@ -63,7 +63,8 @@ fn look(block: Block) -> Look {
 }
 
 /// The event pass; returns the HTML of the page's `keypoints` blocks' content.
-pub(super) fn apply(events: &mut Vec<Spanned>, prepared: &Prepared) -> String {
+/// `base_path`: the site's, for the link from a key points card to the course's key points page.
+pub(super) fn apply(events: &mut Vec<Spanned>, prepared: &Prepared, base_path: &str) -> String {
     if !prepared
         .markers
         .iter()
@@ -111,12 +112,16 @@ pub(super) fn apply(events: &mut Vec<Spanned>, prepared: &Prepared) -> String {
                 }
                 open
             }
-            Some(Marker::DivEnd { block }) => {
-                if *block == Block::Keypoints {
-                    keypoints_depth = keypoints_depth.saturating_sub(1);
-                }
-                closing(*block).to_string()
+            Some(Marker::DivEnd { block }) if *block == Block::Keypoints => {
+                keypoints_depth = keypoints_depth.saturating_sub(1);
+                format!(
+                    "<p class=\"teach-more\"><a href=\"{}{}\">All key points of the course</a></p>\n{}",
+                    escape(base_path),
+                    crate::model::url_index::KEYPOINTS_PATH,
+                    closing(*block)
+                )
             }
+            Some(Marker::DivEnd { block }) => closing(*block).to_string(),
             _ => {
                 if keypoints_depth > 0 {
                     keypoints.push(event.clone());

@@ -86,6 +86,11 @@ pub fn write(site: &Site, plan: &Plan, sink: &dyn Sink) -> Result<Written> {
         Ok(html) => sink.put("404.html", html.into_bytes())?,
         Err(d) => written.problems.push(d),
     }
+    match site.render_keypoints() {
+        Some((path, Ok(html))) => sink.put(&path, html.into_bytes())?,
+        Some((_, Err(d))) => written.problems.push(d),
+        None => {}
+    }
     if !written.problems.is_empty() {
         return Ok(written);
     }

@@ -271,6 +271,17 @@ impl Site {
         ))
     }
 
+    /// The key points page (path, document), when a page has key points and
+    /// the theme has `keypoints.html`.
+    pub fn render_keypoints(&self) -> Option<(String, Result<String, Diagnostic>)> {
+        if !self.theme.has_template("keypoints.html") {
+            return None;
+        }
+        let context = theme::keypoints_context(&self.course, &self.index, &self.rendered)?;
+        let path = format!("{}index.html", theme::KEYPOINTS_PATH);
+        Some((path, self.theme.render("keypoints.html", &context, None)))
+    }
+
     pub fn render_not_found(&self) -> Result<String, Diagnostic> {
         self.theme.render("404.html", &tera::Context::new(), None)
     }

@@ -5,8 +5,7 @@
 
 use std::collections::HashSet;
 
-/// The folder of the instructor view, under the site's base path.
-pub const INSTRUCTOR_DIR: &str = "instructor/";
+pub use crate::model::url_index::INSTRUCTOR_DIR;
 
 /// `html` with each `href` to a page of `page_urls` (`/base/x/`, with or
 /// without a fragment) turned into the same page's instructor copy; the

@@ -5,6 +5,7 @@
 mod instructor;
 mod overview;
 mod section;
+mod teaching;
 mod view;
 
 use std::collections::BTreeMap;
@@ -14,6 +15,7 @@ use tera::{Context, Kwargs, State, Tera};
 
 pub use instructor::{INSTRUCTOR_DIR, to_instructor_links};
 pub use overview::{Overview, overview};
+pub use teaching::{KEYPOINTS_PATH, keypoints_context};
 pub use view::{
     NavItem, PageInput, instructor_page_context, nav_size, nav_trails, nav_tree, page_context,
 };

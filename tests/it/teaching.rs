@@ -322,3 +322,24 @@ fn solutions_start_closed_open_with_the_keyboard_and_print_open() {
         assert_eq!(found, json!([]), "axe on {page}");
     }
 }
+
+#[test]
+fn the_key_points_page_lists_every_pages_key_points_in_course_order() {
+    let site = built();
+    let main = site.main_of("public/keypoints/index.html");
+    let first = at(&main, "<a href=\"/session_1/\">Object storage</a>");
+    let second = at(&main, "<a href=\"/session_1/later/\">Later</a>");
+    assert!(first < second, "{main}");
+    at(&main, "<li>A container is a folder of blobs.</li>");
+    at(&main, "<li>Later pages have key points too.</li>");
+    // Each key points card leads to the page.
+    at(
+        &site.content_of("public/session_1/later/index.html"),
+        "<a href=\"/keypoints/\">All key points of the course</a>",
+    );
+    // A course without key points has no such page.
+    let plain = Site::new();
+    plain.file("content/index.md", "# Home\n");
+    plain.build_ok();
+    assert!(!plain.exists("public/keypoints"));
+}
