@@ -365,6 +365,7 @@ impl Site {
             &page.front.weight,
             page.front.draft,
             page.front.overview,
+            (page.front.teaching, page.front.exercises),
             std::mem::discriminant(&page.kind),
         )
             .hash(&mut h);
@@ -377,7 +378,12 @@ impl Site {
         }
         let summary = |p: PageId| {
             let front = &c.pages[p].front;
-            (title(Some(p)), &front.description, &front.date)
+            (
+                title(Some(p)),
+                &front.description,
+                &front.date,
+                (front.teaching, front.exercises),
+            )
         };
         let mut section = Some(page.section);
         while let Some(s) = section {

@@ -162,6 +162,12 @@ struct PageView<'a> {
     /// Front matter `overview`: the page asks for the course overview.
     overview: bool,
     nav_trail: &'a [String],
+    /// Minutes of teaching and exercises: the page's own (front matter), and
+    /// on a section's page the sums over the section with its subsections.
+    teaching: Option<u32>,
+    exercises: Option<u32>,
+    teaching_total: Option<u32>,
+    exercises_total: Option<u32>,
     /// For a notebook's page: where to download and open it.
     notebook: Option<NotebookView>,
 }
@@ -266,6 +272,25 @@ impl<'a> PageInput<'a> {
     }
 }
 
+/// The sum of some minutes over a section's pages and its subsections' (`None`: no page gives any).
+fn minutes(
+    course: &Course,
+    section: SectionId,
+    of: impl Fn(&crate::model::FrontMatter) -> Option<u32> + Copy,
+) -> Option<u32> {
+    let s = &course.sections[section];
+    let own = s
+        .index
+        .iter()
+        .chain(&s.pages)
+        .filter_map(|&p| of(&course.pages[p].front));
+    let subs = s
+        .subsections
+        .iter()
+        .filter_map(|&sub| minutes(course, sub, of));
+    own.chain(subs).reduce(|a, b| a.saturating_add(b))
+}
+
 /// How many entries a table of contents has at all levels.
 fn toc_entries(toc: &[TocEntry]) -> usize {
     toc.iter().map(|e| 1 + toc_entries(&e.children)).sum()
@@ -356,6 +381,16 @@ fn page_context_for(input: &PageInput, id: PageId, instructor: bool) -> Context 
             .map_or(&[], Vec::as_slice),
         notebook: (page.kind == PageKind::Notebook)
             .then(|| notebook_view(input.config, input.index, page)),
+        teaching: page.front.teaching,
+        exercises: page.front.exercises,
+        teaching_total: page
+            .is_index
+            .then(|| minutes(course, own_section, |f| f.teaching))
+            .flatten(),
+        exercises_total: page
+            .is_index
+            .then(|| minutes(course, own_section, |f| f.exercises))
+            .flatten(),
     };
     let mut context = Context::new();
     context.insert("page", &view);

@@ -89,7 +89,7 @@ fn an_unknown_class_is_a_warning_at_its_line() {
         &run.stderr,
         "warning: `flashcard` is not a class of teaching block",
     );
-    at(&run.stderr, "--> content/session_1/index.md:73:1");
+    at(&run.stderr, "--> content/session_1/index.md:78:1");
 }
 
 #[test]
@@ -342,4 +342,26 @@ fn the_key_points_page_lists_every_pages_key_points_in_course_order() {
     plain.file("content/index.md", "# Home\n");
     plain.build_ok();
     assert!(!plain.exists("public/keypoints"));
+}
+
+#[test]
+fn teaching_and_exercise_minutes_show_on_the_page_and_add_up_per_session() {
+    let site = built();
+    let page = site.read("public/session_1/later/index.html");
+    at(&page, "Teaching: 15 min</span>");
+    at(&page, "Exercises: 5 min</span>");
+    let session = site.read("public/session_1/index.html");
+    at(&session, "This session: 35 min teaching, 15 min exercises");
+    // The instructor view shows the timings too.
+    at(
+        &site.read("public/instructor/session_1/index.html"),
+        "This session: 35 min teaching, 15 min exercises",
+    );
+    let bad = Site::new();
+    bad.file("content/index.md", "+++\nteaching = \"ten\"\n+++\n# Home\n");
+    let run = bad.build();
+    at(
+        &run.stderr,
+        "front matter `teaching` must be a whole number of minutes",
+    );
 }
