@@ -297,7 +297,14 @@ pub(super) fn render_part(
     let prepared = prepass::prepare(page.body, parts.instructor_view);
     parts.instructor_blocks += prepared.instructor_blocks;
     let source = Source::new(*page, &prepared);
-    let mut out = RenderedPage::default();
+    let mut out = RenderedPage {
+        has_teaching: prepared.instructor_blocks > 0
+            || prepared
+                .markers
+                .iter()
+                .any(|m| matches!(m, prepass::Marker::Div { .. })),
+        ..RenderedPage::default()
+    };
     report_problems(&prepared, &source, &mut out);
     let parser = Parser::new_ext(source.text, parser_options(ctx.options)).into_offset_iter();
     // Room for every event at once: growing the list by doubling would hold its

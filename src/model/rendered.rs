@@ -47,6 +47,8 @@ pub struct RenderedPage {
     /// Files the page needs beside its document (a notebook's output images),
     /// as (path relative to the site root, bytes); written with the page.
     pub files: Vec<(String, Vec<u8>)>,
+    /// Whether the page has teaching blocks (`::: challenge` …).
+    pub has_teaching: bool,
     /// The content of the page's `keypoints` blocks, as HTML (empty: none).
     pub keypoints: String,
     /// The page with its `instructor` blocks, when it has any; only the

@@ -91,6 +91,12 @@ pub fn write(site: &Site, plan: &Plan, sink: &dyn Sink) -> Result<Written> {
         Some((_, Err(d))) => written.problems.push(d),
         None => {}
     }
+    for (path, html) in site.render_print_pages() {
+        match html {
+            Ok(html) => sink.put(&path, html.into_bytes())?,
+            Err(d) => written.problems.push(d),
+        }
+    }
     if !written.problems.is_empty() {
         return Ok(written);
     }

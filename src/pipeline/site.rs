@@ -35,6 +35,9 @@ pub struct Site {
     pub nav: Vec<theme::NavItem>,
     /// The course overview any template may show (`overview`).
     pub overview: theme::Overview,
+    /// Whether sessions get an all-in-one page for printing: the course has
+    /// teaching blocks and the theme a `session_print.html`.
+    pub print_pages: bool,
     nav_trails: HashMap<String, Vec<String>>,
     highlighter: Arc<Highlighter>,
     /// With a [`RenderCache`]: a hash of what each page's Markdown was rendered
@@ -170,7 +173,10 @@ impl Site {
         let nav_trails = theme::nav_trails(&nav);
         let overview = theme::overview(&course, &index);
         theme.set_globals(globals(&config, &nav, &overview));
+        let print_pages =
+            theme.has_template("session_print.html") && rendered.iter().any(|r| r.has_teaching);
         let site = Site {
+            print_pages,
             nav,
             overview,
             nav_trails,
@@ -196,6 +202,7 @@ impl Site {
             rendered: &self.rendered,
             graph: &self.graph,
             nav_trails: &self.nav_trails,
+            print_pages: self.print_pages,
         }
     }
 
@@ -280,6 +287,20 @@ impl Site {
         let context = theme::keypoints_context(&self.course, &self.index, &self.rendered)?;
         let path = format!("{}index.html", theme::KEYPOINTS_PATH);
         Some((path, self.theme.render("keypoints.html", &context, None)))
+    }
+
+    /// The sessions' all-in-one pages for printing: (path, document) of each.
+    pub fn render_print_pages(&self) -> Vec<(String, Result<String, Diagnostic>)> {
+        if !self.print_pages {
+            return Vec::new();
+        }
+        theme::print_contexts(&self.course, &self.index, &self.rendered)
+            .into_iter()
+            .map(|(path, context)| {
+                let html = self.theme.render("session_print.html", &context, None);
+                (path, html)
+            })
+            .collect()
     }
 
     pub fn render_not_found(&self) -> Result<String, Diagnostic> {
@@ -411,6 +432,7 @@ impl Site {
             serde_json::to_string(&self.nav).unwrap_or_default(),
             serde_json::to_string(&self.overview).unwrap_or_default(),
             toml::to_string(&self.config).unwrap_or_default(),
+            self.print_pages,
         ))
     }
 

@@ -15,7 +15,7 @@ use tera::{Context, Kwargs, State, Tera};
 
 pub use instructor::{INSTRUCTOR_DIR, to_instructor_links};
 pub use overview::{Overview, overview};
-pub use teaching::{KEYPOINTS_PATH, keypoints_context};
+pub use teaching::{KEYPOINTS_PATH, keypoints_context, print_contexts, print_path};
 pub use view::{
     NavItem, PageInput, instructor_page_context, nav_size, nav_trails, nav_tree, page_context,
 };

@@ -168,6 +168,8 @@ struct PageView<'a> {
     exercises: Option<u32>,
     teaching_total: Option<u32>,
     exercises_total: Option<u32>,
+    /// On a session's page: its all-in-one page for printing, if it has one.
+    print_url: Option<String>,
     /// For a notebook's page: where to download and open it.
     notebook: Option<NotebookView>,
 }
@@ -247,6 +249,8 @@ pub struct PageInput<'a> {
     pub graph: &'a LinkGraph,
     /// Page URL → keys of the nav entries leading to it ([`nav_trails`]).
     pub nav_trails: &'a HashMap<String, Vec<String>>,
+    /// Whether sessions have an all-in-one page for printing.
+    pub print_pages: bool,
 }
 
 impl<'a> PageInput<'a> {
@@ -381,6 +385,12 @@ fn page_context_for(input: &PageInput, id: PageId, instructor: bool) -> Context 
             .map_or(&[], Vec::as_slice),
         notebook: (page.kind == PageKind::Notebook)
             .then(|| notebook_view(input.config, input.index, page)),
+        print_url: page
+            .is_index
+            .then_some(())
+            .filter(|_| input.print_pages)
+            .and_then(|_| super::print_path(course, input.index, own_section))
+            .map(|p| input.index.url_for(&p)),
         teaching: page.front.teaching,
         exercises: page.front.exercises,
         teaching_total: page

@@ -365,3 +365,35 @@ fn teaching_and_exercise_minutes_show_on_the_page_and_add_up_per_session() {
         "front matter `teaching` must be a whole number of minutes",
     );
 }
+
+#[test]
+fn each_session_has_an_all_in_one_page_for_printing() {
+    let site = built();
+    let main = site.main_of("public/session_1/print/index.html");
+    let first = at(
+        &main,
+        "<p class=\"print-source\"><a href=\"/session_1/\">Object storage</a></p>",
+    );
+    let second = at(
+        &main,
+        "<p class=\"print-source\"><a href=\"/session_1/later/\">Later</a></p>",
+    );
+    assert!(first < second);
+    at(&main, "<details class=\"teach teach-solution");
+    assert!(
+        !main.to_lowercase().contains("xylophon"),
+        "no instructor notes"
+    );
+    at(
+        &site.read("public/session_1/index.html"),
+        "<a class=\"print-link\" href=\"/session_1/print/\">",
+    );
+    // No all-in-one page for the home page, nor in a course without teaching blocks.
+    assert!(!site.exists("public/print"));
+    let plain = Site::new();
+    plain
+        .file("content/index.md", "# Home\n")
+        .file("content/s/index.md", "# S\n");
+    plain.build_ok();
+    assert!(!plain.exists("public/s/print"));
+}
