@@ -397,3 +397,46 @@ fn each_session_has_an_all_in_one_page_for_printing() {
     plain.build_ok();
     assert!(!plain.exists("public/s/print"));
 }
+
+#[test]
+fn links_inside_blocks_are_checked_at_their_place() {
+    let site = Site::new();
+    site.file(
+        "content/index.md",
+        "# Home\n\n::: challenge\n:::: solution\nSee [x](nope.md).\n::::\n:::\n\n::: instructor\nAnd [y](gone.md#z).\n:::\n",
+    );
+    let run = site.build();
+    assert_eq!(run.code, Some(1), "{}", run.all());
+    at(
+        &run.stderr,
+        "broken link `nope.md`: no page `nope.md`\n  --> content/index.md:5:5",
+    );
+    at(&run.stderr, "broken link `gone.md#z`");
+    at(&run.stderr, "--> content/index.md:10:5");
+}
+
+#[test]
+fn serve_writes_the_teaching_pages_build_writes_and_keeps_them_current() {
+    use crate::serve::{Server, assert_disk_matches};
+
+    let site = Site::fixture("teaching");
+    let server = Server::start(&site);
+    server.wait_for_text("/instructor/session_1/", "Xylophonic timing note");
+    server.wait_for_text("/keypoints/", "A container is a folder of blobs.");
+    server.wait_for_text("/session_1/print/", "Later pages have key points too.");
+    // An edit of an instructor note reaches the instructor view, and only it.
+    let page = site.read("content/session_1/index.md");
+    site.file(
+        "content/session_1/index.md",
+        &page.replace("Xylophonic timing note", "Xylophonic revised note"),
+    );
+    server.wait_for_text("/instructor/session_1/", "Xylophonic revised note");
+    assert!(
+        !server
+            .get("/session_1/")
+            .text()
+            .to_lowercase()
+            .contains("xylophon")
+    );
+    assert_disk_matches(&server, &site);
+}
