@@ -238,9 +238,9 @@ fn unique_key(text: &str) -> String {
 pub(super) fn prepare(body: &str, instructor_view: bool) -> Prepared {
     let mut prepared = Prepared::default();
     super::snippets::pass(&mut prepared, body);
-    // Before admonitions: a fenced div's content is not indented, an admonition's is.
-    super::fenced_divs::pass(&mut prepared, body, instructor_view);
     super::admonitions::pass(&mut prepared, body);
+    // After admonitions: a fenced div inside one has lost its indentation.
+    super::fenced_divs::pass(&mut prepared, body, instructor_view);
     // After admonitions: the HTML inside them has lost its indentation.
     super::md_in_html::pass(&mut prepared, body);
     super::abbreviations::pass(&mut prepared, body);

@@ -440,3 +440,20 @@ fn serve_writes_the_teaching_pages_build_writes_and_keeps_them_current() {
     );
     assert_disk_matches(&server, &site);
 }
+
+#[test]
+fn blocks_and_admonitions_nest_both_ways() {
+    let site = Site::new();
+    site.file(
+        "content/index.md",
+        "# Home\n\n::: challenge\n!!! note \"Inside\"\n    a note\n\n:::\n\n!!! tip\n    ::: solution\n    hidden\n    :::\n",
+    );
+    site.build_ok();
+    let main = site.content_of("public/index.html");
+    let challenge = at(&main, "teach-challenge");
+    let note = at(&main, "admonition note");
+    let tip = at(&main, "admonition tip");
+    let solution = at(&main, "<details class=\"teach teach-solution");
+    assert!(challenge < note && note < tip && tip < solution, "{main}");
+    assert!(!main.contains(":::"), "{main}");
+}
