@@ -13,6 +13,7 @@
 //! rendered for the instructor view. The `teach` event pass writes the markup.
 
 use super::prepass::{self, Builder, Fence, Line, ListContext, Marker, Prepared, Problem};
+use crate::diagnostics::Code;
 
 /// Blocks nested deeper than this are left as text, with a warning.
 pub(super) const MAX_DEPTH: usize = 16;
@@ -143,6 +144,7 @@ pub(super) fn pass(prepared: &mut Prepared, body: &str, instructor_view: bool) {
         let at = frame.at;
         let name = class_name(frame.block);
         prepared.problems.push(Problem {
+            code: Code::UnclosedTeachingBlock,
             at,
             message: format!("the `{name}` block opened here is never closed"),
             help: "close it with a line of three or more colons (`:::`) after its content".into(),
@@ -217,6 +219,7 @@ impl Scan<'_> {
             }
             Some(FenceLine::Close) if self.stack.is_empty() => {
                 prepared.problems.push(Problem {
+                    code: Code::StrayClosingFence,
                     at,
                     message: "this closing `:::` has no open block to close".into(),
                     help: "remove it, or open a block above it with `::: challenge` (three or more colons and a class)".into(),
@@ -252,6 +255,7 @@ impl Scan<'_> {
     fn open(&mut self, prepared: &mut Prepared, class: &str, indent: &str, at: usize, line: &Line) {
         if self.stack.len() >= MAX_DEPTH {
             prepared.problems.push(Problem {
+                code: Code::NestingTooDeep,
                 at,
                 message: format!(
                     "teaching blocks nested more than {MAX_DEPTH} deep are shown as text"
@@ -266,6 +270,7 @@ impl Scan<'_> {
         let block = Block::of(class);
         if block == Block::Other && self.dropping.is_none() {
             prepared.problems.push(Problem {
+                code: Code::UnknownTeachingClass,
                 at,
                 message: format!("`{class}` is not a class of teaching block; shown as a plain block"),
                 help: "known classes: challenge, hint, solution, spoiler, callout, prereq, checklist, discussion, testimonial, questions, objectives, keypoints, instructor, tab, group-tab".into(),

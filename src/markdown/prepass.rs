@@ -166,9 +166,10 @@ pub(super) struct Prepared {
     pub markdown_elements: usize,
 }
 
-/// A warning of a source pass.
+/// A problem a source pass found.
 #[derive(Debug)]
 pub(super) struct Problem {
+    pub code: crate::diagnostics::Code,
     /// Offset in the page body.
     pub at: usize,
     pub message: String,

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use super::Site;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{Course, PageId, PageKind, RenderedPage};
 use crate::theme;
 
@@ -87,6 +87,7 @@ pub(super) fn instructor_clashes(course: &Course, rendered: &[RenderedPage]) -> 
         .filter(|p| p.url_path.starts_with(theme::INSTRUCTOR_DIR))
         .map(|p| {
             Diagnostic::error(
+                Code::OutputClash,
                 &p.file,
                 format!(
                     "the page's URL is under `/{}`, where the instructor view of the course goes",

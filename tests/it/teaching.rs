@@ -87,7 +87,7 @@ fn an_unknown_class_is_a_warning_at_its_line() {
     let run = site.build_ok();
     at(
         &run.stderr,
-        "warning: `flashcard` is not a class of teaching block",
+        "warning[W050]: `flashcard` is not a class of teaching block",
     );
     at(&run.stderr, "--> content/session_1/index.md:78:1");
 }
@@ -105,11 +105,11 @@ fn unbalanced_fences_are_errors_with_position_and_help() {
     let err = &run.stderr;
     at(
         err,
-        "error: the `challenge` block opened here is never closed\n  --> content/index.md:3:3\n  help: close it with a line of three or more colons",
+        "error[E041]: the `challenge` block opened here is never closed\n  --> content/index.md:3:3\n  help: close it with a line of three or more colons",
     );
     at(
         err,
-        "error: this closing `:::` has no open block to close\n  --> content/b.md:5:1\n  help: remove it",
+        "error[E042]: this closing `:::` has no open block to close\n  --> content/b.md:5:1\n  help: remove it",
     );
     assert!(!err.contains("panicked"));
 }
@@ -213,7 +213,10 @@ fn a_folder_named_instructor_clashes_with_the_instructor_view() {
         .file("content/instructor/notes.md", "# Notes\n");
     let run = site.build();
     assert_eq!(run.code, Some(1), "{}", run.all());
-    at(&run.stderr, "--> content/instructor/notes.md");
+    at(
+        &run.stderr,
+        "error[E081]: the page's URL is under `/instructor/`, where the instructor view of the course goes\n  --> content/instructor/notes.md",
+    );
 }
 
 #[test]
@@ -260,7 +263,7 @@ fn deep_nesting_is_bounded() {
     assert_eq!(run.code, Some(0), "{}", run.all());
     at(
         &run.stderr,
-        "teaching blocks nested more than 16 deep are shown as text",
+        "warning[W042]: teaching blocks nested more than 16 deep are shown as text",
     );
     let main = site.main_of("public/index.html");
     assert_eq!(main.matches("teach-challenge").count(), 16);
