@@ -4,6 +4,7 @@
 
 mod instructor;
 mod overview;
+mod print_ids;
 mod section;
 mod teaching;
 mod view;

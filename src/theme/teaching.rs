@@ -1,9 +1,14 @@
 //! The course's generated teaching pages: the key points page (every page's
 //! `keypoints` blocks, in course order, each under a link to its page) and
-//! each session's all-in-one page for printing.
+//! each session's all-in-one page for printing, whose pages get ids of
+//! their own ([`print_ids`]).
+
+use std::collections::HashMap;
 
 use serde::Serialize;
 use tera::Context;
+
+use super::print_ids;
 
 use crate::model::{Course, PageId, RenderedPage, SectionId, UrlIndex};
 
@@ -62,7 +67,10 @@ pub fn print_path(course: &Course, index: &UrlIndex, section: SectionId) -> Opti
 struct PrintEntry<'a> {
     title: &'a str,
     url: &'a str,
-    content: &'a str,
+    /// The id of the page's section ([`print_ids::page_anchor`]).
+    anchor: String,
+    /// The page's HTML with ids of its own ([`print_ids::scope_ids`]).
+    content: String,
 }
 
 /// The all-in-one pages of the sessions: (document path, context of
@@ -77,12 +85,19 @@ pub fn print_contexts(
             let url_path = print_path(course, index, s)?;
             let mut pages = Vec::new();
             section_pages(course, s, &mut pages);
+            let on_page: HashMap<&str, usize> = pages
+                .iter()
+                .enumerate()
+                .map(|(i, &p)| (index.urls[p].as_str(), i + 1))
+                .collect();
             let entries: Vec<PrintEntry> = pages
-                .into_iter()
-                .map(|p| PrintEntry {
+                .iter()
+                .enumerate()
+                .map(|(i, &p)| PrintEntry {
                     title: &course.pages[p].title,
                     url: &index.urls[p],
-                    content: &rendered[p].html,
+                    anchor: print_ids::page_anchor(i + 1),
+                    content: print_ids::scope_ids(&rendered[p].html, i + 1, &on_page),
                 })
                 .collect();
             let mut context = Context::new();

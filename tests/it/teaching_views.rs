@@ -1,0 +1,65 @@
+//! The other views of a course with teaching blocks: a session's page for
+//! printing is one valid document (ids unique, links between its pages
+//! within it).
+
+use crate::support::Site;
+
+/// The position of `needle` in `haystack`, or a failure naming both.
+fn at(haystack: &str, needle: &str) -> usize {
+    haystack
+        .find(needle)
+        .unwrap_or_else(|| panic!("no `{needle}` in:\n{haystack}"))
+}
+
+/// The values of an attribute (` name="…"`) in a document, in order.
+fn values<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    let open = format!(" {name}=\"");
+    html.match_indices(&open)
+        .map(|(i, _)| {
+            let start = i + open.len();
+            let end = html[start..].find('"').map_or(html.len(), |e| start + e);
+            &html[start..end]
+        })
+        .collect()
+}
+
+#[test]
+fn a_print_page_is_one_document_its_ids_unique_and_its_links_within_it() {
+    let site = Site::new();
+    site.file("content/index.md", "# Home\n\n[Session one](s1/index.md)\n")
+        .file(
+            "content/s1/index.md",
+            "# Session one\n\nSee [below](#setup), [the later setup](later.md#setup) and [later](later.md).\n\n## Setup\n\n::: challenge\n## Try\nA note[^n].\n:::\n\n[^n]: First note.\n",
+        )
+        .file(
+            "content/s1/later.md",
+            "# Later\n\n## Setup\n\nAgain[^n], [up](#setup), [back](index.md#try).\n\n## Try\n\n[^n]: Second note.\n",
+        );
+    site.build_ok();
+    let html = site.read("public/s1/print/index.html");
+    let ids = values(&html, "id");
+    let mut seen = std::collections::HashSet::new();
+    for id in &ids {
+        assert!(
+            seen.insert(*id),
+            "id `{id}` twice on the print page:\n{html}"
+        );
+    }
+    // Every link to a fragment leads to an id of the document.
+    for href in values(&html, "href") {
+        if let Some(fragment) = href.strip_prefix('#') {
+            assert!(seen.contains(fragment), "`{href}` leads nowhere:\n{html}");
+        }
+    }
+    let main = site.main_of("public/s1/print/index.html");
+    // Links between the pages on it stay on it, to the page or to its heading.
+    at(&main, "<a href=\"#p2-setup\">the later setup</a>");
+    at(&main, "<a href=\"#p2\">later</a>");
+    at(&main, "<a href=\"#p1-try\">back</a>");
+    at(&main, "<a href=\"#p1-setup\">below</a>");
+    at(&main, "<section class=\"print-page prose\" id=\"p2\"");
+    // The pages themselves keep their own ids and links.
+    let page = site.main_of("public/s1/index.html");
+    at(&page, "<h2 id=\"setup\">");
+    at(&page, "href=\"/s1/later/#setup\"");
+}
