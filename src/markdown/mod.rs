@@ -174,6 +174,10 @@ pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
 pub fn render_input(page: MarkdownInput, ctx: &RenderContext) -> RenderedPage {
     let mut out = render_kind(page, ctx);
     out.embeds = embeds::collect(&out.html);
+    // The site's policy must let the instructor view load what its blocks embed too.
+    if let Some(copy) = &out.instructor {
+        out.embeds.add(&embeds::collect(&copy.html));
+    }
     out
 }
 

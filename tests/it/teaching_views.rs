@@ -1,6 +1,7 @@
 //! The other views of a course with teaching blocks: a session's page for
 //! printing is one valid document (ids unique, links between its pages
-//! within it).
+//! within it), and the site's Content-Security-Policy lets the instructor
+//! view load what its blocks embed.
 
 use crate::support::Site;
 
@@ -62,4 +63,25 @@ fn a_print_page_is_one_document_its_ids_unique_and_its_links_within_it() {
     let page = site.main_of("public/s1/index.html");
     at(&page, "<h2 id=\"setup\">");
     at(&page, "href=\"/s1/later/#setup\"");
+}
+
+#[test]
+fn the_generated_policy_allows_what_instructor_blocks_embed() {
+    let site = Site::new();
+    site.file(
+        "content/index.md",
+        "# Home\n\n::: instructor\n![map](https://img.example.org/map.png)\n:::\n",
+    );
+    site.build_ok();
+    let config = site.read("public/staticwebapp.config.json");
+    let policy = config
+        .split("\"Content-Security-Policy\": \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no policy in:\n{config}"));
+    let img_src = policy
+        .split(';')
+        .find(|d| d.trim().starts_with("img-src"))
+        .unwrap_or_else(|| panic!("no img-src in `{policy}`"));
+    at(img_src, "https://img.example.org");
 }
