@@ -1,8 +1,9 @@
 //! The other views of a course with teaching blocks: a session's page for
 //! printing is one valid document (ids unique, links between its pages
-//! within it), and the site's Content-Security-Policy lets the instructor
-//! view load what its blocks embed.
+//! within it), a notebook's `instructor` blocks reach the instructor view,
+//! and the site's Content-Security-Policy lets that view load what they embed.
 
+use crate::notebook::fixtures::{code, md, notebook};
 use crate::support::Site;
 
 /// The position of `needle` in `haystack`, or a failure naming both.
@@ -63,6 +64,35 @@ fn a_print_page_is_one_document_its_ids_unique_and_its_links_within_it() {
     let page = site.main_of("public/s1/index.html");
     at(&page, "<h2 id=\"setup\">");
     at(&page, "href=\"/s1/later/#setup\"");
+}
+
+#[test]
+fn a_notebooks_instructor_blocks_are_in_its_copy_in_the_instructor_view() {
+    let site = Site::new();
+    site.file("content/index.md", "# Home\n\nThe [lab](lab.ipynb).\n")
+        .file(
+            "content/lab.ipynb",
+            &notebook(vec![
+                md(
+                    "# Lab\n\n::: instructor\nXylophonic pacing note.\n:::\n\n::: keypoints\n- Notebooks have key points.\n:::\n",
+                ),
+                code(Some(1), "print(1)", vec![]),
+                md("## Next\n\nSee [home](index.md)."),
+            ]),
+        );
+    site.build_ok();
+    let learner = site.read("public/lab/index.html").to_lowercase();
+    assert!(!learner.contains("xylophon"), "{learner}");
+    let copy = site.main_of("public/instructor/lab/index.html");
+    at(&copy, "Xylophonic pacing note.");
+    at(&copy, "<h2 id=\"next\">");
+    // Its links stay in the instructor view, like a Markdown page's.
+    at(&copy, "href=\"/instructor/\"");
+    // The notebook's key points join the course's.
+    at(
+        &site.main_of("public/keypoints/index.html"),
+        "<li>Notebooks have key points.</li>",
+    );
 }
 
 #[test]
