@@ -1,7 +1,8 @@
 //! The other views of a course with teaching blocks: a session's page for
 //! printing is one valid document (ids unique, links between its pages
 //! within it), a notebook's `instructor` blocks reach the instructor view,
-//! and the site's Content-Security-Policy lets that view load what they embed.
+//! the site's Content-Security-Policy lets that view load what they embed,
+//! and the demo course shows each kind of block without a warning.
 
 use crate::notebook::fixtures::{code, md, notebook};
 use crate::support::Site;
@@ -114,4 +115,28 @@ fn the_generated_policy_allows_what_instructor_blocks_embed() {
         .find(|d| d.trim().starts_with("img-src"))
         .unwrap_or_else(|| panic!("no img-src in `{policy}`"));
     at(img_src, "https://img.example.org");
+}
+
+#[test]
+fn the_demo_course_shows_its_teaching_blocks_and_builds_without_warnings() {
+    let site = Site::demo();
+    let run = site.build_ok();
+    assert!(!run.all().contains("warning"), "{}", run.all());
+    let page = site.main_of("public/session_storage/data_transfer/index.html");
+    at(&page, "teach-objectives");
+    at(&page, "teach-challenge");
+    // The solution is there, closed.
+    at(&page, "<details class=\"teach teach-solution");
+    assert!(!page.contains("teach-solution markdown-alert markdown-alert-tip\" open"));
+    at(&page, "teach-keypoints");
+    assert!(!page.contains("Give the challenge five minutes"), "{page}");
+    at(
+        &site.main_of("public/instructor/session_storage/data_transfer/index.html"),
+        "Give the challenge five minutes",
+    );
+    at(
+        &site.main_of("public/keypoints/index.html"),
+        "A checksum manifest made before the upload",
+    );
+    assert!(site.exists("public/session_storage/print/index.html"));
 }
