@@ -365,7 +365,7 @@ fn teaching_and_exercise_minutes_show_on_the_page_and_add_up_per_session() {
     let run = bad.build();
     at(
         &run.stderr,
-        "front matter `teaching` must be a whole number of minutes",
+        "error[E023]: front matter `teaching` must be a whole number of minutes",
     );
 }
 
