@@ -138,5 +138,19 @@ fn the_demo_course_shows_its_teaching_blocks_and_builds_without_warnings() {
         &site.main_of("public/keypoints/index.html"),
         "A checksum manifest made before the upload",
     );
-    assert!(site.exists("public/session_storage/print/index.html"));
+    // Each session's print page holds every id once.
+    let sessions = std::fs::read_dir(site.path().join("public")).unwrap();
+    let mut print_pages = 0;
+    for session in sessions {
+        let print = session.unwrap().path().join("print/index.html");
+        let Ok(html) = std::fs::read_to_string(&print) else {
+            continue;
+        };
+        print_pages += 1;
+        let mut seen = std::collections::HashSet::new();
+        for id in values(&html, "id") {
+            assert!(seen.insert(id), "id `{id}` twice in {}", print.display());
+        }
+    }
+    assert!(print_pages >= 10, "{print_pages} print pages");
 }
