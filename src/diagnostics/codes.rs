@@ -104,6 +104,10 @@ codes! {
     // 040–059: Markdown.
     /// A page with more markup than one page may have.
     TooMuchMarkup = "E040",
+    /// A teaching block (`::: challenge`) that is never closed.
+    UnclosedTeachingBlock = "E041",
+    /// A closing `:::` line with no open teaching block.
+    StrayClosingFence = "E042",
     /// An attribute list with attributes syllabus does not set.
     UnsupportedAttribute = "W040",
     /// A code fence whose options cannot be read.
@@ -122,6 +126,8 @@ codes! {
     SnippetInclude = "W047",
     /// A code block in a language that cannot be highlighted.
     UnknownLanguage = "W048",
+    /// A fenced div whose class is no class of teaching block.
+    UnknownTeachingClass = "W050",
 
     // 060–069: links.
     /// A link to a page or file that is not in the build.

@@ -19,6 +19,8 @@ const KNOWN: &[&str] = &[
     "aliases",
     "template",
     "overview",
+    "teaching",
+    "exercises",
     "extra",
 ];
 /// Keys other tools put in front matter that we accept silently.
@@ -390,12 +392,20 @@ fn typed(
             ("extra", Value::Object(m)) => fm.extra = m,
             ("marp", Value::Bool(b)) => fm.marp = b,
             ("overview", Value::Bool(b)) => fm.overview = b,
+            ("teaching" | "exercises", Value::Number(n)) => {
+                match n.as_u64().and_then(|m| u32::try_from(m).ok()) {
+                    Some(m) if key == "teaching" => fm.teaching = Some(m),
+                    Some(m) => fm.exercises = Some(m),
+                    None => wrong(&key, "a whole number of minutes"),
+                }
+            }
             (_, Value::Null) => {}
             ("date", _) => wrong("date", "a date such as 2025-01-31"),
             ("title" | "description" | "template", _) => wrong(&key, "a string"),
             ("weight", _) => wrong("weight", "a whole number"),
             ("draft", _) => wrong("draft", "true or false"),
             ("overview", _) => wrong("overview", "true or false"),
+            ("teaching" | "exercises", _) => wrong(&key, "a whole number of minutes"),
             ("aliases", _) => wrong("aliases", ALIASES),
             ("extra", _) => wrong("extra", "a table of values"),
             (k, _) if TOLERATED.contains(&k) => {}

@@ -174,6 +174,7 @@ impl Scan<'_> {
                 at: prepared.body_offset(line.start),
                 message,
                 help: "nest fewer blocks; split the content into sections".into(),
+                error: false,
             });
             prepass::copy_dedented(&mut self.out, self.input, line, depth_cols);
             return false;
@@ -342,13 +343,13 @@ enum Title<'a> {
 }
 
 /// Byte offset of `part` (a slice of `whole`) in `whole`.
-fn offset_in(whole: &str, part: &str) -> usize {
+pub(super) fn offset_in(whole: &str, part: &str) -> usize {
     (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
 }
 
 /// Where a backslash keeps a title line from starting a block (`# x`, `- x`,
 /// `1. x`, `> x`, `<div>`, `[x]: y` …), if it needs one.
-fn block_start(text: &str) -> Option<usize> {
+pub(super) fn block_start(text: &str) -> Option<usize> {
     let first = text.chars().next()?;
     if matches!(
         first,

@@ -134,6 +134,9 @@ fn markup(marker: &Marker) -> (String, Option<(String, &'static str, String)>) {
         }
         Marker::TabEnd => ("</details>\n".into(), None),
         Marker::TabSetEnd => ("</div>\n".into(), None),
-        Marker::SpanStart | Marker::SpanEnd => (String::new(), None),
+        // Written by the `teach` pass, which runs first.
+        Marker::SpanStart | Marker::SpanEnd | Marker::Div { .. } | Marker::DivEnd { .. } => {
+            (String::new(), None)
+        }
     }
 }

@@ -12,6 +12,7 @@ mod callouts;
 mod code;
 mod depth;
 mod embeds;
+mod fenced_divs;
 mod footnotes;
 pub mod github;
 pub mod highlight;
@@ -29,6 +30,7 @@ mod slides;
 pub mod sanitize;
 pub mod slug;
 mod snippets;
+mod teach;
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -45,7 +47,7 @@ pub use math::render_formula;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::links::{Resolved, resolve_noted};
 use crate::model::config::{MarkdownConfig, RelativeTo};
-use crate::model::{LinkRef, Page, PageKind, RenderedPage, TocEntry, UrlIndex};
+use crate::model::{InstructorCopy, LinkRef, Page, PageKind, RenderedPage, TocEntry, UrlIndex};
 use crate::util::positions::Positions;
 
 /// What rendering a page needs besides the page.
@@ -172,6 +174,10 @@ pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
 pub fn render_input(page: MarkdownInput, ctx: &RenderContext) -> RenderedPage {
     let mut out = render_kind(page, ctx);
     out.embeds = embeds::collect(&out.html);
+    // The site's policy must let the instructor view load what its blocks embed too.
+    if let Some(copy) = &out.instructor {
+        out.embeds.add(&embeds::collect(&copy.html));
+    }
     out
 }
 
@@ -206,7 +212,36 @@ fn render_kind(page: MarkdownInput, ctx: &RenderContext) -> RenderedPage {
         PageKind::Notebook => return notebook::render(&page, ctx),
         PageKind::Markdown => {}
     }
-    render_part(&page, ctx, &mut Parts::default())
+    let mut parts = Parts::default();
+    let mut out = render_part(&page, ctx, &mut parts);
+    if parts.instructor_blocks > 0 {
+        out.instructor = Some(Box::new(instructor_copy(&page, ctx, &mut out)));
+    }
+    out
+}
+
+/// The page as the instructor view shows it, with its `instructor` blocks.
+/// Their problems join the page's; their links stay out of the link graph, so
+/// that no backlink on a learner's page names them.
+fn instructor_copy(
+    page: &MarkdownInput,
+    ctx: &RenderContext,
+    out: &mut RenderedPage,
+) -> InstructorCopy {
+    let mut parts = Parts {
+        instructor_view: true,
+        ..Parts::default()
+    };
+    let copy = render_part(page, ctx, &mut parts);
+    for d in copy.diagnostics {
+        if !out.diagnostics.contains(&d) {
+            out.diagnostics.push(d);
+        }
+    }
+    InstructorCopy {
+        html: copy.html,
+        toc: copy.toc,
+    }
 }
 
 /// What the parts of a page rendered one by one (a notebook's cells) share:
@@ -218,6 +253,10 @@ pub(super) struct Parts {
     /// `attachment:name` → URL in a notebook's cell; `None` on other pages,
     /// where `attachment:` is a URL scheme like any other.
     attachments: Option<HashMap<String, String>>,
+    /// Render for the instructor view: `instructor` blocks are kept.
+    instructor_view: bool,
+    /// `instructor` blocks seen (the page needs an instructor copy).
+    instructor_blocks: usize,
 }
 
 /// Renders Markdown: a whole page, or one part of a page that shares `parts` with the others.
@@ -226,9 +265,17 @@ pub(super) fn render_part(
     ctx: &RenderContext,
     parts: &mut Parts,
 ) -> RenderedPage {
-    let prepared = prepass::prepare(page.body);
+    let prepared = prepass::prepare(page.body, parts.instructor_view);
+    parts.instructor_blocks += prepared.instructor_blocks;
     let source = Source::new(*page, &prepared);
-    let mut out = RenderedPage::default();
+    let mut out = RenderedPage {
+        has_teaching: prepared.instructor_blocks > 0
+            || prepared
+                .markers
+                .iter()
+                .any(|m| matches!(m, prepass::Marker::Div { .. })),
+        ..RenderedPage::default()
+    };
     report_problems(&prepared, &source, &mut out);
     let parser = Parser::new_ext(source.text, parser_options(ctx.options)).into_offset_iter();
     // Room for every event at once: growing the list by doubling would hold its
@@ -249,6 +296,14 @@ pub(super) fn render_part(
         attributes::apply(&mut events, &source, &mut out);
     }
     icons::remove(&mut events, &source, &mut out);
+    let keypoints = teach::apply(&mut events, &prepared, &ctx.index.base_path);
+    if !keypoints.is_empty() {
+        out.keypoints = if safe {
+            sanitize::clean(&keypoints)
+        } else {
+            keypoints
+        };
+    }
     callouts::apply(&mut events, &prepared);
     heading_ids(&mut events, &source, &mut parts.slugger, &mut out);
     if ctx.options.math {
@@ -297,8 +352,13 @@ fn too_much_markup(source: &Source, offset: usize) -> RenderedPage {
 fn report_problems(prepared: &prepass::Prepared, source: &Source, out: &mut RenderedPage) {
     for problem in &prepared.problems {
         let (line, col) = source.body_position(problem.at);
+        let severity = if problem.error {
+            Diagnostic::error
+        } else {
+            Diagnostic::warning
+        };
         out.diagnostics.push(
-            Diagnostic::warning(problem.code, source.page.file, problem.message.clone())
+            severity(problem.code, source.page.file, problem.message.clone())
                 .at(line, col)
                 .with_help(problem.help.clone()),
         );

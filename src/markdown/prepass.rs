@@ -138,6 +138,14 @@ pub(super) enum Marker {
     /// The Markdown of a `markdown="span"` element: its paragraphs lose their `<p>`.
     SpanStart,
     SpanEnd,
+    /// A teaching block (`::: challenge`), by its class.
+    Div {
+        block: super::fenced_divs::Block,
+        class: String,
+    },
+    DivEnd {
+        block: super::fenced_divs::Block,
+    },
 }
 
 /// What the passes made of a page body.
@@ -150,13 +158,15 @@ pub(super) struct Prepared {
     pub markers: Vec<Marker>,
     /// `*[HTML]: Hyper Text Markup Language` definitions, in page order.
     pub abbreviations: Vec<(String, String)>,
-    /// Problems the passes found (all warnings).
+    /// Problems the passes found.
     pub problems: Vec<Problem>,
+    /// `instructor` blocks on the page (left out unless rendered for the instructor view).
+    pub instructor_blocks: usize,
     /// Elements whose `markdown` attribute the md_in_html pass took out.
     pub markdown_elements: usize,
 }
 
-/// A warning of a source pass.
+/// A problem a source pass found.
 #[derive(Debug)]
 pub(super) struct Problem {
     pub code: crate::diagnostics::Code,
@@ -164,6 +174,8 @@ pub(super) struct Problem {
     pub at: usize,
     pub message: String,
     pub help: String,
+    /// An error (an unbalanced fence), not a warning.
+    pub error: bool,
 }
 
 impl Prepared {
@@ -223,10 +235,13 @@ fn unique_key(text: &str) -> String {
 }
 
 /// Runs every source pass over a page body.
-pub(super) fn prepare(body: &str) -> Prepared {
+/// `instructor_view`: keep the `instructor` blocks (the instructor's copy of the page).
+pub(super) fn prepare(body: &str, instructor_view: bool) -> Prepared {
     let mut prepared = Prepared::default();
     super::snippets::pass(&mut prepared, body);
     super::admonitions::pass(&mut prepared, body);
+    // After admonitions: a fenced div inside one has lost its indentation.
+    super::fenced_divs::pass(&mut prepared, body, instructor_view);
     // After admonitions: the HTML inside them has lost its indentation.
     super::md_in_html::pass(&mut prepared, body);
     super::abbreviations::pass(&mut prepared, body);

@@ -74,6 +74,7 @@ fn problem(prepared: &mut Prepared, at: usize, target: &str) {
             "`--8<-- \"{target}\"` includes a file (pymdownx.snippets), which syllabus does not do; the line is left out"
         ),
         help,
+        error: false,
     });
 }
 

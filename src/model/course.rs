@@ -127,6 +127,9 @@ pub struct FrontMatter {
     /// `overview = true` on the home page: the theme shows the course
     /// overview (sessions in course order) above the page's content.
     pub overview: bool,
+    /// Minutes of teaching and of exercises (Carpentries' `teaching` and `exercises`).
+    pub teaching: Option<u32>,
+    pub exercises: Option<u32>,
     pub extra: serde_json::Map<String, Value>,
 }
 

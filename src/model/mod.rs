@@ -16,5 +16,5 @@ pub use course::{
 };
 pub use date::PageDate;
 pub use redirect::Redirect;
-pub use rendered::{LinkRef, RenderedPage, TocEntry};
+pub use rendered::{InstructorCopy, LinkRef, RenderedPage, TocEntry};
 pub use url_index::UrlIndex;

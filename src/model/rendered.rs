@@ -50,6 +50,20 @@ pub struct RenderedPage {
     /// Files the page needs beside its document (a notebook's output images),
     /// as (path relative to the site root, bytes); written with the page.
     pub files: Vec<(String, Vec<u8>)>,
+    /// Whether the page has teaching blocks (`::: challenge` …).
+    pub has_teaching: bool,
+    /// The content of the page's `keypoints` blocks, as HTML (empty: none).
+    pub keypoints: String,
+    /// The page with its `instructor` blocks, when it has any; only the
+    /// instructor view shows it.
+    pub instructor: Option<Box<InstructorCopy>>,
+}
+
+/// A page's instructor copy: what differs from the learner's.
+#[derive(Debug, Default, Clone)]
+pub struct InstructorCopy {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
 }
 
 /// What a page's HTML asks the browser to load from other origins, by the

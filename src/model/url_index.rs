@@ -7,6 +7,12 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use super::course::{Course, PageId};
 use crate::util::url::encode_path;
 
+/// Where the generated key points page goes, under the site's base path.
+pub const KEYPOINTS_PATH: &str = "keypoints/";
+
+/// The folder of the instructor view, under the site's base path.
+pub const INSTRUCTOR_DIR: &str = "instructor/";
+
 /// Where each page, folder and file of the site will be.
 #[derive(Debug, Default)]
 pub struct UrlIndex {

@@ -7,6 +7,7 @@ mod lock;
 pub mod output;
 pub mod render;
 mod site;
+mod teaching;
 pub mod sink;
 
 pub use lock::Writer;

@@ -89,6 +89,17 @@ pub fn write(site: &Site, plan: &Plan, sink: &dyn Sink) -> Result<Written> {
         Ok(html) => sink.put("404.html", html.into_bytes())?,
         Err(d) => written.problems.push(d),
     }
+    match site.render_keypoints() {
+        Some((path, Ok(html))) => sink.put(&path, html.into_bytes())?,
+        Some((_, Err(d))) => written.problems.push(d),
+        None => {}
+    }
+    for (path, html) in site.render_print_pages() {
+        match html {
+            Ok(html) => sink.put(&path, html.into_bytes())?,
+            Err(d) => written.problems.push(d),
+        }
+    }
     if !written.problems.is_empty() {
         return Ok(written);
     }
@@ -102,6 +113,8 @@ pub fn write(site: &Site, plan: &Plan, sink: &dyn Sink) -> Result<Written> {
 /// Each page's document, rendered or (when its fingerprint is unchanged) kept.
 fn pages(site: &Site, plan: &Plan, sink: &dyn Sink) -> Result<Written> {
     let problems = Mutex::new(Vec::new());
+    // The instructor view's documents link to each other: every page's URL.
+    let instructor_urls = site.has_instructor_view().then(|| site.page_urls());
     let results: Vec<(String, u64, bool)> = (0..site.course.pages.len())
         .into_par_iter()
         .map(|id| -> Result<(String, u64, bool)> {
@@ -122,6 +135,18 @@ fn pages(site: &Site, plan: &Plan, sink: &dyn Sink) -> Result<Written> {
                         .lock()
                         .expect("no panics while holding the lock")
                         .push(d),
+                }
+            }
+            if let Some(urls) = &instructor_urls {
+                let path = site.instructor_page_path(id);
+                if !(same && sink.keep(&path)) {
+                    match site.render_instructor_page(id, urls) {
+                        Ok(html) => sink.put(&path, html.into_bytes())?,
+                        Err(d) => problems
+                            .lock()
+                            .expect("no panics while holding the lock")
+                            .push(d),
+                    }
                 }
             }
             // The page's own files (a notebook's images) go with its document.

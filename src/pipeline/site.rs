@@ -35,6 +35,9 @@ pub struct Site {
     pub nav: Vec<theme::NavItem>,
     /// The course overview any template may show (`overview`).
     pub overview: theme::Overview,
+    /// Whether sessions get an all-in-one page for printing: the course has
+    /// teaching blocks and the theme a `session_print.html`.
+    pub print_pages: bool,
     nav_trails: HashMap<String, Vec<String>>,
     highlighter: Arc<Highlighter>,
     /// With a [`RenderCache`]: a hash of what each page's Markdown was rendered
@@ -162,6 +165,7 @@ impl Site {
         let (redirects, alias_diags) =
             site_files::aliases_and_clashes(&course, &index, &rendered, &content_name);
         diags.extend(alias_diags);
+        diags.extend(super::teaching::instructor_clashes(&course, &rendered));
         if diags.iter().any(Diagnostic::is_error) {
             if let Some(cache) = cache {
                 cache.store(course.pages, rendered, markdown_sources);
@@ -172,7 +176,10 @@ impl Site {
         let nav_trails = theme::nav_trails(&nav);
         let overview = theme::overview(&course, &index);
         theme.set_globals(globals(&config, &nav, &overview));
+        let print_pages =
+            theme.has_template("session_print.html") && rendered.iter().any(|r| r.has_teaching);
         let site = Site {
+            print_pages,
             nav,
             overview,
             nav_trails,
@@ -198,6 +205,7 @@ impl Site {
             rendered: &self.rendered,
             graph: &self.graph,
             nav_trails: &self.nav_trails,
+            print_pages: self.print_pages,
         }
     }
 
@@ -322,6 +330,7 @@ impl Site {
             &page.front.weight,
             page.front.draft,
             page.front.overview,
+            (page.front.teaching, page.front.exercises),
             std::mem::discriminant(&page.kind),
         )
             .hash(&mut h);
@@ -334,7 +343,12 @@ impl Site {
         }
         let summary = |p: PageId| {
             let front = &c.pages[p].front;
-            (title(Some(p)), &front.description, &front.date)
+            (
+                title(Some(p)),
+                &front.description,
+                &front.date,
+                (front.teaching, front.exercises),
+            )
         };
         let mut section = Some(page.section);
         while let Some(s) = section {
@@ -362,6 +376,7 @@ impl Site {
             serde_json::to_string(&self.nav).unwrap_or_default(),
             serde_json::to_string(&self.overview).unwrap_or_default(),
             toml::to_string(&self.config).unwrap_or_default(),
+            self.print_pages,
         ))
     }
 

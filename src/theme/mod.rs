@@ -2,8 +2,11 @@
 //! built-in default), lets the site's `templates/` override it, and renders
 //! view models that borrow from the course.
 
+mod instructor;
 mod overview;
+mod print_ids;
 mod section;
+mod teaching;
 mod view;
 
 use std::collections::BTreeMap;
@@ -11,8 +14,12 @@ use std::path::{Path, PathBuf};
 
 use tera::{Context, Kwargs, State, Tera};
 
+pub use instructor::{INSTRUCTOR_DIR, to_instructor_links};
 pub use overview::{Overview, overview};
-pub use view::{NavItem, PageInput, nav_size, nav_trails, nav_tree, page_context};
+pub use teaching::{KEYPOINTS_PATH, keypoints_context, print_contexts, print_path};
+pub use view::{
+    NavItem, PageInput, instructor_page_context, nav_size, nav_trails, nav_tree, page_context,
+};
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::config::Config;

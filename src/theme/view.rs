@@ -162,6 +162,14 @@ struct PageView<'a> {
     /// Front matter `overview`: the page asks for the course overview.
     overview: bool,
     nav_trail: &'a [String],
+    /// Minutes of teaching and exercises: the page's own (front matter), and
+    /// on a section's page the sums over the section with its subsections.
+    teaching: Option<u32>,
+    exercises: Option<u32>,
+    teaching_total: Option<u32>,
+    exercises_total: Option<u32>,
+    /// On a session's page: its all-in-one page for printing, if it has one.
+    print_url: Option<String>,
     /// For a notebook's page: where to download and open it.
     notebook: Option<NotebookView>,
 }
@@ -241,6 +249,8 @@ pub struct PageInput<'a> {
     pub graph: &'a LinkGraph,
     /// Page URL → keys of the nav entries leading to it ([`nav_trails`]).
     pub nav_trails: &'a HashMap<String, Vec<String>>,
+    /// Whether sessions have an all-in-one page for printing.
+    pub print_pages: bool,
 }
 
 impl<'a> PageInput<'a> {
@@ -266,6 +276,25 @@ impl<'a> PageInput<'a> {
     }
 }
 
+/// The sum of some minutes over a section's pages and its subsections' (`None`: no page gives any).
+fn minutes(
+    course: &Course,
+    section: SectionId,
+    of: impl Fn(&crate::model::FrontMatter) -> Option<u32> + Copy,
+) -> Option<u32> {
+    let s = &course.sections[section];
+    let own = s
+        .index
+        .iter()
+        .chain(&s.pages)
+        .filter_map(|&p| of(&course.pages[p].front));
+    let subs = s
+        .subsections
+        .iter()
+        .filter_map(|&sub| minutes(course, sub, of));
+    own.chain(subs).reduce(|a, b| a.saturating_add(b))
+}
+
 /// How many entries a table of contents has at all levels.
 fn toc_entries(toc: &[TocEntry]) -> usize {
     toc.iter().map(|e| 1 + toc_entries(&e.children)).sum()
@@ -273,9 +302,21 @@ fn toc_entries(toc: &[TocEntry]) -> usize {
 
 /// The context of a page template (`page`, and `section` for a section's page).
 pub fn page_context(input: &PageInput, id: PageId) -> Context {
+    page_context_for(input, id, false)
+}
+
+/// The context of a page's copy in the instructor view: the page with its
+/// `instructor` blocks, and `instructor_view` set for the templates.
+pub fn instructor_page_context(input: &PageInput, id: PageId) -> Context {
+    page_context_for(input, id, true)
+}
+
+fn page_context_for(input: &PageInput, id: PageId, instructor: bool) -> Context {
     let course = input.course;
     let page = &course.pages[id];
     let rendered = &input.rendered[id];
+    let copy = rendered.instructor.as_deref().filter(|_| instructor);
+    let (content, toc) = copy.map_or((&rendered.html, &rendered.toc), |c| (&c.html, &c.toc));
     let url = &input.index.urls[id];
     let mut ancestors = Vec::new();
     let own_section = page.section;
@@ -314,8 +355,8 @@ pub fn page_context(input: &PageInput, id: PageId) -> Context {
             url.strip_prefix(&input.index.base_path)
                 .map_or(url.to_string(), |u| format!("/{u}"))
         ),
-        content: &rendered.html,
-        toc: &rendered.toc,
+        content,
+        toc,
         date: page.front.date.as_ref(),
         updated: page.updated.as_deref(),
         weight: page.front.weight,
@@ -333,7 +374,7 @@ pub fn page_context(input: &PageInput, id: PageId) -> Context {
             .iter()
             .map(|b| input.link(b.from))
             .collect(),
-        has_toc: toc_entries(&rendered.toc) > 1,
+        has_toc: toc_entries(toc) > 1,
         has_code: rendered.has_code,
         has_math: rendered.has_math,
         is_section: page.is_index,
@@ -344,11 +385,31 @@ pub fn page_context(input: &PageInput, id: PageId) -> Context {
             .map_or(&[], Vec::as_slice),
         notebook: (page.kind == PageKind::Notebook)
             .then(|| notebook_view(input.config, input.index, page)),
+        print_url: page
+            .is_index
+            .then_some(())
+            .filter(|_| input.print_pages)
+            .and_then(|_| super::print_path(course, input.index, own_section))
+            .map(|p| input.index.url_for(&p)),
+        teaching: page.front.teaching,
+        exercises: page.front.exercises,
+        teaching_total: page
+            .is_index
+            .then(|| minutes(course, own_section, |f| f.teaching))
+            .flatten(),
+        exercises_total: page
+            .is_index
+            .then(|| minutes(course, own_section, |f| f.exercises))
+            .flatten(),
     };
     let mut context = Context::new();
     context.insert("page", &view);
     context.insert("current_url", url);
     context.insert("nav_trail", &view.nav_trail);
+    if instructor {
+        context.insert("instructor_view", &true);
+        context.insert("learner_url", url);
+    }
     if page.is_index {
         context.insert(
             "section",

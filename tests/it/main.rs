@@ -29,5 +29,7 @@ mod notebook;
 mod output;
 mod safe_mode;
 mod serve;
+mod teaching;
+mod teaching_views;
 mod templates;
 mod theme;

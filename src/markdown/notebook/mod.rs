@@ -5,7 +5,9 @@
 //! code cells are highlighted in the kernel's language with their execution
 //! counts and saved outputs ([`outputs`]). Problems found in a cell are
 //! reported at the line and column of the `.ipynb` file. Output images are
-//! files of the page (`RenderedPage::files`), not data URLs.
+//! files of the page (`RenderedPage::files`), not data URLs. Teaching blocks
+//! in Markdown cells work as on pages: a notebook with `instructor` blocks
+//! gets a copy for the instructor view.
 
 mod ansi;
 mod images;
@@ -17,8 +19,8 @@ use super::code::{Fence, markup};
 use super::highlight::Highlighted;
 use super::{MarkdownInput, Parts, RenderContext, render_part};
 use crate::diagnostics::Code;
-use crate::load::notebook::{Cell, SourceMap, parse};
-use crate::model::{PageKind, RenderedPage, TocEntry};
+use crate::load::notebook::{Cell, Notebook, SourceMap, parse};
+use crate::model::{InstructorCopy, PageKind, RenderedPage, TocEntry};
 use crate::util::html::escape;
 use crate::util::positions::Positions;
 
@@ -38,7 +40,8 @@ struct Renderer<'a> {
     out: RenderedPage,
 }
 
-/// Renders the notebook whose JSON is the page's body.
+/// Renders the notebook whose JSON is the page's body, and its copy for the
+/// instructor view when a Markdown cell has an `instructor` block.
 pub(super) fn render(page: &MarkdownInput, ctx: &RenderContext) -> RenderedPage {
     let notebook = match parse(page.file, page.body) {
         Ok(n) => n,
@@ -49,12 +52,44 @@ pub(super) fn render(page: &MarkdownInput, ctx: &RenderContext) -> RenderedPage 
             };
         }
     };
+    let (mut out, instructor_blocks) = render_cells(page, ctx, &notebook, false);
+    if instructor_blocks > 0 {
+        // Rendered again rather than kept aside: the copy is rare, and a
+        // cell's markup cannot be split into its two views afterwards.
+        let (copy, _) = render_cells(page, ctx, &notebook, true);
+        for d in copy.diagnostics {
+            if !out.diagnostics.contains(&d) {
+                out.diagnostics.push(d);
+            }
+        }
+        out.instructor = Some(Box::new(InstructorCopy {
+            html: copy.html,
+            toc: copy.toc,
+        }));
+    }
+    out
+}
+
+/// Every cell of the notebook in order, and the `instructor` blocks seen.
+fn render_cells(
+    page: &MarkdownInput,
+    ctx: &RenderContext,
+    notebook: &Notebook,
+    instructor_view: bool,
+) -> (RenderedPage, usize) {
     let mut r = Renderer {
         page,
         ctx,
         positions: Positions::new(page.body),
-        parts: Parts::default(),
-        language: notebook.language.unwrap_or_default().to_ascii_lowercase(),
+        parts: Parts {
+            instructor_view,
+            ..Parts::default()
+        },
+        language: notebook
+            .language
+            .clone()
+            .unwrap_or_default()
+            .to_ascii_lowercase(),
         dir: page_dir(page.source),
         html: String::new(),
         toc: Vec::new(),
@@ -63,7 +98,8 @@ pub(super) fn render(page: &MarkdownInput, ctx: &RenderContext) -> RenderedPage 
     for (i, cell) in notebook.cells.iter().enumerate() {
         r.cell(i + 1, cell);
     }
-    r.finish()
+    let instructor_blocks = r.parts.instructor_blocks;
+    (r.finish(), instructor_blocks)
 }
 
 /// The site folder of a notebook's page: `a/analysis.ipynb` → `a/analysis/`.
@@ -138,6 +174,8 @@ impl Renderer<'_> {
         let html = self.jupyter_anchors(r.html, &headings);
         self.toc.extend(entries);
         self.out.has_code |= r.has_code;
+        self.out.has_teaching |= r.has_teaching;
+        self.out.keypoints.push_str(&r.keypoints);
         self.out.has_math |= r.has_math;
         self.out.unknown_languages.extend(r.unknown_languages);
         if searched {
