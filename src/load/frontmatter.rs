@@ -15,6 +15,10 @@ const KNOWN: &[&str] = &[
     "description",
     "weight",
     "date",
+    "end",
+    "duration",
+    "location",
+    "online",
     "draft",
     "aliases",
     "template",
@@ -342,7 +346,7 @@ fn typed(
     };
     const ALIASES: &str = "a list of URL paths such as [\"/old/page/\"]";
     let mut unknown = Vec::new();
-    let mut not_a_date = None;
+    let mut not_dates = Vec::new();
     for (key, value) in map {
         match (key.as_str(), value) {
             ("title", Value::String(s)) => fm.title = Some(s),
@@ -353,8 +357,21 @@ fn typed(
             },
             ("date", Value::String(s)) => match PageDate::parse(&s) {
                 Some(date) => fm.date = Some(date),
-                None => not_a_date = Some(s),
+                None => not_dates.push(("date", s)),
             },
+            ("end", Value::String(s)) => match PageDate::parse(&s) {
+                Some(date) => fm.end = Some(date),
+                None => not_dates.push(("end", s)),
+            },
+            ("duration", Value::String(s)) => match parse_duration(&s) {
+                Some(d) => fm.duration = Some(d),
+                None => wrong(
+                    "duration",
+                    "a length of time such as \"90m\", \"2h\" or \"1h 30m\"",
+                ),
+            },
+            ("location", Value::String(s)) => fm.location = Some(s),
+            ("online", Value::String(s)) if is_web_url(&s) => fm.online = Some(s),
             ("draft", Value::Bool(b)) => fm.draft = b,
             ("aliases", Value::Array(items)) => {
                 if items.iter().all(Value::is_string) {
@@ -373,8 +390,10 @@ fn typed(
             ("marp", Value::Bool(b)) => fm.marp = b,
             ("overview", Value::Bool(b)) => fm.overview = b,
             (_, Value::Null) => {}
-            ("date", _) => wrong("date", "a date such as 2025-01-31"),
-            ("title" | "description" | "template", _) => wrong(&key, "a string"),
+            ("date" | "end", _) => wrong(&key, "a date such as 2025-01-31"),
+            ("duration", _) => wrong("duration", "a length of time such as \"90m\""),
+            ("online", _) => wrong("online", "a URL starting with https://"),
+            ("title" | "description" | "template" | "location", _) => wrong(&key, "a string"),
             ("weight", _) => wrong("weight", "a whole number"),
             ("draft", _) => wrong("draft", "true or false"),
             ("overview", _) => wrong("overview", "true or false"),
@@ -384,8 +403,11 @@ fn typed(
             (k, _) => unknown.push(k.to_string()),
         }
     }
-    if let Some(text) = not_a_date {
-        let mut d = bad_date(file, &text, line_of);
+    if fm.end.is_some() && fm.duration.is_some() {
+        wrong("duration", "left out when `end` is given");
+    }
+    for (key, text) in not_dates {
+        let mut d = bad_date(file, key, &text, line_of);
         d.severity = severity;
         diagnostics.push(d);
     }
@@ -406,11 +428,23 @@ fn typed(
     fm
 }
 
-/// The error for a `date` that is not a real date, at its line.
-fn bad_date(file: &str, text: &str, line_of: &dyn Fn(&str) -> usize) -> Diagnostic {
+/// A session's length: jiff's friendly format (`90m`, `2h`, `1h 30m`,
+/// `2 hours`) or ISO 8601 (`PT1H30M`); positive and under a week.
+pub fn parse_duration(text: &str) -> Option<jiff::SignedDuration> {
+    let d: jiff::SignedDuration = text.trim().parse().ok()?;
+    (d.is_positive() && d < jiff::SignedDuration::from_hours(24 * 7)).then_some(d)
+}
+
+fn is_web_url(text: &str) -> bool {
+    let t = text.trim();
+    (t.starts_with("https://") || t.starts_with("http://")) && !t.chars().any(char::is_whitespace)
+}
+
+/// The error for a `date` or `end` that is not a real date, at its line.
+fn bad_date(file: &str, key: &str, text: &str, line_of: &dyn Fn(&str) -> usize) -> Diagnostic {
     let shown: String = text.chars().take(40).collect();
-    Diagnostic::error(file, format!("front matter `date` is not a date: `{shown}`"))
-        .at(line_of("date"), 1)
+    Diagnostic::error(file, format!("front matter `{key}` is not a date: `{shown}`"))
+        .at(line_of(key), 1)
         .with_help("write the day as YYYY-MM-DD (`2025-01-31`), optionally with a time: `2025-01-31T14:00:00+01:00`")
 }
 
@@ -536,6 +570,37 @@ mod tests {
             assert!(s.diagnostics.is_empty(), "{text}: {:?}", s.diagnostics);
             assert_eq!(s.body, text);
             assert_eq!(s.front, FrontMatter::default());
+        }
+    }
+
+    #[test]
+    fn session_keys() {
+        let s = ok(
+            "+++\ndate = 2025-03-28T10:00:00\nduration = \"1h 30m\"\nlocation = \"Room 2; B\"\nonline = \"https://meet.example.org/x\"\n+++\n",
+        );
+        assert_eq!(s.front.duration, Some(jiff::SignedDuration::from_mins(90)));
+        assert_eq!(s.front.location.as_deref(), Some("Room 2; B"));
+        assert_eq!(
+            s.front.online.as_deref(),
+            Some("https://meet.example.org/x")
+        );
+        let s = ok("---\ndate: 2025-03-28\nend: 2025-03-29\n---\n");
+        assert_eq!(
+            s.front.end.map(|d| d.to_string()).as_deref(),
+            Some("2025-03-29")
+        );
+        let e = first_error("+++\ntitle = \"T\"\nend = \"2025-02-30\"\n+++\n");
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (3, "front matter `end` is not a date: `2025-02-30`")
+        );
+        for bad in [
+            "duration = \"soon\"",
+            "duration = \"-1h\"",
+            "online = \"javascript:alert(1)\"",
+        ] {
+            let e = first_error(&format!("+++\n{bad}\n+++\n"));
+            assert_eq!(e.line, 2, "{bad}: {e}");
         }
     }
 

@@ -11,6 +11,7 @@ mod yaml_fix;
 pub mod git_dates;
 pub mod nav;
 mod order;
+pub mod schedule;
 mod titles;
 
 pub use discover::html_title;

@@ -117,8 +117,17 @@ pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
     pub weight: Option<i64>,
-    /// A checked date (`2025-01-31`, or with a time of day).
+    /// A checked date (`2025-01-31`, or with a time of day). On a session's
+    /// page, when the session takes place (set from `[schedule]` if not written).
     pub date: Option<PageDate>,
+    /// A session's end: a day (the last day of a multi-day session) or a time.
+    pub end: Option<PageDate>,
+    /// A session's length, when `end` is not given (`90m`, `2h`, `1h 30m`).
+    pub duration: Option<jiff::SignedDuration>,
+    /// Where a session takes place (a room, an address).
+    pub location: Option<String>,
+    /// The URL of a session's online meeting.
+    pub online: Option<String>,
     pub draft: bool,
     pub aliases: Vec<String>,
     pub template: Option<String>,

@@ -35,6 +35,8 @@ pub struct Site {
     pub nav: Vec<theme::NavItem>,
     /// The course overview any template may show (`overview`).
     pub overview: theme::Overview,
+    /// The course's `timezone`, when set: session times are read in it.
+    pub time_zone: Option<jiff::tz::TimeZone>,
     nav_trails: HashMap<String, Vec<String>>,
     highlighter: Arc<Highlighter>,
     /// With a [`RenderCache`]: a hash of what each page's Markdown was rendered
@@ -111,11 +113,14 @@ impl Site {
         for page in &mut course.pages {
             page.updated = dates.get(&page.source).cloned();
         }
-        if let Some(entries) = &config.nav {
-            let text = std::fs::read_to_string(options.root.join(crate::model::config::FILE_NAME))
+        let config_text =
+            std::fs::read_to_string(options.root.join(crate::model::config::FILE_NAME))
                 .unwrap_or_default();
-            diags.extend(load::nav::apply(&mut course, entries, &text));
+        if let Some(entries) = &config.nav {
+            diags.extend(load::nav::apply(&mut course, entries, &config_text));
         }
+        let (schedule, schedule_diags) = load::schedule::read(&config, &config_text);
+        diags.extend(schedule_diags);
         let mut theme = match Theme::load(&options.root, &config) {
             Ok(t) => t,
             Err(d) => return Err(diags.into_iter().chain(d).collect()),
@@ -168,7 +173,14 @@ impl Site {
         let nav = theme::nav_tree(&course, &index);
         let nav_trails = theme::nav_trails(&nav);
         let overview = theme::overview(&course, &index);
-        theme.set_globals(globals(&config, &nav, &overview));
+        let sessions: Vec<Option<PageId>> = overview.sessions.iter().map(|s| s.page).collect();
+        load::schedule::apply(&mut course, &sessions, &schedule);
+        let calendar = sessions
+            .iter()
+            .flatten()
+            .any(|&p| course.pages[p].front.date.is_some())
+            .then(|| crate::outputs::calendar::links(&config));
+        theme.set_globals(globals(&config, &nav, &overview, calendar.as_ref()));
         let site = Site {
             nav,
             overview,
@@ -183,6 +195,7 @@ impl Site {
             graph,
             redirects,
             highlighter,
+            time_zone: schedule.time_zone,
         };
         Ok((site, diags))
     }
@@ -268,6 +281,22 @@ impl Site {
             crate::outputs::azure::config_json(&self.config, &self.redirects).into_bytes(),
         ));
         let origin = self.config.site_origin_url();
+        let sessions: Vec<PageId> = self
+            .overview
+            .sessions
+            .iter()
+            .filter_map(|s| s.page)
+            .collect();
+        let calendar = crate::outputs::calendar::calendar(&crate::outputs::calendar::Input {
+            course: &self.course,
+            index: &self.index,
+            config: &self.config,
+            sessions: &sessions,
+            time_zone: self.time_zone.as_ref(),
+        });
+        if let Some(ics) = calendar {
+            files.push((crate::outputs::calendar::FILE.into(), ics.into_bytes()));
+        }
         files.push((
             "sitemap.xml".into(),
             site_files::sitemap(&self.course, &self.index, &origin).into_bytes(),
@@ -441,7 +470,12 @@ fn render_markdown(
 }
 
 /// Site-wide template values, serialised once for all pages.
-fn globals(config: &Config, nav: &[theme::NavItem], overview: &theme::Overview) -> tera::Context {
+fn globals(
+    config: &Config,
+    nav: &[theme::NavItem],
+    overview: &theme::Overview,
+    calendar: Option<&crate::outputs::calendar::Links>,
+) -> tera::Context {
     #[derive(serde::Serialize)]
     struct ConfigView<'a> {
         title: &'a str,
@@ -469,6 +503,9 @@ fn globals(config: &Config, nav: &[theme::NavItem], overview: &theme::Overview) 
             search: config.search.enabled,
         },
     );
+    if let Some(calendar) = calendar {
+        ctx.insert("calendar", calendar);
+    }
     ctx.insert("nav_size", &theme::nav_size(nav));
     ctx.insert("nav", nav);
     ctx.insert("overview", overview);

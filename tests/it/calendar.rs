@@ -1,0 +1,245 @@
+//! The course calendar: `calendar.ics` read back by a real RFC 5545 parser
+//! (Python's `icalendar`), its events across a clock change, UIDs that stay
+//! when a session is edited, the `[schedule]` rule, and bad dates and zones
+//! reported at their place.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::serve::{Server, assert_serve_writes_what_build_writes};
+use crate::support::{self, Site};
+
+const ICS: &str = "public/calendar.ics";
+
+/// The events of a built calendar as `icalendar` imports them; `None` (said,
+/// or a failure in CI) without Python's `icalendar`.
+fn import(site: &Site) -> Option<Vec<Value>> {
+    if !support::have("python3", &["-c", "import icalendar"]) {
+        support::skip(
+            "python3 with the icalendar package",
+            "pip install icalendar",
+        );
+        return None;
+    }
+    let script = support::repo().join("tests/support/ics_check.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(site.path().join(ICS))
+        .output()
+        .expect("run python3");
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(report["problems"], Value::Array(vec![]), "{report:#}");
+    assert!(out.status.success());
+    Some(report["events"].as_array().unwrap().clone())
+}
+
+/// Checks RFC 5545's line rules without Python: CRLF, 75 octets at most.
+fn assert_lines_are_folded(ics: &str) {
+    assert!(ics.ends_with("\r\n"));
+    for line in ics.split_terminator("\r\n") {
+        assert!(!line.contains('\n'), "bare LF in {line:?}");
+        assert!(line.len() <= 75, "{} octets: {line:?}", line.len());
+    }
+}
+
+fn field<'a>(event: &'a Value, path: &[&str]) -> &'a str {
+    let mut v = event;
+    for key in path {
+        v = &v[*key];
+    }
+    v.as_str()
+        .unwrap_or_else(|| panic!("no {path:?} in {event:#}"))
+}
+
+#[test]
+fn the_calendar_imports_with_times_across_the_clock_change() {
+    let site = Site::fixture("calendar");
+    site.build_ok();
+    let ics = site.read(ICS);
+    assert_lines_are_folded(&ics);
+    assert!(
+        ics.contains("DTSTART;TZID=Europe/Amsterdam:20250321T100000\r\n"),
+        "{ics}"
+    );
+    let Some(events) = import(&site) else { return };
+    let starts: Vec<(&str, &str)> = events
+        .iter()
+        .map(|e| {
+            (
+                field(e, &["uid"]),
+                e["start"]["utc"]
+                    .as_str()
+                    .unwrap_or_else(|| field(e, &["start", "date"])),
+            )
+        })
+        .collect();
+    // 10:00 in Amsterdam is 09:00 UTC before 30 March, 08:00 after; the
+    // skipped week moves the third session to 11 April; the workshop's own
+    // date takes its slot; the review keeps the weekly rhythm.
+    assert_eq!(
+        starts,
+        [
+            ("s1_intro@course.example.org", "2025-03-21T09:00:00Z"),
+            ("s2_storage@course.example.org", "2025-03-28T09:00:00Z"),
+            ("s3_compute@course.example.org", "2025-04-11T08:00:00Z"),
+            ("s4_workshop@course.example.org", "2025-04-18"),
+            ("s5_review@course.example.org", "2025-04-25T08:00:00Z"),
+        ]
+    );
+    let first = &events[0];
+    assert_eq!(
+        field(first, &["start", "local"]),
+        "2025-03-21T10:00:00+01:00"
+    );
+    assert_eq!(field(first, &["end", "local"]), "2025-03-21T11:30:00+01:00");
+    assert_eq!(
+        field(&events[2], &["end", "local"]),
+        "2025-04-11T11:30:00+02:00"
+    );
+    // A whole-day session ends the day after its last day.
+    assert_eq!(field(&events[3], &["end", "date"]), "2025-04-20");
+    // Text comes back as written: commas, semicolons, backslashes, lines, Unicode.
+    assert_eq!(field(first, &["summary"]), "Introduction, and what's next");
+    assert_eq!(
+        field(first, &["location"]),
+        "Room 2.14, Science Park; Amsterdam"
+    );
+    assert_eq!(field(&events[2], &["location"]), "Lab 1");
+    assert!(
+        field(first, &["description"]).starts_with("First steps; bring a laptop.\nSecond line with a backslash \\ and a very long sentence that needs folding at seventy-five octets — ünïcödé too.\n\nOnline: https://meet.example.org/cloud"),
+        "{first:#}"
+    );
+    assert_eq!(
+        field(first, &["url"]),
+        "https://course.example.org/cloud/s1_intro/"
+    );
+}
+
+#[test]
+fn uids_stay_when_a_session_is_edited() {
+    let site = Site::fixture("calendar");
+    site.build_ok();
+    let before = site.read(ICS);
+    let Some(first) = import(&site) else { return };
+    let text = site.read("content/s2_storage/index.md");
+    site.file(
+        "content/s2_storage/index.md",
+        &text.replace(
+            "title = \"Storage\"",
+            "title = \"Storage, moved\"\ndate = 2025-03-27T14:00:00",
+        ),
+    );
+    site.build_ok();
+    assert_ne!(site.read(ICS), before);
+    let Some(second) = import(&site) else { return };
+    let uids = |events: &[Value]| {
+        events
+            .iter()
+            .map(|e| field(e, &["uid"]).to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(uids(&first), uids(&second));
+    assert_eq!(field(&second[1], &["summary"]), "Storage, moved");
+    assert_eq!(field(&second[1], &["start", "utc"]), "2025-03-27T13:00:00Z");
+    // Two builds of the same files write the same calendar.
+    let again = site.read(ICS);
+    site.build_ok();
+    assert_eq!(site.read(ICS), again);
+}
+
+#[test]
+fn sessions_without_a_date_are_not_in_the_calendar() {
+    let site = Site::new();
+    site.file("content/index.md", "# Home\n")
+        .file(
+            "content/s1/index.md",
+            "+++\ntitle = \"One\"\ndate = 2025-05-02T09:00:00Z\n+++\n",
+        )
+        .file("content/s2/index.md", "+++\ntitle = \"Two\"\n+++\n")
+        .file(
+            "content/s3/index.md",
+            "---\ntitle: Three\ndate: 2025-05-16\n---\n",
+        );
+    site.build_ok();
+    let ics = site.read(ICS);
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 2, "{ics}");
+    // No `timezone`: times in UTC, and no VTIMEZONE.
+    assert!(ics.contains("DTSTART:20250502T090000Z\r\n"), "{ics}");
+    assert!(!ics.contains("VTIMEZONE"));
+    assert!(ics.contains("UID:s3@syllabus.invalid\r\n"), "{ics}");
+    assert!(
+        site.read("public/index.html")
+            .contains("href=\"/calendar.ics\"")
+    );
+    if let Some(events) = import(&site) {
+        assert_eq!(events.len(), 2);
+    }
+
+    // A course without dates has no calendar and no link to one.
+    let plain = Site::new();
+    plain
+        .file("content/index.md", "# Home\n")
+        .file("content/s1/index.md", "# One\n");
+    plain.build_ok();
+    assert!(!plain.exists(ICS));
+    assert!(!plain.read("public/index.html").contains("calendar.ics"));
+}
+
+#[test]
+fn bad_dates_and_time_zones_are_errors_at_their_place() {
+    let site = Site::fixture("calendar");
+    let config = site.read("syllabus.toml");
+    site.file(
+        "syllabus.toml",
+        &config
+            .replace("Europe/Amsterdam", "Europe/Amsterdamm")
+            .replace("skip = [2025-04-04]", "skip = [2025-04-04, \"2025-04-31\"]"),
+    );
+    site.file(
+        "content/s3_compute/index.md",
+        "+++\ntitle = \"Compute\"\ndate = \"2025-04-11T25:00\"\n+++\n",
+    );
+    site.file(
+        "content/s4_workshop/index.md",
+        "---\ntitle: Workshop\nend: next week\nduration: soon\n---\n",
+    );
+    for command in ["check", "build"] {
+        let run = site.run(&[command]);
+        let out = run.fails();
+        insta::assert_snapshot!(format!("bad_input_{command}"), site.transcript(&run));
+        assert!(out.contains("syllabus.toml:5:12"), "{out}");
+    }
+    assert!(!site.exists(ICS));
+}
+
+#[test]
+fn the_demo_course_has_a_weekly_schedule() {
+    let site = Site::demo();
+    site.build_ok();
+    let ics = site.read(ICS);
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 10, "{ics}");
+    if let Some(events) = import(&site) {
+        assert_eq!(events.len(), 10);
+    }
+}
+
+#[test]
+fn serve_sends_the_calendar_as_text_calendar_and_writes_what_build_writes() {
+    let site = Site::fixture("calendar");
+    let server = Server::start(&site);
+    server.wait_for_text("/calendar.ics", "BEGIN:VCALENDAR");
+    let reply = server.get("/calendar.ics");
+    assert_eq!(
+        reply.header("content-type"),
+        Some("text/calendar; charset=utf-8")
+    );
+    drop(server);
+    assert_serve_writes_what_build_writes(|| Site::fixture("calendar"));
+    let built = Site::fixture("calendar");
+    built.build_ok();
+    let azure: Value =
+        serde_json::from_str(&built.read("public/staticwebapp.config.json")).unwrap();
+    assert_eq!(azure["mimeTypes"][".ics"], "text/calendar; charset=utf-8");
+}
