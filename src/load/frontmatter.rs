@@ -435,7 +435,8 @@ pub fn parse_duration(text: &str) -> Option<jiff::SignedDuration> {
     (d.is_positive() && d < jiff::SignedDuration::from_hours(24 * 7)).then_some(d)
 }
 
-fn is_web_url(text: &str) -> bool {
+/// An `http(s)` URL without spaces: what `online` may hold (never `javascript:`).
+pub fn is_web_url(text: &str) -> bool {
     let t = text.trim();
     (t.starts_with("https://") || t.starts_with("http://")) && !t.chars().any(char::is_whitespace)
 }

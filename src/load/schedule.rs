@@ -11,7 +11,7 @@
 use jiff::tz::TimeZone;
 use toml::de::{DeTable, DeValue};
 
-use super::frontmatter::parse_duration;
+use super::frontmatter::{is_web_url, parse_duration};
 use crate::diagnostics::{self, Diagnostic};
 use crate::model::config::{DateValue, FILE_NAME, ScheduleConfig};
 use crate::model::{Config, Course, PageDate, PageId};
@@ -99,6 +99,18 @@ fn read_rule(s: &ScheduleConfig, place: &Place, diags: &mut Vec<Diagnostic>) -> 
         }
         d
     });
+    if let Some(online) = s.online.as_deref().filter(|u| !is_web_url(u)) {
+        let shown: String = online.chars().take(60).collect();
+        diags.push(
+            place
+                .error(
+                    &["schedule", "online"],
+                    None,
+                    format!("`[schedule] online = \"{shown}\"` is not a web address"),
+                )
+                .with_help("write the meeting's URL, starting with https://"),
+        );
+    }
     if s.weeks == 0 {
         diags.push(
             place
@@ -240,10 +252,14 @@ mod tests {
 
     #[test]
     fn bad_values_are_placed() {
-        let text = "timezone = \"Europe/Amsterdamm\"\n[schedule]\nstart = \"2025-02-30\"\nskip = [2025-04-04, \"soon\"]\nduration = \"long\"\n";
+        let text = "timezone = \"Europe/Amsterdamm\"\n[schedule]\nstart = \"2025-02-30\"\nskip = [2025-04-04, \"soon\"]\nduration = \"long\"\nonline = \"javascript:alert(1)\"\n";
         let (_, diags) = read_text(text);
         let got: Vec<(usize, usize)> = diags.iter().map(|d| (d.line, d.column)).collect();
-        assert_eq!(got, [(1, 12), (4, 21), (5, 12), (3, 9)], "{diags:?}");
+        assert_eq!(
+            got,
+            [(1, 12), (4, 21), (5, 12), (6, 10), (3, 9)],
+            "{diags:?}"
+        );
         assert!(diags[0].message.contains("is not a time zone"));
     }
 }

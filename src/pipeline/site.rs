@@ -37,6 +37,8 @@ pub struct Site {
     pub overview: theme::Overview,
     /// The course's `timezone`, when set: session times are read in it.
     pub time_zone: Option<jiff::tz::TimeZone>,
+    /// The sessions' own pages, in course order (from the overview).
+    pub sessions: Vec<PageId>,
     nav_trails: HashMap<String, Vec<String>>,
     highlighter: Arc<Highlighter>,
     /// With a [`RenderCache`]: a hash of what each page's Markdown was rendered
@@ -196,6 +198,7 @@ impl Site {
             redirects,
             highlighter,
             time_zone: schedule.time_zone,
+            sessions: sessions.into_iter().flatten().collect(),
         };
         Ok((site, diags))
     }
@@ -208,6 +211,8 @@ impl Site {
             rendered: &self.rendered,
             graph: &self.graph,
             nav_trails: &self.nav_trails,
+            time_zone: self.time_zone.as_ref(),
+            sessions: &self.sessions,
         }
     }
 
@@ -281,17 +286,11 @@ impl Site {
             crate::outputs::azure::config_json(&self.config, &self.redirects).into_bytes(),
         ));
         let origin = self.config.site_origin_url();
-        let sessions: Vec<PageId> = self
-            .overview
-            .sessions
-            .iter()
-            .filter_map(|s| s.page)
-            .collect();
         let calendar = crate::outputs::calendar::calendar(&crate::outputs::calendar::Input {
             course: &self.course,
             index: &self.index,
             config: &self.config,
-            sessions: &sessions,
+            sessions: &self.sessions,
             time_zone: self.time_zone.as_ref(),
         });
         if let Some(ics) = calendar {
@@ -338,6 +337,8 @@ impl Site {
             &page.file,
             &page.front.description,
             &page.front.date,
+            (&page.front.end, &page.front.duration),
+            (&page.front.location, &page.front.online),
             &page.front.template,
             &page.front.weight,
             page.front.draft,

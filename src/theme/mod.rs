@@ -4,6 +4,7 @@
 
 mod overview;
 mod section;
+mod session;
 mod view;
 
 use std::collections::BTreeMap;
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 use tera::{Context, Kwargs, State, Tera};
 
 pub use overview::{Overview, overview};
+pub use session::{SessionView, session_view};
 pub use view::{NavItem, PageInput, nav_size, nav_trails, nav_tree, page_context};
 
 use crate::diagnostics::Diagnostic;
