@@ -39,6 +39,8 @@ pub struct Site {
     pub time_zone: Option<jiff::tz::TimeZone>,
     /// The sessions' own pages, in course order (from the overview).
     pub sessions: Vec<PageId>,
+    /// Whether the site gets the generated schedule page.
+    pub schedule_page: bool,
     nav_trails: HashMap<String, Vec<String>>,
     highlighter: Arc<Highlighter>,
     /// With a [`RenderCache`]: a hash of what each page's Markdown was rendered
@@ -181,7 +183,16 @@ impl Site {
             .iter()
             .flatten()
             .any(|&p| course.pages[p].front.date.is_some())
-            .then(|| crate::outputs::calendar::links(&config));
+            .then(|| {
+                let own = course.pages.iter().any(|p| p.url_path == "schedule/")
+                    || theme
+                        .static_files
+                        .contains_key(crate::outputs::calendar::SCHEDULE_FILE);
+                crate::outputs::calendar::links(
+                    &config,
+                    theme.has_template("schedule.html") && !own,
+                )
+            });
         theme.set_globals(globals(&config, &nav, &overview, calendar.as_ref()));
         let site = Site {
             nav,
@@ -199,6 +210,7 @@ impl Site {
             highlighter,
             time_zone: schedule.time_zone,
             sessions: sessions.into_iter().flatten().collect(),
+            schedule_page: calendar.is_some_and(|c| c.schedule.is_some()),
         };
         Ok((site, diags))
     }
@@ -246,6 +258,21 @@ impl Site {
             &context,
             Some(&self.course.pages[id].file),
         )
+    }
+
+    /// The schedule page: the sessions by week (`schedule.html`).
+    fn render_schedule(&self) -> Result<String, String> {
+        let view = theme::schedule_view(
+            &self.course,
+            &self.index,
+            &self.sessions,
+            self.time_zone.as_ref(),
+        );
+        let mut context = tera::Context::new();
+        context.insert("schedule", &view);
+        self.theme
+            .render("schedule.html", &context, None)
+            .map_err(|d| d.to_string())
     }
 
     pub fn render_not_found(&self) -> Result<String, Diagnostic> {
@@ -296,6 +323,12 @@ impl Site {
         if let Some(ics) = calendar {
             files.push((crate::outputs::calendar::FILE.into(), ics.into_bytes()));
         }
+        if self.schedule_page {
+            files.push((
+                crate::outputs::calendar::SCHEDULE_FILE.into(),
+                self.render_schedule()?.into_bytes(),
+            ));
+        }
         files.push((
             "sitemap.xml".into(),
             site_files::sitemap(&self.course, &self.index, &origin).into_bytes(),
@@ -315,7 +348,8 @@ impl Site {
             files[self.redirects.len()..]
                 .iter()
                 .all(|(path, _)| site_files::FIXED_FILES.contains(&path.as_str())
-                    || path.starts_with(crate::outputs::search::DIR)),
+                    || path.starts_with(crate::outputs::search::DIR)
+                    || path == crate::outputs::calendar::SCHEDULE_FILE),
             "a generated file is missing from FIXED_FILES, which aliases must not replace"
         );
         Ok(files)

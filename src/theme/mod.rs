@@ -4,6 +4,7 @@
 
 mod overview;
 mod section;
+mod schedule;
 mod session;
 mod view;
 
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 use tera::{Context, Kwargs, State, Tera};
 
 pub use overview::{Overview, overview};
+pub use schedule::{ScheduleView, schedule_view};
 pub use session::{SessionView, session_view};
 pub use view::{NavItem, PageInput, nav_size, nav_trails, nav_tree, page_context};
 

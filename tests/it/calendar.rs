@@ -7,6 +7,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
+use crate::browser::Browser;
 use crate::serve::{Server, assert_serve_writes_what_build_writes};
 use crate::support::{self, Site};
 
@@ -177,6 +178,18 @@ fn sessions_without_a_date_are_not_in_the_calendar() {
         assert_eq!(events.len(), 2);
     }
 
+    // A page of the course's own at `schedule/` keeps its place.
+    site.file(
+        "content/schedule.md",
+        "# Our schedule\n\nAsk the teacher.\n",
+    );
+    site.build_ok();
+    assert!(
+        site.read("public/schedule/index.html")
+            .contains("Ask the teacher.")
+    );
+    assert!(!site.read("public/index.html").contains(">Schedule</a>"));
+
     // A course without dates has no calendar and no link to one.
     let plain = Site::new();
     plain
@@ -185,6 +198,78 @@ fn sessions_without_a_date_are_not_in_the_calendar() {
     plain.build_ok();
     assert!(!plain.exists(ICS));
     assert!(!plain.read("public/index.html").contains("calendar.ics"));
+    assert!(!plain.exists("public/schedule/index.html"));
+}
+
+#[test]
+fn the_schedule_page_lists_sessions_by_week_with_their_pages() {
+    let site = Site::fixture("calendar");
+    site.build_ok();
+    let main = site.main_of("public/schedule/index.html");
+    let weeks: Vec<&str> = main
+        .match_indices("<h2 id=")
+        .map(|(at, _)| &main[at..at + 45])
+        .collect();
+    assert_eq!(weeks.len(), 5, "{main}");
+    for shown in [
+        // Weeks run from Monday to Monday in Amsterdam, across the clock change.
+        "data-week-start=\"2025-03-24T00:00:00+01:00\" data-week-end=\"2025-03-31T00:00:00+02:00\"",
+        "<h2 id=\"week-2\">Week of Monday 24 March 2025<span class=\"this-week-badge\" hidden> (this week)</span></h2>",
+        "<time datetime=\"2025-04-11T10:00:00+02:00\">Friday 11 April 2025, 10:00–11:30</time>",
+        "<li><a href=\"/cloud/s2_storage/exercise/\">Exercise: a bucket of data</a></li>",
+        "<li><a href=\"/cloud/s2_storage/reading/\">Reading: object storage</a></li>",
+    ] {
+        assert!(main.contains(shown), "no {shown} in {main}");
+    }
+    let page = site.read("public/schedule/index.html");
+    assert!(
+        page.contains("<script src=\"/cloud/assets/schedule.js"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("<script>"),
+        "inline script: the CSP forbids it"
+    );
+}
+
+#[test]
+fn the_schedule_marks_the_readers_week_in_the_browser() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let today = time::OffsetDateTime::now_utc().date();
+    let later = today + time::Duration::days(14);
+    let site = Site::new();
+    site.file("content/index.md", "# Home\n")
+        .file(
+            "content/s1/index.md",
+            &format!("+++\ntitle = \"Now\"\ndate = {today}T12:00:00Z\n+++\n"),
+        )
+        .file(
+            "content/s2/index.md",
+            &format!("+++\ntitle = \"Later\"\ndate = {later}T12:00:00Z\n+++\n"),
+        );
+    let server = Server::start(&site);
+    server.wait_for_text("/schedule/", "Later");
+    browser.goto(&server.url("/schedule/"));
+    let marked = browser.wait_until(std::time::Duration::from_secs(10), |b| {
+        b.execute(
+            "return document.querySelectorAll('.is-this-week').length",
+            &[],
+        ) == 1
+    });
+    assert!(marked, "no week marked");
+    let week = browser.text(".is-this-week").unwrap_or_default();
+    assert!(
+        week.contains("Now") && week.contains("(this week)"),
+        "{week}"
+    );
+    assert!(!week.contains("Later"), "{week}");
+    let current = browser.execute(
+        "return document.querySelector('[aria-current=date] a').textContent",
+        &[],
+    );
+    assert_eq!(current, "Now");
 }
 
 #[test]

@@ -19,6 +19,10 @@ use ics::Lines;
 
 /// Where the calendar is written, relative to the output root.
 pub const FILE: &str = "calendar.ics";
+/// The schedule page's folder (`schedule/index.html`), unless the course has a page there.
+pub const SCHEDULE_DIR: &str = "schedule";
+/// The schedule page's file, relative to the output root.
+pub const SCHEDULE_FILE: &str = "schedule/index.html";
 
 pub struct Input<'a> {
     pub course: &'a Course,
@@ -37,10 +41,13 @@ pub struct Links {
     pub subscribe: String,
     /// The file itself, to download or to paste into a calendar's "add by URL".
     pub file: String,
+    /// The schedule page, when the site has it.
+    pub schedule: Option<String>,
 }
 
-/// The links templates show when the course has a calendar.
-pub fn links(config: &Config) -> Links {
+/// The links templates show when the course has a calendar (and, with
+/// `schedule_page`, the schedule page).
+pub fn links(config: &Config, schedule_page: bool) -> Links {
     let file = format!("{}{}", config.base_path(), FILE);
     let base = config.base_url.trim();
     let origin = config.site_origin_url();
@@ -55,7 +62,12 @@ pub fn links(config: &Config) -> Links {
         }
         None => file.clone(),
     };
-    Links { subscribe, file }
+    let schedule = schedule_page.then(|| format!("{}{SCHEDULE_DIR}/", config.base_path()));
+    Links {
+        subscribe,
+        file,
+        schedule,
+    }
 }
 
 /// When one event takes place.
