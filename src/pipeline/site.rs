@@ -39,8 +39,9 @@ pub struct Site {
     pub time_zone: Option<jiff::tz::TimeZone>,
     /// The sessions' own pages, in course order (from the overview).
     pub sessions: Vec<PageId>,
-    /// Whether the site gets the generated schedule page.
-    pub schedule_page: bool,
+    /// The links to `calendar.ics` and the schedule page every page shows,
+    /// when the course has a dated session.
+    pub calendar: Option<crate::outputs::calendar::Links>,
     nav_trails: HashMap<String, Vec<String>>,
     highlighter: Arc<Highlighter>,
     /// With a [`RenderCache`]: a hash of what each page's Markdown was rendered
@@ -210,7 +211,7 @@ impl Site {
             highlighter,
             time_zone: schedule.time_zone,
             sessions: sessions.into_iter().flatten().collect(),
-            schedule_page: calendar.is_some_and(|c| c.schedule.is_some()),
+            calendar,
         };
         Ok((site, diags))
     }
@@ -323,7 +324,7 @@ impl Site {
         if let Some(ics) = calendar {
             files.push((crate::outputs::calendar::FILE.into(), ics.into_bytes()));
         }
-        if self.schedule_page {
+        if self.calendar.as_ref().is_some_and(|c| c.schedule.is_some()) {
             files.push((
                 crate::outputs::calendar::SCHEDULE_FILE.into(),
                 self.render_schedule()?.into_bytes(),
@@ -411,9 +412,11 @@ impl Site {
         h.finish()
     }
 
-    /// A hash of the values every page shows: the navigation tree and the config.
+    /// A hash of the values every page shows: the navigation tree, the config
+    /// and the calendar links (the first dated session adds them to every page).
     pub fn site_fingerprint(&self) -> u64 {
         hash_of((
+            serde_json::to_string(&self.calendar).unwrap_or_default(),
             serde_json::to_string(&self.nav).unwrap_or_default(),
             serde_json::to_string(&self.overview).unwrap_or_default(),
             toml::to_string(&self.config).unwrap_or_default(),

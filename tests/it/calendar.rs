@@ -8,7 +8,7 @@ use std::process::Command;
 use serde_json::Value;
 
 use crate::browser::Browser;
-use crate::serve::{Server, assert_serve_writes_what_build_writes};
+use crate::serve::{Server, assert_disk_matches, assert_serve_writes_what_build_writes};
 use crate::support::{self, Site};
 
 const ICS: &str = "public/calendar.ics";
@@ -327,4 +327,68 @@ fn serve_sends_the_calendar_as_text_calendar_and_writes_what_build_writes() {
     let azure: Value =
         serde_json::from_str(&built.read("public/staticwebapp.config.json")).unwrap();
     assert_eq!(azure["mimeTypes"][".ics"], "text/calendar; charset=utf-8");
+}
+
+#[test]
+fn serve_adds_the_calendar_links_to_every_page_when_a_first_session_gets_a_date() {
+    let site = Site::new();
+    site.file("content/index.md", "# Home\n")
+        .file("content/s1/index.md", "+++\ntitle = \"One\"\n+++\n# One\n")
+        .file("content/s2/index.md", "# Two\n");
+    let server = Server::start(&site);
+    server.wait_for_text("/s2/", "Two");
+    assert!(!server.get("/s2/").text().contains("calendar.ics"));
+    site.file(
+        "content/s1/index.md",
+        "+++\ntitle = \"One\"\ndate = 2026-02-06T13:30:00Z\n+++\n# One\n",
+    );
+    server.wait_for_text("/calendar.ics", "BEGIN:VEVENT");
+    // The other pages, unchanged themselves, now link to the calendar too.
+    server.wait_for_text("/s2/", "calendar.ics");
+    assert_disk_matches(&server, &site);
+}
+
+#[test]
+fn hostile_text_stays_text_in_the_calendar_and_the_schedule() {
+    let site = Site::new();
+    site.file("syllabus.toml", "title = \"T\"\ntimezone = \"Europe/Amsterdam\"\n")
+        .file("content/index.md", "# Home\n")
+        .file(
+            "content/s1/index.md",
+            "+++\ntitle = \"<script>alert(1)</script>\\r\\nEND:VEVENT\"\ndescription = \"a\\r\\nBEGIN:VEVENT\\nUID:x\\u0000\"\nlocation = \"<img src=x onerror=alert(1)>;,\"\ndate = 2026-02-06T10:00:00\nend = 2300-12-31T10:00:00\n+++\n",
+        );
+    site.build_ok();
+    let ics = site.read(ICS);
+    assert_lines_are_folded(&ics);
+    let lines: Vec<&str> = ics.split("\r\n").collect();
+    assert_eq!(
+        lines.iter().filter(|l| **l == "BEGIN:VEVENT").count(),
+        1,
+        "{ics}"
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("UID:")).count(),
+        1,
+        "{ics}"
+    );
+    assert!(
+        ics.len() < 4000,
+        "a far end day makes no long VTIMEZONE: {} bytes",
+        ics.len()
+    );
+    let schedule = site.read("public/schedule/index.html");
+    assert!(
+        !schedule.contains("<script>alert") && !schedule.contains("<img src=x"),
+        "{schedule}"
+    );
+    if let Some(events) = import(&site) {
+        assert_eq!(
+            field(&events[0], &["summary"]),
+            "<script>alert(1)</script>\nEND:VEVENT"
+        );
+        assert_eq!(
+            field(&events[0], &["location"]),
+            "<img src=x onerror=alert(1)>;,"
+        );
+    }
 }

@@ -70,6 +70,9 @@ pub fn links(config: &Config, schedule_page: bool) -> Links {
     }
 }
 
+/// The longest a session may last, in days: a later `end` is left out.
+const MAX_DAYS: i64 = 366;
+
 /// When one event takes place.
 enum When {
     Days {
@@ -131,7 +134,14 @@ fn when(page: &Page, tz: &TimeZone) -> Option<When> {
     let Some(start) = date.zoned(tz) else {
         // A whole day, or several: `end` names the last one.
         let first = civil_day(date)?;
-        let last = page.front.end.and_then(civil_day).filter(|l| *l >= first);
+        let latest = first
+            .checked_add(jiff::Span::new().days(MAX_DAYS))
+            .unwrap_or(first);
+        let last = page
+            .front
+            .end
+            .and_then(civil_day)
+            .filter(|l| *l >= first && *l <= latest);
         return Some(When::Days {
             first,
             last: last.unwrap_or(first),
@@ -142,8 +152,16 @@ fn when(page: &Page, tz: &TimeZone) -> Option<When> {
         (None, Some(d)) => start.checked_add(d).ok(),
         (None, None) => None,
     };
-    // An end before the start is no end (RFC 5545 forbids it).
-    let end = end.filter(|e| e.timestamp() > start.timestamp());
+    // An end before the start is no end (RFC 5545 forbids it); nor is one
+    // more than a year later, which would only make the VTIMEZONE list
+    // the transitions of every year up to it.
+    let latest = start
+        .timestamp()
+        .checked_add(jiff::SignedDuration::from_hours(24 * MAX_DAYS))
+        .ok();
+    let end = end.filter(|e| {
+        e.timestamp() > start.timestamp() && latest.is_some_and(|l| e.timestamp() <= l)
+    });
     Some(When::Times { start, end })
 }
 
