@@ -305,9 +305,33 @@ fn the_demo_course_has_a_weekly_schedule() {
     site.build_ok();
     let ics = site.read(ICS);
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), 10, "{ics}");
+    // Every Friday at 13:30 in Amsterdam from 6 February 2026, not in the
+    // spring break (27 February), across the change to summer time.
+    let starts: Vec<&str> = ics
+        .split("\r\n")
+        .filter_map(|l| l.strip_prefix("DTSTART;TZID=Europe/Amsterdam:"))
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            "20260206T133000",
+            "20260213T133000",
+            "20260220T133000",
+            "20260306T133000",
+            "20260313T133000",
+            "20260320T133000",
+            "20260327T133000",
+            "20260403T133000",
+            "20260410T133000",
+            "20260417T133000",
+        ]
+    );
     if let Some(events) = import(&site) {
         assert_eq!(events.len(), 10);
+        assert_eq!(field(&events[0], &["start", "utc"]), "2026-02-06T12:30:00Z");
+        assert_eq!(field(&events[9], &["end", "utc"]), "2026-04-17T13:30:00Z");
     }
+    assert!(site.exists("public/schedule/index.html"));
 }
 
 #[test]
