@@ -139,6 +139,24 @@ pub struct FrontMatter {
     pub extra: serde_json::Map<String, Value>,
 }
 
+impl FrontMatter {
+    /// When a timed session that starts at `start` ends: its `end`, or
+    /// `start` plus its `duration`; `None` without either, or for an end
+    /// that is not after the start.
+    pub fn session_end(
+        &self,
+        start: &jiff::ZonedDateTime,
+        tz: &jiff::tz::TimeZone,
+    ) -> Option<jiff::ZonedDateTime> {
+        let end = match (self.end, self.duration) {
+            (Some(end), _) => end.zoned(tz),
+            (None, Some(d)) => start.checked_add(d).ok(),
+            (None, None) => None,
+        };
+        end.filter(|e| e.timestamp() > start.timestamp())
+    }
+}
+
 /// One entry of the explicit navigation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NavNode {

@@ -105,6 +105,12 @@ impl PageDate {
         civil.to_zoned_datetime(tz.clone()).ok()
     }
 
+    /// The calendar day as jiff's date (`None` only past jiff's year 9999).
+    pub fn civil_date(&self) -> Option<jiff::civil::Date> {
+        let (y, m, d) = self.date.to_calendar_date();
+        jiff::civil::Date::new(i16::try_from(y).ok()?, m as i8, d as i8).ok()
+    }
+
     /// The same wall-clock time (or day) `days` later.
     pub fn plus_days(&self, days: i64) -> Option<PageDate> {
         let date = self.date.checked_add(time::Duration::days(days))?;

@@ -10,7 +10,7 @@ use jiff::tz::TimeZone;
 use jiff::{Span, ZonedDateTime};
 use serde::Serialize;
 
-use super::session::{SessionView, civil, day_text, session_view};
+use super::session::{SessionView, day_text, session_view};
 use crate::model::{Course, PageId, UrlIndex};
 
 #[derive(Serialize, Debug)]
@@ -123,7 +123,7 @@ fn local_day(date: crate::model::PageDate, tz: Option<&TimeZone>) -> Option<jiff
         Some(z) => Some(z.date()),
         None => match date.zoned(&TimeZone::UTC) {
             Some(z) => Some(z.date()),
-            None => civil(date),
+            None => date.civil_date(),
         },
     }
 }

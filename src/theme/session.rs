@@ -10,7 +10,7 @@ use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
-use crate::model::{FrontMatter, PageDate};
+use crate::model::FrontMatter;
 
 /// A session's date, times and place.
 #[derive(Serialize, Debug, Clone, PartialEq)]
@@ -36,12 +36,7 @@ pub fn session_view(front: &FrontMatter, tz: Option<&TimeZone>) -> Option<Sessio
     let tz = tz.unwrap_or(&utc);
     let (day, start, end, text, zone) = match date.zoned(tz) {
         Some(start) => {
-            let end = match (front.end, front.duration) {
-                (Some(e), _) => e.zoned(tz),
-                (None, Some(d)) => start.checked_add(d).ok(),
-                _ => None,
-            }
-            .filter(|e| e.timestamp() > start.timestamp());
+            let end = front.session_end(&start, tz);
             let text = times_text(&start, end.as_ref());
             let zone = tz.iana_name().unwrap_or("UTC").to_string();
             let iso = |z: &ZonedDateTime| z.timestamp().display_with_offset(z.offset()).to_string();
@@ -54,8 +49,11 @@ pub fn session_view(front: &FrontMatter, tz: Option<&TimeZone>) -> Option<Sessio
             )
         }
         None => {
-            let first = civil(date)?;
-            let last = front.end.and_then(civil).filter(|l| *l > first);
+            let first = date.civil_date()?;
+            let last = front
+                .end
+                .and_then(|d| d.civil_date())
+                .filter(|l| *l > first);
             let text = match last {
                 Some(last) => format!("{} – {}", day_text(first), day_text(last)),
                 None => day_text(first),
@@ -78,11 +76,6 @@ pub fn session_view(front: &FrontMatter, tz: Option<&TimeZone>) -> Option<Sessio
         location: front.location.clone(),
         online: front.online.clone(),
     })
-}
-
-pub(super) fn civil(d: PageDate) -> Option<Date> {
-    let (y, m, day) = d.date.to_calendar_date();
-    Date::new(i16::try_from(y).ok()?, m as i8, day as i8).ok()
 }
 
 /// `Friday 6 February 2026, 13:30–15:30`; an end on a later day gets its day too.
@@ -131,6 +124,7 @@ pub(super) fn day_text(d: Date) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::PageDate;
 
     fn front(date: &str, end: Option<&str>, minutes: Option<i64>) -> FrontMatter {
         FrontMatter {

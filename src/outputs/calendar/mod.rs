@@ -133,41 +133,31 @@ fn when(page: &Page, tz: &TimeZone) -> Option<When> {
     let date = page.front.date?;
     let Some(start) = date.zoned(tz) else {
         // A whole day, or several: `end` names the last one.
-        let first = civil_day(date)?;
+        let first = date.civil_date()?;
         let latest = first
             .checked_add(jiff::Span::new().days(MAX_DAYS))
             .unwrap_or(first);
         let last = page
             .front
             .end
-            .and_then(civil_day)
+            .and_then(|d| d.civil_date())
             .filter(|l| *l >= first && *l <= latest);
         return Some(When::Days {
             first,
             last: last.unwrap_or(first),
         });
     };
-    let end = match (page.front.end, page.front.duration) {
-        (Some(end), _) => end.zoned(tz),
-        (None, Some(d)) => start.checked_add(d).ok(),
-        (None, None) => None,
-    };
-    // An end before the start is no end (RFC 5545 forbids it); nor is one
-    // more than a year later, which would only make the VTIMEZONE list
-    // the transitions of every year up to it.
+    // An end more than a year later is left out: it would only make the
+    // VTIMEZONE list the transitions of every year up to it.
     let latest = start
         .timestamp()
         .checked_add(jiff::SignedDuration::from_hours(24 * MAX_DAYS))
         .ok();
-    let end = end.filter(|e| {
-        e.timestamp() > start.timestamp() && latest.is_some_and(|l| e.timestamp() <= l)
-    });
+    let end = page
+        .front
+        .session_end(&start, tz)
+        .filter(|e| latest.is_some_and(|l| e.timestamp() <= l));
     Some(When::Times { start, end })
-}
-
-fn civil_day(d: PageDate) -> Option<jiff::civil::Date> {
-    let (y, m, day) = d.date.to_calendar_date();
-    jiff::civil::Date::new(i16::try_from(y).ok()?, m as i8, day as i8).ok()
 }
 
 /// The first and last instants of the events, for the `VTIMEZONE`.
@@ -263,7 +253,7 @@ fn stamp(page: &Page, when: &When) -> String {
         .updated
         .as_deref()
         .and_then(PageDate::parse)
-        .and_then(civil_day)
+        .and_then(|d| d.civil_date())
         .and_then(|d| d.to_zoned_datetime(TimeZone::UTC).ok());
     let at = updated
         .map(|z| z.timestamp())
