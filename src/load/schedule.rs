@@ -12,7 +12,7 @@ use jiff::tz::TimeZone;
 use toml::de::{DeTable, DeValue};
 
 use super::frontmatter::{is_web_url, parse_duration};
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::{self, Code, Diagnostic};
 use crate::model::config::{DateValue, FILE_NAME, ScheduleConfig};
 use crate::model::{Config, Course, PageDate, PageId};
 
@@ -204,7 +204,7 @@ impl Place<'_> {
         let (line, col) = self
             .span(path, index)
             .map_or((0, 0), |s| diagnostics::line_col(self.text, s));
-        Diagnostic::error(FILE_NAME, message).at(line, col)
+        Diagnostic::error(Code::InvalidConfigValue, FILE_NAME, message).at(line, col)
     }
 
     fn span(&self, path: &[&str], index: Option<usize>) -> Option<usize> {
