@@ -343,7 +343,7 @@ fn typed(
     };
     const ALIASES: &str = "a list of URL paths such as [\"/old/page/\"]";
     let mut unknown = Vec::new();
-    let mut not_dates = Vec::new();
+    let mut bad_values = Vec::new();
     for (key, value) in map {
         match (key.as_str(), value) {
             ("title", Value::String(s)) => fm.title = Some(s),
@@ -354,21 +354,13 @@ fn typed(
             },
             ("date", Value::String(s)) => match PageDate::parse(&s) {
                 Some(date) => fm.date = Some(date),
-                None => not_dates.push(("date", s)),
+                None => bad_values.push(("date".to_string(), not_a_date("date", &s))),
             },
-            ("end", Value::String(s)) => match PageDate::parse(&s) {
-                Some(date) => fm.end = Some(date),
-                None => not_dates.push(("end", s)),
-            },
-            ("duration", Value::String(s)) => match parse_duration(&s) {
-                Some(d) => fm.duration = Some(d),
-                None => wrong(
-                    "duration",
-                    "a length of time such as \"90m\", \"2h\" or \"1h 30m\"",
-                ),
-            },
-            ("location", Value::String(s)) => fm.location = Some(s),
-            ("online", Value::String(s)) if is_web_url(&s) => fm.online = Some(s),
+            (k @ ("end" | "duration" | "location" | "online"), Value::String(s)) => {
+                if let Err(problem) = session_key(k, s, &mut fm) {
+                    bad_values.push((k.to_string(), problem));
+                }
+            }
             ("draft", Value::Bool(b)) => fm.draft = b,
             ("aliases", Value::Array(items)) => {
                 if items.iter().all(Value::is_string) {
@@ -401,10 +393,19 @@ fn typed(
         }
     }
     if fm.end.is_some() && fm.duration.is_some() {
-        wrong("duration", "left out when `end` is given");
+        let problem = (
+            Code::EndAndDuration,
+            "front matter `duration` and `end` cannot both be given".to_string(),
+            "keep `end` for a fixed end time, or `duration` for a length",
+        );
+        bad_values.push(("duration".to_string(), problem));
     }
-    for (key, text) in not_dates {
-        diagnostics.push(bad_date(file, key, &text, line_of, severity));
+    for (key, (code, message, help)) in bad_values {
+        diagnostics.push(
+            Diagnostic::new(severity, code, file, message)
+                .at(line_of(&key), 1)
+                .with_help(help),
+        );
     }
     for k in unknown {
         let help = match diagnostics::closest(&k, KNOWN.iter().copied()) {
@@ -440,18 +441,45 @@ pub fn is_web_url(text: &str) -> bool {
     (t.starts_with("https://") || t.starts_with("http://")) && !t.chars().any(char::is_whitespace)
 }
 
-/// The error for a `date` or `end` that is not a real date, at its line.
-fn bad_date(
-    file: &str,
-    key: &str,
-    text: &str,
-    line_of: &dyn Fn(&str) -> usize,
-    severity: Severity,
-) -> Diagnostic {
+/// What is wrong with a value of the right type: its code, message and help.
+type Problem = (Code, String, &'static str);
+
+/// Reads a session's `end`, `duration`, `location` or `online` (a string).
+fn session_key(key: &str, text: String, fm: &mut FrontMatter) -> Result<(), Problem> {
+    let shown: String = text.chars().take(60).collect();
+    match key {
+        "end" => fm.end = Some(PageDate::parse(&text).ok_or_else(|| not_a_date("end", &text))?),
+        "duration" => {
+            let d = parse_duration(&text).ok_or_else(|| {
+                (
+                    Code::InvalidDuration,
+                    format!("front matter `duration` is not a length of time: `{shown}`"),
+                    "write it as \"90m\", \"2h\", \"1h 30m\" or \"PT1H30M\", more than zero and less than a week",
+                )
+            })?;
+            fm.duration = Some(d);
+        }
+        "online" if is_web_url(&text) => fm.online = Some(text),
+        "online" => {
+            return Err((
+                Code::InvalidOnlineUrl,
+                format!("front matter `online` is not a web address: `{shown}`"),
+                "write the meeting's URL, starting with https://",
+            ));
+        }
+        _ => fm.location = Some(text),
+    }
+    Ok(())
+}
+
+/// The problem of a `date` or `end` that is not a real date.
+fn not_a_date(key: &str, text: &str) -> Problem {
     let shown: String = text.chars().take(40).collect();
-    Diagnostic::new(severity, Code::InvalidDate, file, format!("front matter `{key}` is not a date: `{shown}`"))
-        .at(line_of(key), 1)
-        .with_help("write the day as YYYY-MM-DD (`2025-01-31`), optionally with a time: `2025-01-31T14:00:00+01:00`")
+    (
+        Code::InvalidDate,
+        format!("front matter `{key}` is not a date: `{shown}`"),
+        "write the day as YYYY-MM-DD (`2025-01-31`), optionally with a time: `2025-01-31T14:00:00+01:00`",
+    )
 }
 
 #[cfg(test)]
@@ -597,17 +625,26 @@ mod tests {
         );
         let e = first_error("+++\ntitle = \"T\"\nend = \"2025-02-30\"\n+++\n");
         assert_eq!(
-            (e.line, e.message.as_str()),
-            (3, "front matter `end` is not a date: `2025-02-30`")
+            (e.code, e.line, e.message.as_str()),
+            (
+                Code::InvalidDate,
+                3,
+                "front matter `end` is not a date: `2025-02-30`"
+            )
         );
-        for bad in [
-            "duration = \"soon\"",
-            "duration = \"-1h\"",
-            "online = \"javascript:alert(1)\"",
+        for (bad, code) in [
+            ("duration = \"soon\"", Code::InvalidDuration),
+            ("duration = \"-1h\"", Code::InvalidDuration),
+            ("duration = 90", Code::FrontMatterType),
+            ("online = \"javascript:alert(1)\"", Code::InvalidOnlineUrl),
+            ("online = true", Code::FrontMatterType),
+            ("location = 3", Code::FrontMatterType),
         ] {
             let e = first_error(&format!("+++\n{bad}\n+++\n"));
-            assert_eq!(e.line, 2, "{bad}: {e}");
+            assert_eq!((e.code, e.line), (code, 2), "{bad}: {e}");
         }
+        let e = first_error("+++\nend = 2025-03-28T12:00:00\nduration = \"2h\"\n+++\n");
+        assert_eq!((e.code, e.line), (Code::EndAndDuration, 3), "{e}");
     }
 
     #[test]

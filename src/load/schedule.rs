@@ -50,7 +50,7 @@ pub fn read(config: &Config, text: &str) -> (Schedule, Vec<Diagnostic>) {
                 let shown: String = name.chars().take(60).collect();
                 diags.push(
                     place
-                        .error(&["timezone"], None, format!("`timezone = \"{shown}\"` is not a time zone"))
+                        .error(Code::UnknownTimeZone, &["timezone"], None, format!("`timezone = \"{shown}\"` is not a time zone"))
                         .with_help("use an IANA time zone name such as \"Europe/Amsterdam\" or \"America/New_York\""),
                 );
                 None
@@ -75,7 +75,7 @@ fn read_rule(s: &ScheduleConfig, place: &Place, diags: &mut Vec<Diagnostic>) -> 
             let key = path.last().copied().unwrap_or_default();
             diags.push(
                 place
-                    .error(path, index, format!("`[schedule] {key}` is not a date: `{shown}`"))
+                    .error(Code::InvalidSchedule, path, index, format!("`[schedule] {key}` is not a date: `{shown}`"))
                     .with_help("write the day as YYYY-MM-DD (`2025-09-05`), with a time for timed sessions: `2025-09-05T13:30:00`"),
             );
         }
@@ -90,6 +90,7 @@ fn read_rule(s: &ScheduleConfig, place: &Place, diags: &mut Vec<Diagnostic>) -> 
             diags.push(
                 place
                     .error(
+                        Code::InvalidSchedule,
                         &["schedule", "duration"],
                         None,
                         format!("`[schedule] duration = \"{text}\"` is not a length of time"),
@@ -104,6 +105,7 @@ fn read_rule(s: &ScheduleConfig, place: &Place, diags: &mut Vec<Diagnostic>) -> 
         diags.push(
             place
                 .error(
+                    Code::InvalidSchedule,
                     &["schedule", "online"],
                     None,
                     format!("`[schedule] online = \"{shown}\"` is not a web address"),
@@ -115,6 +117,7 @@ fn read_rule(s: &ScheduleConfig, place: &Place, diags: &mut Vec<Diagnostic>) -> 
         diags.push(
             place
                 .error(
+                    Code::InvalidSchedule,
                     &["schedule", "weeks"],
                     None,
                     "`[schedule] weeks` must be 1 or more",
@@ -126,6 +129,7 @@ fn read_rule(s: &ScheduleConfig, place: &Place, diags: &mut Vec<Diagnostic>) -> 
         diags.push(
             place
                 .error(
+                    Code::InvalidSchedule,
                     &["schedule"],
                     None,
                     "`[schedule]` needs `start`, the first session's date",
@@ -200,11 +204,17 @@ struct Place<'a> {
 
 impl Place<'_> {
     /// An error at the value under `path` (the `index`th item of an array when given).
-    fn error(&self, path: &[&str], index: Option<usize>, message: impl Into<String>) -> Diagnostic {
+    fn error(
+        &self,
+        code: Code,
+        path: &[&str],
+        index: Option<usize>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         let (line, col) = self
             .span(path, index)
             .map_or((0, 0), |s| diagnostics::line_col(self.text, s));
-        Diagnostic::error(Code::InvalidConfigValue, FILE_NAME, message).at(line, col)
+        Diagnostic::error(code, FILE_NAME, message).at(line, col)
     }
 
     fn span(&self, path: &[&str], index: Option<usize>) -> Option<usize> {
@@ -261,5 +271,16 @@ mod tests {
             "{diags:?}"
         );
         assert!(diags[0].message.contains("is not a time zone"));
+        let codes: Vec<Code> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            [
+                Code::UnknownTimeZone,
+                Code::InvalidSchedule,
+                Code::InvalidSchedule,
+                Code::InvalidSchedule,
+                Code::InvalidSchedule
+            ]
+        );
     }
 }

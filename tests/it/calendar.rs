@@ -290,6 +290,10 @@ fn bad_dates_and_time_zones_are_errors_at_their_place() {
         "content/s4_workshop/index.md",
         "---\ntitle: Workshop\nend: next week\nduration: soon\n---\n",
     );
+    site.file(
+        "content/s5_review/index.md",
+        "+++\ntitle = \"Review\"\nonline = \"javascript:alert(1)\"\nend = 2025-04-25T12:00:00\nduration = \"1h\"\n+++\n",
+    );
     for command in ["check", "build"] {
         let run = site.run(&[command]);
         let out = run.fails();
