@@ -98,6 +98,8 @@ codes! {
     InvalidOnlineUrl = "E027",
     /// A front matter key that syllabus does not know.
     UnknownFrontMatterKey = "W020",
+    /// A session's `end` that is left out: before its start, or a day for a timed session.
+    SessionEndIgnored = "W021",
 
     // 030–039: Jupyter notebooks.
     /// A notebook (or one of its cells or outputs) that is not valid.

@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use super::session_keys::{self, not_a_date};
 use super::yaml_fix;
 use crate::diagnostics::{self, Code, Diagnostic, Severity};
 use crate::model::FrontMatter;
@@ -357,7 +358,7 @@ fn typed(
                 None => bad_values.push(("date".to_string(), not_a_date("date", &s))),
             },
             (k @ ("end" | "duration" | "location" | "online"), Value::String(s)) => {
-                if let Err(problem) = session_key(k, s, &mut fm) {
+                if let Err(problem) = session_keys::read(k, s, &mut fm) {
                     bad_values.push((k.to_string(), problem));
                 }
             }
@@ -407,6 +408,12 @@ fn typed(
                 .with_help(help),
         );
     }
+    if let (Some(start), Some(end)) = (fm.date, fm.end)
+        && let Some((code, message, help)) = session_keys::end_left_out(start, end)
+    {
+        let d = Diagnostic::warning(code, file, message).at(line_of("end"), 1);
+        diagnostics.push(d.with_help(help));
+    }
     for k in unknown {
         let help = match diagnostics::closest(&k, KNOWN.iter().copied()) {
             Some(c) => format!("did you mean `{c}`? Free-form values go under `extra`"),
@@ -426,60 +433,6 @@ fn typed(
         );
     }
     fm
-}
-
-/// A session's length: jiff's friendly format (`90m`, `2h`, `1h 30m`,
-/// `2 hours`) or ISO 8601 (`PT1H30M`); positive and under a week.
-pub fn parse_duration(text: &str) -> Option<jiff::SignedDuration> {
-    let d: jiff::SignedDuration = text.trim().parse().ok()?;
-    (d.is_positive() && d < jiff::SignedDuration::from_hours(24 * 7)).then_some(d)
-}
-
-/// An `http(s)` URL without spaces: what `online` may hold (never `javascript:`).
-pub fn is_web_url(text: &str) -> bool {
-    let t = text.trim();
-    (t.starts_with("https://") || t.starts_with("http://")) && !t.chars().any(char::is_whitespace)
-}
-
-/// What is wrong with a value of the right type: its code, message and help.
-type Problem = (Code, String, &'static str);
-
-/// Reads a session's `end`, `duration`, `location` or `online` (a string).
-fn session_key(key: &str, text: String, fm: &mut FrontMatter) -> Result<(), Problem> {
-    let shown: String = text.chars().take(60).collect();
-    match key {
-        "end" => fm.end = Some(PageDate::parse(&text).ok_or_else(|| not_a_date("end", &text))?),
-        "duration" => {
-            let d = parse_duration(&text).ok_or_else(|| {
-                (
-                    Code::InvalidDuration,
-                    format!("front matter `duration` is not a length of time: `{shown}`"),
-                    "write it as \"90m\", \"2h\", \"1h 30m\" or \"PT1H30M\", more than zero and less than a week",
-                )
-            })?;
-            fm.duration = Some(d);
-        }
-        "online" if is_web_url(&text) => fm.online = Some(text),
-        "online" => {
-            return Err((
-                Code::InvalidOnlineUrl,
-                format!("front matter `online` is not a web address: `{shown}`"),
-                "write the meeting's URL, starting with https://",
-            ));
-        }
-        _ => fm.location = Some(text),
-    }
-    Ok(())
-}
-
-/// The problem of a `date` or `end` that is not a real date.
-fn not_a_date(key: &str, text: &str) -> Problem {
-    let shown: String = text.chars().take(40).collect();
-    (
-        Code::InvalidDate,
-        format!("front matter `{key}` is not a date: `{shown}`"),
-        "write the day as YYYY-MM-DD (`2025-01-31`), optionally with a time: `2025-01-31T14:00:00+01:00`",
-    )
 }
 
 #[cfg(test)]

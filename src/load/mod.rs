@@ -12,6 +12,7 @@ pub mod git_dates;
 pub mod nav;
 mod order;
 pub mod schedule;
+mod session_keys;
 mod titles;
 
 pub use discover::html_title;

@@ -11,7 +11,7 @@
 use jiff::tz::TimeZone;
 use toml::de::{DeTable, DeValue};
 
-use super::frontmatter::{is_web_url, parse_duration};
+use super::session_keys::{is_web_url, parse_duration};
 use crate::diagnostics::{self, Code, Diagnostic};
 use crate::model::config::{DateValue, FILE_NAME, ScheduleConfig};
 use crate::model::{Config, Course, PageDate, PageId};

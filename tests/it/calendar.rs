@@ -304,6 +304,30 @@ fn bad_dates_and_time_zones_are_errors_at_their_place() {
 }
 
 #[test]
+fn an_end_before_the_start_is_a_warning_at_its_line_and_left_out() {
+    let site = Site::fixture("calendar");
+    site.file(
+        "content/s3_compute/index.md",
+        "+++\ntitle = \"Compute\"\ndate = 2025-04-11T10:00:00\nend = 2025-04-11T09:00:00\n+++\n",
+    );
+    let out = site.build_ok().all();
+    assert!(
+        out.contains("warning[W021]: front matter `end` is not after `date`; the session is shown without an end\n  --> content/s3_compute/index.md:4:1"),
+        "{out}"
+    );
+    let ics = site.read(ICS);
+    let compute = ics
+        .split("BEGIN:VEVENT")
+        .find(|e| e.contains("SUMMARY:Compute"))
+        .expect("the Compute event");
+    assert!(
+        compute.contains("DTSTART;TZID=Europe/Amsterdam:20250411T100000"),
+        "{compute}"
+    );
+    assert!(!compute.contains("DTEND"), "{compute}");
+}
+
+#[test]
 fn the_demo_course_has_a_weekly_schedule() {
     let site = Site::demo();
     site.build_ok();
