@@ -52,6 +52,10 @@ codes! {
     ThemeNotFound = "E006",
     /// `[highlight]` names a colour theme that does not exist.
     UnknownHighlightTheme = "E007",
+    /// `timezone` names no IANA time zone.
+    UnknownTimeZone = "E008",
+    /// A `[schedule]` rule that cannot date the sessions.
+    InvalidSchedule = "E009",
 
     // 010–019: files of the project (content folder, templates, static files).
     /// A file or folder cannot be read.
@@ -84,10 +88,18 @@ codes! {
     UnquotedColon = "E022",
     /// A front matter key with a value of the wrong type.
     FrontMatterType = "E023",
-    /// A front matter `date` that is not a date.
+    /// A front matter `date` or `end` that is not a date.
     InvalidDate = "E024",
+    /// A session with both `end` and `duration`.
+    EndAndDuration = "E025",
+    /// A front matter `duration` that is no length of time.
+    InvalidDuration = "E026",
+    /// A front matter `online` that is no web address.
+    InvalidOnlineUrl = "E027",
     /// A front matter key that syllabus does not know.
     UnknownFrontMatterKey = "W020",
+    /// A session's `end` that is left out: before its start, or a day for a timed session.
+    SessionEndIgnored = "W021",
 
     // 030–039: Jupyter notebooks.
     /// A notebook (or one of its cells or outputs) that is not valid.

@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use super::session_keys::{self, not_a_date};
 use super::yaml_fix;
 use crate::diagnostics::{self, Code, Diagnostic, Severity};
 use crate::model::FrontMatter;
@@ -15,6 +16,10 @@ const KNOWN: &[&str] = &[
     "description",
     "weight",
     "date",
+    "end",
+    "duration",
+    "location",
+    "online",
     "draft",
     "aliases",
     "template",
@@ -362,7 +367,7 @@ fn typed(
     };
     const ALIASES: &str = "a list of URL paths such as [\"/old/page/\"]";
     let mut unknown = Vec::new();
-    let mut not_a_date = None;
+    let mut bad_values = Vec::new();
     for (key, value) in map {
         match (key.as_str(), value) {
             ("title", Value::String(s)) => fm.title = Some(s),
@@ -373,8 +378,13 @@ fn typed(
             },
             ("date", Value::String(s)) => match PageDate::parse(&s) {
                 Some(date) => fm.date = Some(date),
-                None => not_a_date = Some(s),
+                None => bad_values.push(("date".to_string(), not_a_date("date", &s))),
             },
+            (k @ ("end" | "duration" | "location" | "online"), Value::String(s)) => {
+                if let Err(problem) = session_keys::read(k, s, &mut fm) {
+                    bad_values.push((k.to_string(), problem));
+                }
+            }
             ("draft", Value::Bool(b)) => fm.draft = b,
             ("aliases", Value::Array(items)) => {
                 if items.iter().all(Value::is_string) {
@@ -400,8 +410,10 @@ fn typed(
                 }
             }
             (_, Value::Null) => {}
-            ("date", _) => wrong("date", "a date such as 2025-01-31"),
-            ("title" | "description" | "template", _) => wrong(&key, "a string"),
+            ("date" | "end", _) => wrong(&key, "a date such as 2025-01-31"),
+            ("duration", _) => wrong("duration", "a length of time such as \"90m\""),
+            ("online", _) => wrong("online", "a URL starting with https://"),
+            ("title" | "description" | "template" | "location", _) => wrong(&key, "a string"),
             ("weight", _) => wrong("weight", "a whole number"),
             ("draft", _) => wrong("draft", "true or false"),
             ("overview", _) => wrong("overview", "true or false"),
@@ -412,8 +424,26 @@ fn typed(
             (k, _) => unknown.push(k.to_string()),
         }
     }
-    if let Some(text) = not_a_date {
-        diagnostics.push(bad_date(file, &text, line_of, severity));
+    if fm.end.is_some() && fm.duration.is_some() {
+        let problem = (
+            Code::EndAndDuration,
+            "front matter `duration` and `end` cannot both be given".to_string(),
+            "keep `end` for a fixed end time, or `duration` for a length",
+        );
+        bad_values.push(("duration".to_string(), problem));
+    }
+    for (key, (code, message, help)) in bad_values {
+        diagnostics.push(
+            Diagnostic::new(severity, code, file, message)
+                .at(line_of(&key), 1)
+                .with_help(help),
+        );
+    }
+    if let (Some(start), Some(end)) = (fm.date, fm.end)
+        && let Some((code, message, help)) = session_keys::end_left_out(start, end)
+    {
+        let d = Diagnostic::warning(code, file, message).at(line_of("end"), 1);
+        diagnostics.push(d.with_help(help));
     }
     for k in unknown {
         let help = match diagnostics::closest(&k, KNOWN.iter().copied()) {
@@ -434,19 +464,6 @@ fn typed(
         );
     }
     fm
-}
-
-/// The error for a `date` that is not a real date, at its line.
-fn bad_date(
-    file: &str,
-    text: &str,
-    line_of: &dyn Fn(&str) -> usize,
-    severity: Severity,
-) -> Diagnostic {
-    let shown: String = text.chars().take(40).collect();
-    Diagnostic::new(severity, Code::InvalidDate, file, format!("front matter `date` is not a date: `{shown}`"))
-        .at(line_of("date"), 1)
-        .with_help("write the day as YYYY-MM-DD (`2025-01-31`), optionally with a time: `2025-01-31T14:00:00+01:00`")
 }
 
 #[cfg(test)]
@@ -572,6 +589,46 @@ mod tests {
             assert_eq!(s.body, text);
             assert_eq!(s.front, FrontMatter::default());
         }
+    }
+
+    #[test]
+    fn session_keys() {
+        let s = ok(
+            "+++\ndate = 2025-03-28T10:00:00\nduration = \"1h 30m\"\nlocation = \"Room 2; B\"\nonline = \"https://meet.example.org/x\"\n+++\n",
+        );
+        assert_eq!(s.front.duration, Some(jiff::SignedDuration::from_mins(90)));
+        assert_eq!(s.front.location.as_deref(), Some("Room 2; B"));
+        assert_eq!(
+            s.front.online.as_deref(),
+            Some("https://meet.example.org/x")
+        );
+        let s = ok("---\ndate: 2025-03-28\nend: 2025-03-29\n---\n");
+        assert_eq!(
+            s.front.end.map(|d| d.to_string()).as_deref(),
+            Some("2025-03-29")
+        );
+        let e = first_error("+++\ntitle = \"T\"\nend = \"2025-02-30\"\n+++\n");
+        assert_eq!(
+            (e.code, e.line, e.message.as_str()),
+            (
+                Code::InvalidDate,
+                3,
+                "front matter `end` is not a date: `2025-02-30`"
+            )
+        );
+        for (bad, code) in [
+            ("duration = \"soon\"", Code::InvalidDuration),
+            ("duration = \"-1h\"", Code::InvalidDuration),
+            ("duration = 90", Code::FrontMatterType),
+            ("online = \"javascript:alert(1)\"", Code::InvalidOnlineUrl),
+            ("online = true", Code::FrontMatterType),
+            ("location = 3", Code::FrontMatterType),
+        ] {
+            let e = first_error(&format!("+++\n{bad}\n+++\n"));
+            assert_eq!((e.code, e.line), (code, 2), "{bad}: {e}");
+        }
+        let e = first_error("+++\nend = 2025-03-28T12:00:00\nduration = \"2h\"\n+++\n");
+        assert_eq!((e.code, e.line), (Code::EndAndDuration, 3), "{e}");
     }
 
     #[test]

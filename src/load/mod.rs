@@ -12,6 +12,8 @@ pub mod git_dates;
 pub mod nav;
 mod order;
 mod rmd;
+pub mod schedule;
+mod session_keys;
 mod settings;
 mod titles;
 

@@ -40,6 +40,11 @@ pub struct Config {
     pub azure: crate::model::azure::AzureConfig,
     /// `[notebooks]`: links to open a notebook's page elsewhere.
     pub notebooks: NotebooksConfig,
+    /// The course's IANA time zone (`Europe/Amsterdam`): session times without
+    /// an offset are wall-clock times there; `None`: they are UTC.
+    pub timezone: Option<String>,
+    /// `[schedule]`: session dates by rule; checked by `load::schedule`.
+    pub schedule: Option<ScheduleConfig>,
     pub extra: toml::Table,
     /// An explicit navigation (MkDocs-style); `None`: sections and pages in weight and name order.
     pub nav: Option<Vec<NavEntry>>,
@@ -112,6 +117,8 @@ impl Default for Config {
             search: SearchConfig::default(),
             azure: crate::model::azure::AzureConfig::default(),
             notebooks: NotebooksConfig::default(),
+            timezone: None,
+            schedule: None,
             extra: toml::Table::new(),
             nav: None,
         }
@@ -243,6 +250,56 @@ impl Default for NotebooksConfig {
         NotebooksConfig {
             open_in: Vec::new(),
             binder_url: "https://mybinder.org".into(),
+        }
+    }
+}
+
+/// `[schedule]`: one date per session in course order, for the sessions
+/// whose page gives none: `start`, then every `weeks` weeks on the same
+/// weekday and time, passing over the days in `skip`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ScheduleConfig {
+    /// The first session: a day or a local date-time (`2025-09-05T13:30:00`).
+    pub start: Option<DateValue>,
+    pub weeks: u32,
+    /// Each session's length (`2h`, `90m`), unless its page says otherwise.
+    pub duration: Option<String>,
+    /// Days without a session (holidays): the sessions after move on a slot.
+    pub skip: Vec<DateValue>,
+    /// Where sessions take place, unless their page says otherwise.
+    pub location: Option<String>,
+    /// The URL of the sessions' online meeting, unless their page says otherwise.
+    pub online: Option<String>,
+}
+
+impl Default for ScheduleConfig {
+    fn default() -> Self {
+        ScheduleConfig {
+            start: None,
+            weeks: 1,
+            duration: None,
+            skip: Vec::new(),
+            location: None,
+            online: None,
+        }
+    }
+}
+
+/// A TOML date or date-time, or a string holding one.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum DateValue {
+    Toml(toml::value::Datetime),
+    Text(String),
+}
+
+impl DateValue {
+    /// The date as written, for `PageDate::parse`.
+    pub fn text(&self) -> String {
+        match self {
+            DateValue::Toml(d) => d.to_string(),
+            DateValue::Text(s) => s.clone(),
         }
     }
 }
@@ -444,6 +501,17 @@ mod tests {
         assert_eq!(c.github_repo(), Some(("org", "course")));
         assert_eq!(c.notebooks.open_in, [OpenIn::Binder, OpenIn::Codespaces]);
         assert!(Config::parse("[notebooks]\nopen_in = [\"kaggle\"]\n").is_err());
+    }
+
+    #[test]
+    fn schedule_dates_as_toml_or_text() {
+        let c = Config::parse("timezone = \"Europe/Amsterdam\"\n[schedule]\nstart = 2025-09-05T13:30:00\nskip = [2025-10-24, \"2025-12-26\"]\n").unwrap();
+        let s = c.schedule.unwrap();
+        assert_eq!(s.start.unwrap().text(), "2025-09-05T13:30:00");
+        assert_eq!(s.skip[1].text(), "2025-12-26");
+        assert_eq!(s.weeks, 1);
+        let errs = Config::parse("[schedule]\nstrat = 2025-09-05\n").unwrap_err();
+        assert_eq!(errs[0].message, "unknown key `strat` in `[schedule]`");
     }
 
     #[test]

@@ -117,8 +117,17 @@ pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
     pub weight: Option<i64>,
-    /// A checked date (`2025-01-31`, or with a time of day).
+    /// A checked date (`2025-01-31`, or with a time of day). On a session's
+    /// page, when the session takes place (set from `[schedule]` if not written).
     pub date: Option<PageDate>,
+    /// A session's end: a day (the last day of a multi-day session) or a time.
+    pub end: Option<PageDate>,
+    /// A session's length, when `end` is not given (`90m`, `2h`, `1h 30m`).
+    pub duration: Option<jiff::SignedDuration>,
+    /// Where a session takes place (a room, an address).
+    pub location: Option<String>,
+    /// The URL of a session's online meeting.
+    pub online: Option<String>,
     pub draft: bool,
     pub aliases: Vec<String>,
     pub template: Option<String>,
@@ -131,6 +140,24 @@ pub struct FrontMatter {
     pub teaching: Option<u32>,
     pub exercises: Option<u32>,
     pub extra: serde_json::Map<String, Value>,
+}
+
+impl FrontMatter {
+    /// When a timed session that starts at `start` ends: its `end`, or
+    /// `start` plus its `duration`; `None` without either, or for an end
+    /// that is not after the start.
+    pub fn session_end(
+        &self,
+        start: &jiff::ZonedDateTime,
+        tz: &jiff::tz::TimeZone,
+    ) -> Option<jiff::ZonedDateTime> {
+        let end = match (self.end, self.duration) {
+            (Some(end), _) => end.zoned(tz),
+            (None, Some(d)) => start.checked_add(d).ok(),
+            (None, None) => None,
+        };
+        end.filter(|e| e.timestamp() > start.timestamp())
+    }
 }
 
 /// One entry of the explicit navigation.

@@ -6,9 +6,14 @@
 //! timestamp (`2025-01-31 10:00:00 +1`), an RFC 3339 date-time. Out: a
 //! [`PageDate`] that later stages print as ISO 8601 (templates, sitemap) or as
 //! an RFC 3339 instant (the Atom feed), or `None` for anything else.
+//!
+//! A session's date is read in the course's time zone ([`PageDate::zoned`]):
+//! `jiff` holds the IANA rules, so no offset is ever written here by hand.
 
 use std::fmt;
 
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ZonedDateTime};
 use serde::{Serialize, Serializer};
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
@@ -71,6 +76,45 @@ impl PageDate {
     pub fn instant(&self) -> OffsetDateTime {
         PrimitiveDateTime::new(self.date, self.time.unwrap_or(Time::MIDNIGHT))
             .assume_offset(self.offset.unwrap_or(UtcOffset::UTC))
+    }
+}
+
+impl PageDate {
+    /// The moment in `tz` of a date with a time of day (`None` for a whole day).
+    /// A time written with an offset names that instant; one without is the
+    /// wall-clock time in `tz`, a time a clock change skips read as the
+    /// clocks show it an hour later (jiff's "compatible" choice, as RFC 5545 asks).
+    pub fn zoned(&self, tz: &TimeZone) -> Option<ZonedDateTime> {
+        let time = self.time?;
+        if self.offset.is_some() {
+            let at = self.instant();
+            let ts = Timestamp::new(at.unix_timestamp(), at.nanosecond() as i32).ok()?;
+            return Some(ts.to_zoned_datetime(tz.clone()));
+        }
+        let (y, m, d) = self.date.to_calendar_date();
+        let civil = jiff::civil::DateTime::new(
+            i16::try_from(y).ok()?,
+            m as i8,
+            d as i8,
+            time.hour() as i8,
+            time.minute() as i8,
+            time.second() as i8,
+            time.nanosecond() as i32,
+        )
+        .ok()?;
+        civil.to_zoned_datetime(tz.clone()).ok()
+    }
+
+    /// The calendar day as jiff's date (`None` only past jiff's year 9999).
+    pub fn civil_date(&self) -> Option<jiff::civil::Date> {
+        let (y, m, d) = self.date.to_calendar_date();
+        jiff::civil::Date::new(i16::try_from(y).ok()?, m as i8, d as i8).ok()
+    }
+
+    /// The same wall-clock time (or day) `days` later.
+    pub fn plus_days(&self, days: i64) -> Option<PageDate> {
+        let date = self.date.checked_add(time::Duration::days(days))?;
+        Some(PageDate { date, ..*self })
     }
 }
 
@@ -271,6 +315,19 @@ mod tests {
         ] {
             assert_eq!(PageDate::parse(text), None, "{text:?}");
         }
+    }
+
+    #[test]
+    fn wall_clock_times_follow_the_zone_across_a_clock_change() {
+        let tz = TimeZone::get("Europe/Amsterdam").expect("zone");
+        let before = PageDate::parse("2025-03-28T10:00").expect("date");
+        let after = before.plus_days(7).expect("date");
+        let shown = |d: PageDate| d.zoned(&tz).expect("time").timestamp().to_string();
+        assert_eq!(shown(before), "2025-03-28T09:00:00Z");
+        assert_eq!(shown(after), "2025-04-04T08:00:00Z");
+        let fixed = PageDate::parse("2025-04-04T10:00:00+02:00").expect("date");
+        assert_eq!(shown(fixed), "2025-04-04T08:00:00Z");
+        assert_eq!(PageDate::parse("2025-04-04").expect("day").zoned(&tz), None);
     }
 
     #[test]

@@ -3,5 +3,6 @@
 //! the checks of its limits.
 
 pub mod azure;
+pub mod calendar;
 pub mod search;
 pub mod site_files;

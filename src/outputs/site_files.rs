@@ -16,6 +16,7 @@ pub const FIXED_FILES: &[&str] = &[
     crate::outputs::search::INDEX_FILE,
     "sitemap.xml",
     "atom.xml",
+    crate::outputs::calendar::FILE,
     "robots.txt",
     "assets/highlight.css",
     crate::outputs::azure::CONFIG_FILE,

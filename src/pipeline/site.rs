@@ -38,6 +38,13 @@ pub struct Site {
     /// Whether sessions get an all-in-one page for printing: the course has
     /// teaching blocks and the theme a `session_print.html`.
     pub print_pages: bool,
+    /// The course's `timezone`, when set: session times are read in it.
+    pub time_zone: Option<jiff::tz::TimeZone>,
+    /// The sessions' own pages, in course order (from the overview).
+    pub sessions: Vec<PageId>,
+    /// The links to `calendar.ics` and the schedule page every page shows,
+    /// when the course has a dated session.
+    pub calendar: Option<crate::outputs::calendar::Links>,
     nav_trails: HashMap<String, Vec<String>>,
     highlighter: Arc<Highlighter>,
     /// With a [`RenderCache`]: a hash of what each page's Markdown was rendered
@@ -117,11 +124,14 @@ impl Site {
         for page in &mut course.pages {
             page.updated = dates.get(&page.source).cloned();
         }
-        if let Some(entries) = &config.nav {
-            let text = std::fs::read_to_string(options.root.join(crate::model::config::FILE_NAME))
+        let config_text =
+            std::fs::read_to_string(options.root.join(crate::model::config::FILE_NAME))
                 .unwrap_or_default();
-            diags.extend(load::nav::apply(&mut course, entries, &text));
+        if let Some(entries) = &config.nav {
+            diags.extend(load::nav::apply(&mut course, entries, &config_text));
         }
+        let (schedule, schedule_diags) = load::schedule::read(&config, &config_text);
+        diags.extend(schedule_diags);
         let mut theme = match Theme::load(&options.root, &config) {
             Ok(t) => t,
             Err(d) => return Err(diags.into_iter().chain(d).collect()),
@@ -175,7 +185,23 @@ impl Site {
         let nav = theme::nav_tree(&course, &index);
         let nav_trails = theme::nav_trails(&nav);
         let overview = theme::overview(&course, &index);
-        theme.set_globals(globals(&config, &nav, &overview));
+        let sessions: Vec<Option<PageId>> = overview.sessions.iter().map(|s| s.page).collect();
+        load::schedule::apply(&mut course, &sessions, &schedule);
+        let calendar = sessions
+            .iter()
+            .flatten()
+            .any(|&p| course.pages[p].front.date.is_some())
+            .then(|| {
+                let own = course.pages.iter().any(|p| p.url_path == "schedule/")
+                    || theme
+                        .static_files
+                        .contains_key(crate::outputs::calendar::SCHEDULE_FILE);
+                crate::outputs::calendar::links(
+                    &config,
+                    theme.has_template("schedule.html") && !own,
+                )
+            });
+        theme.set_globals(globals(&config, &nav, &overview, calendar.as_ref()));
         let print_pages =
             theme.has_template("session_print.html") && rendered.iter().any(|r| r.has_teaching);
         let site = Site {
@@ -193,6 +219,9 @@ impl Site {
             graph,
             redirects,
             highlighter,
+            time_zone: schedule.time_zone,
+            sessions: sessions.into_iter().flatten().collect(),
+            calendar,
         };
         Ok((site, diags))
     }
@@ -206,6 +235,8 @@ impl Site {
             graph: &self.graph,
             nav_trails: &self.nav_trails,
             print_pages: self.print_pages,
+            time_zone: self.time_zone.as_ref(),
+            sessions: &self.sessions,
         }
     }
 
@@ -239,6 +270,21 @@ impl Site {
             &context,
             Some(&self.course.pages[id].file),
         )
+    }
+
+    /// The schedule page: the sessions by week (`schedule.html`).
+    fn render_schedule(&self) -> Result<String, String> {
+        let view = theme::schedule_view(
+            &self.course,
+            &self.index,
+            &self.sessions,
+            self.time_zone.as_ref(),
+        );
+        let mut context = tera::Context::new();
+        context.insert("schedule", &view);
+        self.theme
+            .render("schedule.html", &context, None)
+            .map_err(|d| d.to_string())
     }
 
     /// What all pages load from other sites, for the Content-Security-Policy.
@@ -285,6 +331,22 @@ impl Site {
                 .into_bytes(),
         ));
         let origin = self.config.site_origin_url();
+        let calendar = crate::outputs::calendar::calendar(&crate::outputs::calendar::Input {
+            course: &self.course,
+            index: &self.index,
+            config: &self.config,
+            sessions: &self.sessions,
+            time_zone: self.time_zone.as_ref(),
+        });
+        if let Some(ics) = calendar {
+            files.push((crate::outputs::calendar::FILE.into(), ics.into_bytes()));
+        }
+        if self.calendar.as_ref().is_some_and(|c| c.schedule.is_some()) {
+            files.push((
+                crate::outputs::calendar::SCHEDULE_FILE.into(),
+                self.render_schedule()?.into_bytes(),
+            ));
+        }
         files.push((
             "sitemap.xml".into(),
             site_files::sitemap(&self.course, &self.index, &origin).into_bytes(),
@@ -304,7 +366,8 @@ impl Site {
             files[self.redirects.len()..]
                 .iter()
                 .all(|(path, _)| site_files::FIXED_FILES.contains(&path.as_str())
-                    || path.starts_with(crate::outputs::search::DIR)),
+                    || path.starts_with(crate::outputs::search::DIR)
+                    || path == crate::outputs::calendar::SCHEDULE_FILE),
             "a generated file is missing from FIXED_FILES, which aliases must not replace"
         );
         Ok(files)
@@ -326,6 +389,8 @@ impl Site {
             &page.file,
             &page.front.description,
             &page.front.date,
+            (&page.front.end, &page.front.duration),
+            (&page.front.location, &page.front.online),
             &page.front.template,
             &page.front.weight,
             page.front.draft,
@@ -370,9 +435,11 @@ impl Site {
         h.finish()
     }
 
-    /// A hash of the values every page shows: the navigation tree and the config.
+    /// A hash of the values every page shows: the navigation tree, the config
+    /// and the calendar links (the first dated session adds them to every page).
     pub fn site_fingerprint(&self) -> u64 {
         hash_of((
+            serde_json::to_string(&self.calendar).unwrap_or_default(),
             serde_json::to_string(&self.nav).unwrap_or_default(),
             serde_json::to_string(&self.overview).unwrap_or_default(),
             toml::to_string(&self.config).unwrap_or_default(),
@@ -465,7 +532,12 @@ fn render_markdown(
 }
 
 /// Site-wide template values, serialised once for all pages.
-fn globals(config: &Config, nav: &[theme::NavItem], overview: &theme::Overview) -> tera::Context {
+fn globals(
+    config: &Config,
+    nav: &[theme::NavItem],
+    overview: &theme::Overview,
+    calendar: Option<&crate::outputs::calendar::Links>,
+) -> tera::Context {
     #[derive(serde::Serialize)]
     struct ConfigView<'a> {
         title: &'a str,
@@ -493,6 +565,9 @@ fn globals(config: &Config, nav: &[theme::NavItem], overview: &theme::Overview) 
             search: config.search.enabled,
         },
     );
+    if let Some(calendar) = calendar {
+        ctx.insert("calendar", calendar);
+    }
     ctx.insert("nav_size", &theme::nav_size(nav));
     ctx.insert("nav", nav);
     ctx.insert("overview", overview);

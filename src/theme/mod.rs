@@ -6,6 +6,8 @@ mod instructor;
 mod overview;
 mod print_ids;
 mod section;
+mod schedule;
+mod session;
 mod teaching;
 mod view;
 
@@ -16,6 +18,8 @@ use tera::{Context, Kwargs, State, Tera};
 
 pub use instructor::{INSTRUCTOR_DIR, to_instructor_links};
 pub use overview::{Overview, overview};
+pub use schedule::{ScheduleView, schedule_view};
+pub use session::{SessionView, session_view};
 pub use teaching::{KEYPOINTS_PATH, keypoints_context, print_contexts, print_path};
 pub use view::{
     NavItem, PageInput, instructor_page_context, nav_size, nav_trails, nav_tree, page_context,

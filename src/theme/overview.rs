@@ -43,6 +43,9 @@ pub struct Session {
     /// The heading it is listed under (a `nav` group or a folder without a
     /// page of its own); empty when it stands at the top level.
     pub group: String,
+    /// Its own page, which holds its date, place and description.
+    #[serde(skip)]
+    pub page: Option<PageId>,
 }
 
 /// A top-level page or link that is not a session.
@@ -111,6 +114,7 @@ impl Source<'_> {
                 description: own.and_then(|id| self.description(id)),
                 pages: pages.len(),
                 group: group.to_string(),
+                page: own,
             });
             return;
         }
@@ -165,6 +169,7 @@ impl Source<'_> {
             description: section.index.and_then(|p| self.description(p)),
             pages: pages.len(),
             group: group.to_string(),
+            page: section.index,
         });
     }
 

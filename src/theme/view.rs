@@ -141,6 +141,8 @@ struct PageView<'a> {
     content: &'a str,
     toc: &'a [TocEntry],
     date: Option<&'a PageDate>,
+    /// When and where, for a page with a `date` (a session's page).
+    session: Option<super::session::SessionView>,
     updated: Option<&'a str>,
     weight: Option<i64>,
     draft: bool,
@@ -251,6 +253,10 @@ pub struct PageInput<'a> {
     pub nav_trails: &'a HashMap<String, Vec<String>>,
     /// Whether sessions have an all-in-one page for printing.
     pub print_pages: bool,
+    /// The course's `timezone`, which session times are shown in.
+    pub time_zone: Option<&'a jiff::tz::TimeZone>,
+    /// The sessions' own pages, in course order: their `date` is when they take place.
+    pub sessions: &'a [PageId],
 }
 
 impl<'a> PageInput<'a> {
@@ -358,6 +364,11 @@ fn page_context_for(input: &PageInput, id: PageId, instructor: bool) -> Context 
         content,
         toc,
         date: page.front.date.as_ref(),
+        session: input
+            .sessions
+            .contains(&id)
+            .then(|| super::session::session_view(&page.front, input.time_zone))
+            .flatten(),
         updated: page.updated.as_deref(),
         weight: page.front.weight,
         draft: page.front.draft,

@@ -35,6 +35,11 @@ pub const COURSE_TYPES: &[(&str, &str)] = &[
 /// as they are, whatever its own table says.
 pub const SEARCH_TYPES: &[(&str, &str)] = &[(".bin", "application/octet-stream")];
 
+/// The course calendar (`calendar.ics`): declared to Azure so that the host
+/// sends it as `text/calendar`, which calendar applications subscribing to
+/// it expect, whatever the host's own table says.
+pub const CALENDAR_TYPES: &[(&str, &str)] = &[(".ics", "text/calendar; charset=utf-8")];
+
 /// Source-code extensions served as text besides [`COURSE_TYPES`] (hosts know
 /// them as something else, or as nothing); not declared to Azure.
 const PLAIN_TEXT: &[&str] = &[

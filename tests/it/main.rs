@@ -10,6 +10,7 @@ mod aliases;
 mod azure;
 mod browser;
 mod build;
+mod calendar;
 mod carpentries;
 mod dist;
 mod faults;

@@ -369,7 +369,7 @@ fn serves_pretty_urls_types_404_head_and_conditional_requests() {
 
 /// `serve` and `build` run one pipeline: a served copy of a course and a built
 /// copy hold the same files, byte for byte, and no dev-server script.
-fn assert_serve_writes_what_build_writes(make: impl Fn() -> Site) {
+pub(crate) fn assert_serve_writes_what_build_writes(make: impl Fn() -> Site) {
     let served = make();
     let server = Server::start(&served);
     let built = make();

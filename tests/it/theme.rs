@@ -367,8 +367,8 @@ impl Check {
     }
 
     /// axe-core finds nothing serious or critical on the home page, a session
-    /// page, a page with code, one with maths, one with search hits marked, and
-    /// in the open search results,
+    /// page, a page with code, one with maths, one with search hits marked, the
+    /// schedule, and in the open search results,
     /// in light and dark, at both widths. No rule is disabled.
     fn axe(&mut self) {
         let Some(axe) = axe_source() else {
@@ -383,7 +383,15 @@ impl Check {
                     "localStorage.setItem('syllabus-theme', arguments[0])",
                     &[json!(theme)],
                 );
-                for path in [HOME, SESSION, CODE_PAGE, MATH_PAGE, HIGHLIGHTED, "search"] {
+                for path in [
+                    HOME,
+                    SESSION,
+                    CODE_PAGE,
+                    MATH_PAGE,
+                    HIGHLIGHTED,
+                    "/schedule/",
+                    "search",
+                ] {
                     if path == "search" {
                         self.open(HOME);
                         self.search(COMMON_WORD);

@@ -170,6 +170,7 @@ fn mime_types(azure: &AzureConfig) -> BTreeMap<String, String> {
     let mut types: BTreeMap<String, String> = crate::util::mime::COURSE_TYPES
         .iter()
         .chain(crate::util::mime::SEARCH_TYPES)
+        .chain(crate::util::mime::CALENDAR_TYPES)
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     for (ext, mime) in &azure.mime_types {
@@ -240,6 +241,7 @@ mod tests {
         assert!(!csp.contains("unsafe-inline"), "{csp}");
         assert_eq!(json["mimeTypes"][".ipynb"], "application/x-ipynb+json");
         assert_eq!(json["mimeTypes"][".bin"], "application/octet-stream");
+        assert_eq!(json["mimeTypes"][".ics"], "text/calendar; charset=utf-8");
         assert_eq!(json["routes"], serde_json::json!([]));
     }
 
