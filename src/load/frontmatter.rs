@@ -19,6 +19,7 @@ const KNOWN: &[&str] = &[
     "aliases",
     "template",
     "overview",
+    "glossary",
     "extra",
 ];
 /// Keys other tools put in front matter that we accept silently.
@@ -372,12 +373,14 @@ fn typed(
             ("extra", Value::Object(m)) => fm.extra = m,
             ("marp", Value::Bool(b)) => fm.marp = b,
             ("overview", Value::Bool(b)) => fm.overview = b,
+            ("glossary", Value::Bool(b)) => fm.glossary = Some(b),
             (_, Value::Null) => {}
             ("date", _) => wrong("date", "a date such as 2025-01-31"),
             ("title" | "description" | "template", _) => wrong(&key, "a string"),
             ("weight", _) => wrong("weight", "a whole number"),
             ("draft", _) => wrong("draft", "true or false"),
             ("overview", _) => wrong("overview", "true or false"),
+            ("glossary", _) => wrong("glossary", "true or false"),
             ("aliases", _) => wrong("aliases", ALIASES),
             ("extra", _) => wrong("extra", "a table of values"),
             (k, _) if TOLERATED.contains(&k) => {}

@@ -12,6 +12,7 @@ mod callouts;
 mod code;
 mod depth;
 mod footnotes;
+pub mod glossary;
 pub mod github;
 pub mod highlight;
 mod highlight_cache;
@@ -38,6 +39,7 @@ use pulldown_cmark::{
     TextMergeWithOffset,
 };
 
+pub use glossary::GlossaryLinks;
 pub use highlight::Highlighter;
 pub use math::render_formula;
 
@@ -55,6 +57,8 @@ pub struct RenderContext<'a> {
     pub broken: Severity,
     /// How relative links are read when file and URL disagree (`[links] relative_to`).
     pub relative_to: RelativeTo,
+    /// The glossary whose terms are linked on first use, when the course has one.
+    pub glossary: Option<&'a GlossaryLinks>,
 }
 
 impl RenderContext<'_> {
@@ -68,6 +72,7 @@ impl RenderContext<'_> {
             self.options,
             self.broken,
             self.relative_to,
+            self.glossary.map(|g| &g.glossary),
         )
             .hash(&mut h);
         h.finish()
@@ -86,6 +91,8 @@ pub struct MarkdownInput<'a> {
     pub body: &'a str,
     pub body_line_offset: usize,
     pub kind: PageKind,
+    /// Whether glossary terms are linked on the page (`glossary = false` turns them off).
+    pub glossary_links: bool,
 }
 
 impl<'a> MarkdownInput<'a> {
@@ -96,6 +103,7 @@ impl<'a> MarkdownInput<'a> {
             body: &page.body,
             body_line_offset: page.body_line_offset,
             kind: page.kind,
+            glossary_links: page.front.glossary != Some(false),
         }
     }
 }
@@ -186,7 +194,7 @@ impl<'a> Positions<'a> {
     }
 }
 
-fn parser_options(options: &MarkdownConfig) -> Options {
+pub fn parser_options(options: &MarkdownConfig) -> Options {
     let mut o = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -251,6 +259,8 @@ pub(super) struct Parts {
     /// `attachment:name` → URL in a notebook's cell; `None` on other pages,
     /// where `attachment:` is a URL scheme like any other.
     attachments: Option<HashMap<String, String>>,
+    /// Glossary terms already linked on the page, by hand or automatically.
+    glossary_linked: std::collections::HashSet<usize>,
 }
 
 /// Renders Markdown: a whole page, or one part of a page that shares `parts` with the others.
@@ -283,6 +293,7 @@ pub(super) fn render_part(
     }
     icons::remove(&mut events, &source, &mut out);
     callouts::apply(&mut events, &prepared);
+    glossary_links(&mut events, page, ctx, parts, &mut out);
     heading_ids(&mut events, &source, &mut parts.slugger, &mut out);
     if ctx.options.math {
         math::fences(&mut events);
@@ -307,6 +318,25 @@ pub(super) fn render_part(
         out.html = sanitize::clean(&out.html);
     }
     out
+}
+
+/// The first use of each glossary term links to it, except on the glossary
+/// itself and on pages that turn it off.
+fn glossary_links(
+    events: &mut Vec<Spanned>,
+    page: &MarkdownInput,
+    ctx: &RenderContext,
+    parts: &mut Parts,
+    out: &mut RenderedPage,
+) {
+    let Some(links) = ctx.glossary else {
+        return;
+    };
+    if !page.glossary_links || page.source == links.glossary.source {
+        return;
+    }
+    let linked = &mut parts.glossary_linked;
+    glossary::apply(events, links, &out.links, linked, &mut out.glossary_uses);
 }
 
 /// A page refused before parsing, with the error at the markup past the limit.

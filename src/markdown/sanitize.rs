@@ -57,7 +57,15 @@ const DROPPED_WITH_CONTENT: &[&str] = &[
 ];
 
 /// Attributes allowed on every element: ids stay, since they are link targets.
-const GENERIC_ATTRIBUTES: &[&str] = &["id", "class", "dir", "aria-label", "aria-hidden"];
+const GENERIC_ATTRIBUTES: &[&str] = &[
+    "id",
+    "class",
+    "dir",
+    "aria-label",
+    "aria-hidden",
+    "aria-describedby",
+    "role",
+];
 
 /// The MathML that pulldown-latex writes for `$…$` and `$$…$$`.
 pub(super) const MATHML_TAGS: &[&str] = &[

@@ -127,6 +127,9 @@ pub struct FrontMatter {
     /// `overview = true` on the home page: the theme shows the course
     /// overview (sessions in course order) above the page's content.
     pub overview: bool,
+    /// `glossary = true` marks the glossary page; `glossary = false` keeps a
+    /// page out of glossary links (and from being the glossary by its name).
+    pub glossary: Option<bool>,
     pub extra: serde_json::Map<String, Value>,
 }
 

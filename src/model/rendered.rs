@@ -47,4 +47,6 @@ pub struct RenderedPage {
     /// Files the page needs beside its document (a notebook's output images),
     /// as (path relative to the site root, bytes); written with the page.
     pub files: Vec<(String, Vec<u8>)>,
+    /// Glossary terms (indices into `Glossary::terms`) linked automatically on the page.
+    pub glossary_uses: Vec<usize>,
 }

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::{BuildOptions, load_config};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::links::{LinkGraph, build_graph};
+use crate::links::{LinkGraph, build_graph, unused_terms};
 use crate::load::{self, LoadOptions};
 use crate::markdown::{self, Highlighter, MarkdownInput, RenderContext};
 use crate::model::config::{BrokenLinks, Config, InvalidFrontMatter};
@@ -137,14 +137,19 @@ impl Site {
             BrokenLinks::Error => Severity::Error,
             BrokenLinks::Warn => Severity::Warning,
         };
-        let (rendered, markdown_sources) = render_markdown(
-            &course,
-            &index,
-            &config,
-            &highlighter,
-            severity,
-            cache.as_deref_mut(),
-        );
+        let (glossary, glossary_diags) =
+            markdown::glossary::read(&course, &index, markdown::parser_options(&config.markdown));
+        diags.extend(glossary_diags);
+        let glossary = glossary.map(markdown::GlossaryLinks::new);
+        let ctx = RenderContext {
+            index: &index,
+            highlighter: &highlighter,
+            options: &config.markdown,
+            broken: severity,
+            relative_to: config.links.relative_to,
+            glossary: glossary.as_ref(),
+        };
+        let (rendered, markdown_sources) = render_markdown(&course, &ctx, cache.as_deref_mut());
         // Everything later reads the rendered pages; the sources would only hold
         // memory (a tenth of a 10,000-page build's peak).
         for page in &mut course.pages {
@@ -154,8 +159,12 @@ impl Site {
         for r in &rendered {
             diags.extend(r.diagnostics.iter().cloned());
         }
-        let (graph, link_diags) = build_graph(&course, &rendered, severity);
+        let glossary = glossary.map(|g| g.glossary);
+        let (graph, link_diags) = build_graph(&course, &rendered, severity, glossary.as_ref());
         diags.extend(link_diags);
+        if let Some(g) = &glossary {
+            diags.extend(unused_terms(&course, &rendered, g));
+        }
         let (redirects, alias_diags) =
             site_files::aliases_and_clashes(&course, &index, &rendered, &content_name);
         diags.extend(alias_diags);
@@ -387,24 +396,14 @@ fn highlighter_for(
 
 fn render_markdown(
     course: &Course,
-    index: &UrlIndex,
-    config: &Config,
-    highlighter: &Highlighter,
-    severity: Severity,
+    ctx: &RenderContext,
     cache: Option<&mut RenderCache>,
 ) -> (Vec<RenderedPage>, Vec<u64>) {
-    let ctx = RenderContext {
-        index,
-        highlighter,
-        options: &config.markdown,
-        broken: severity,
-        relative_to: config.links.relative_to,
-    };
     let Some(cache) = cache else {
         let rendered = course
             .pages
             .par_iter()
-            .map(|p| markdown::render(p, &ctx))
+            .map(|p| markdown::render(p, ctx))
             .collect();
         return (rendered, Vec::new());
     };
@@ -435,7 +434,7 @@ fn render_markdown(
     let rendered = reused
         .into_par_iter()
         .zip(course.pages.par_iter())
-        .map(|(r, p)| r.unwrap_or_else(|| markdown::render(p, &ctx)))
+        .map(|(r, p)| r.unwrap_or_else(|| markdown::render(p, ctx)))
         .collect();
     (rendered, sources)
 }

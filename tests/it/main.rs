@@ -14,6 +14,7 @@ mod dist;
 mod faults;
 mod frontmatter;
 mod gfm;
+mod glossary;
 mod highlight;
 mod home;
 mod imported;

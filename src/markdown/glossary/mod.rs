@@ -1,0 +1,299 @@
+//! Glossary links: the first use of each glossary term on a page links to its
+//! definition, with the definition beside it as a tooltip (shown by the
+//! theme's CSS on hover and focus, hidden with Escape by its script).
+//!
+//! Only text is matched: never code, math, raw HTML, headings, links, or text
+//! an author wrapped in `<span>…</span>`, and never on the glossary page itself.
+//! Matching is one Aho-Corasick scan of each text (leftmost-longest, so
+//! `container registry` wins over `container`), case-insensitive, with whole
+//! words checked at both ends; names with an abbreviation in them (`VM`,
+//! `REST API`) match only as written.
+
+mod terms;
+
+use std::collections::HashSet;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+
+pub use terms::read;
+
+use super::Spanned;
+use crate::model::{Glossary, LinkRef};
+use crate::util::html::escape;
+
+/// The names of every term, compiled once per build.
+struct Matcher {
+    automaton: AhoCorasick,
+    /// Per pattern: the term it names, and its text when it matches only as written.
+    patterns: Vec<(usize, Option<String>)>,
+}
+
+impl Matcher {
+    fn new(glossary: &Glossary) -> Option<Matcher> {
+        let mut names = Vec::new();
+        let mut patterns = Vec::new();
+        for (i, term) in glossary.terms.iter().enumerate() {
+            for name in std::iter::once(&term.name).chain(&term.aliases) {
+                if name.trim().is_empty() {
+                    continue;
+                }
+                let exact = name
+                    .split_whitespace()
+                    .any(|w| terms::is_abbreviation(w.trim_end_matches('s')));
+                names.push(fold(name).into_owned());
+                patterns.push((i, exact.then(|| name.clone())));
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .build(&names)
+            .ok()?;
+        Some(Matcher {
+            automaton,
+            patterns,
+        })
+    }
+
+    /// The first match in `text` at or after `from` that is a whole word
+    /// (and written as the term is, where that matters): (start, end, term).
+    fn find(&self, text: &str, folded: &Folded, from: usize) -> Option<(usize, usize, usize)> {
+        let hay = folded.text(text);
+        let mut at = folded.to_folded(from);
+        while at <= hay.len() {
+            let m = self.automaton.find(Input::new(hay).span(at..hay.len()))?;
+            let (start, end) = (folded.to_text(m.start()), folded.to_text(m.end()));
+            let (term, exact) = &self.patterns[m.pattern().as_usize()];
+            let written = exact.as_ref().is_none_or(|e| &text[start..end] == e);
+            if written && whole_word(text, start, end) {
+                return Some((start, end, *term));
+            }
+            at = m.start() + hay[m.start()..].chars().next().map_or(1, char::len_utf8);
+        }
+        None
+    }
+}
+
+/// Whether the text around `start..end` is not part of a longer word.
+fn whole_word(text: &str, start: usize, end: usize) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    !text[..start].chars().next_back().is_some_and(word)
+        && !text[end..].chars().next().is_some_and(word)
+}
+
+/// Lower case beyond ASCII (the automaton ignores ASCII case itself).
+fn fold(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() {
+        return text.into();
+    }
+    text.chars()
+        .flat_map(|c| {
+            let lower: Vec<char> = if c.is_ascii() {
+                vec![c]
+            } else {
+                c.to_lowercase().collect()
+            };
+            lower
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// A text folded to lower case, with the way back to the text's offsets
+/// (the lower case of a letter may be longer or shorter than the letter).
+enum Folded {
+    Same,
+    Other { text: String, to_text: Vec<usize> },
+}
+
+impl Folded {
+    fn of(text: &str) -> Folded {
+        if text.is_ascii() {
+            return Folded::Same;
+        }
+        let mut folded = String::with_capacity(text.len());
+        let mut to_text = Vec::with_capacity(text.len() + 1);
+        for (i, c) in text.char_indices() {
+            let before = folded.len();
+            if c.is_ascii() {
+                folded.push(c);
+            } else {
+                folded.extend(c.to_lowercase());
+            }
+            to_text.extend(std::iter::repeat_n(i, folded.len() - before));
+        }
+        to_text.push(text.len());
+        Folded::Other {
+            text: folded,
+            to_text,
+        }
+    }
+
+    fn text<'a>(&'a self, original: &'a str) -> &'a str {
+        match self {
+            Folded::Same => original,
+            Folded::Other { text, .. } => text,
+        }
+    }
+
+    fn to_text(&self, offset: usize) -> usize {
+        match self {
+            Folded::Same => offset,
+            Folded::Other { to_text, .. } => to_text[offset],
+        }
+    }
+
+    fn to_folded(&self, offset: usize) -> usize {
+        match self {
+            Folded::Same => offset,
+            Folded::Other { to_text, .. } => to_text.partition_point(|&o| o < offset),
+        }
+    }
+}
+
+/// The glossary with its names compiled: made once per build, read by every page's rendering.
+pub struct GlossaryLinks {
+    pub glossary: Glossary,
+    matcher: Option<Matcher>,
+}
+
+impl GlossaryLinks {
+    pub fn new(glossary: Glossary) -> GlossaryLinks {
+        let matcher = Matcher::new(&glossary);
+        GlossaryLinks { glossary, matcher }
+    }
+}
+
+/// Links the first use of each term in the page's text. `linked` holds the
+/// terms already linked on the page (by hand or in an earlier part); the
+/// terms linked here are added to it and to `used`.
+pub(super) fn apply(
+    events: &mut Vec<Spanned>,
+    linker: &GlossaryLinks,
+    links: &[LinkRef],
+    linked: &mut HashSet<usize>,
+    used: &mut Vec<usize>,
+) {
+    let g = &linker.glossary;
+    let Some(matcher) = &linker.matcher else {
+        return;
+    };
+    for link in links.iter().filter(|l| l.target == Some(g.page)) {
+        if let Some(i) = link
+            .fragment
+            .as_deref()
+            .and_then(|f| g.terms.iter().position(|t| t.anchor == f))
+        {
+            linked.insert(i);
+        }
+    }
+    if linked.len() >= g.terms.len() {
+        return;
+    }
+    let mut out: Vec<Spanned> = Vec::with_capacity(events.len() + 8);
+    let mut skip = Skip::default();
+    for (event, range) in events.drain(..) {
+        skip.track(&event);
+        let text = match &event {
+            Event::Text(t) if !skip.any() => t,
+            _ => {
+                out.push((event, range));
+                continue;
+            }
+        };
+        let mut last = 0;
+        let folded = Folded::of(text);
+        let mut from = 0;
+        while let Some((start, end, term)) = matcher.find(text, &folded, from) {
+            from = end;
+            if !linked.insert(term) {
+                continue;
+            }
+            used.push(term);
+            if start > last {
+                out.push((
+                    Event::Text(CowStr::from(text[last..start].to_string())),
+                    range.clone(),
+                ));
+            }
+            let (open, close) = markup(g, term);
+            out.push((Event::InlineHtml(open.into()), range.clone()));
+            out.push((
+                Event::Text(CowStr::from(text[start..end].to_string())),
+                range.clone(),
+            ));
+            out.push((Event::InlineHtml(close.into()), range.clone()));
+            last = end;
+        }
+        if last == 0 {
+            out.push((event, range));
+        } else if last < text.len() {
+            out.push((Event::Text(CowStr::from(text[last..].to_string())), range));
+        }
+    }
+    *events = out;
+}
+
+/// The link and its tooltip around a term's use.
+fn markup(g: &Glossary, term: usize) -> (String, String) {
+    let t = &g.terms[term];
+    let href = format!(
+        "{}#{}",
+        g.url,
+        crate::util::url::encode_component(&t.anchor)
+    );
+    let tip = format!("glossary-tip-{}", t.anchor);
+    let open = format!(
+        "<span class=\"glossary\"><a class=\"glossary-term\" href=\"{}\" aria-describedby=\"{}\">",
+        escape(&href),
+        escape(&tip)
+    );
+    let close = format!(
+        "</a><span class=\"glossary-tip\" role=\"tooltip\" id=\"{}\">{}</span></span>",
+        escape(&tip),
+        escape(&t.definition)
+    );
+    (open, close)
+}
+
+/// Where in the page text is not to be linked: inside headings, links,
+/// images, code and HTML blocks, and `<span>` elements.
+#[derive(Default)]
+struct Skip {
+    headings: usize,
+    links: usize,
+    blocks: usize,
+    spans: usize,
+}
+
+impl Skip {
+    fn any(&self) -> bool {
+        self.headings + self.links + self.blocks + self.spans > 0
+    }
+
+    fn track(&mut self, event: &Event) {
+        let down = |n: &mut usize| *n = n.saturating_sub(1);
+        match event {
+            Event::Start(Tag::Heading { .. }) => self.headings += 1,
+            Event::End(TagEnd::Heading(_)) => down(&mut self.headings),
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => self.links += 1,
+            Event::End(TagEnd::Link | TagEnd::Image) => down(&mut self.links),
+            Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_)) => {
+                self.blocks += 1
+            }
+            Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_)) => {
+                down(&mut self.blocks)
+            }
+            Event::InlineHtml(h) | Event::Html(h) => {
+                let h = h.trim_start().to_ascii_lowercase();
+                if h.starts_with("<span") && !h.ends_with("/>") {
+                    self.spans += 1;
+                } else if h.starts_with("</span") {
+                    down(&mut self.spans);
+                }
+            }
+            _ => {}
+        }
+    }
+}
