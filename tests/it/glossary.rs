@@ -242,3 +242,26 @@ fn serve_shows_an_edited_definition_on_the_other_pages() {
         server.log()
     );
 }
+
+#[test]
+fn hostile_definitions_and_terms_stay_text_in_safe_mode() {
+    let site = Site::new();
+    site.file("syllabus.toml", "title = \"T\"\n[markdown]\nunsafe_html = false\n")
+        .file("content/index.md", "# Home\n\nThe payload and the quote\"d term.\n")
+        .file(
+            "content/glossary.md",
+            "# Glossary\n\n## Payload\n\nClick <img src=x onerror=alert(1)> here & \"there\" `<script>`.\n\n\
+             ## Quote\"d term\n\nA term whose name \"breaks\" attributes.\n",
+        );
+    site.build_ok();
+    let html = site.content_of("public/index.html");
+    assert!(
+        !html.contains("onerror") && !html.contains("<script"),
+        "{html}"
+    );
+    assert!(
+        html.contains(">Click here &amp; &quot;there&quot; &lt;script&gt;.</span>"),
+        "{html}"
+    );
+    assert!(html.contains("href=\"/glossary/#quoted-term\""), "{html}");
+}
