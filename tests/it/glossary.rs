@@ -71,11 +71,21 @@ fn the_first_use_of_each_term_links_to_it_case_insensitively_and_as_whole_words(
 #[test]
 fn the_longest_term_wins_and_multi_word_terms_match() {
     let site = course("# Page\n\nThe Container Registry holds images.\n");
+    site.file(
+        "content/wrapped.md",
+        "# Wrapped\n\nPush to the container\nregistry, as *quotas*\nallow.\n",
+    );
     site.build_ok();
     assert_eq!(
         glossary_links(&site, "public/page/index.html"),
         ["container-registry"]
     );
+    assert_eq!(
+        glossary_links(&site, "public/wrapped/index.html"),
+        ["container-registry", "quota"]
+    );
+    let html = site.content_of("public/wrapped/index.html");
+    assert!(html.contains(">container\nregistry</a>"), "{html}");
 }
 
 #[test]

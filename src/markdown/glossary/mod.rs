@@ -12,6 +12,7 @@
 mod terms;
 
 use std::collections::HashSet;
+use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
@@ -193,46 +194,103 @@ pub(super) fn apply(
     }
     let mut out: Vec<Spanned> = Vec::with_capacity(events.len() + 8);
     let mut skip = Skip::default();
+    // The lines of a paragraph are matched together, so that a term may
+    // span a line break of the source.
+    let mut lines: Vec<Spanned> = Vec::new();
+    let mut page = Page {
+        g,
+        matcher,
+        linked,
+        used,
+    };
     for (event, range) in events.drain(..) {
         skip.track(&event);
-        let text = match &event {
-            Event::Text(t) if !skip.any() => t,
-            _ => {
-                out.push((event, range));
-                continue;
+        if !skip.any() && matches!(event, Event::Text(_) | Event::SoftBreak) {
+            lines.push((event, range));
+            continue;
+        }
+        page.link(&mut lines, &mut out);
+        out.push((event, range));
+    }
+    page.link(&mut lines, &mut out);
+    *events = out;
+}
+
+/// What linking one page reads and updates.
+struct Page<'a> {
+    g: &'a Glossary,
+    matcher: &'a Matcher,
+    linked: &'a mut HashSet<usize>,
+    used: &'a mut Vec<usize>,
+}
+
+impl Page<'_> {
+    /// Links the terms in a run of text and line breaks, emptying it into `out`.
+    fn link<'e>(&mut self, lines: &mut Vec<Spanned<'e>>, out: &mut Vec<Spanned<'e>>) {
+        if lines.is_empty() {
+            return;
+        }
+        let range = lines[0].1.start..lines[lines.len() - 1].1.end;
+        let mut text = String::new();
+        let mut breaks = Vec::new();
+        for (e, _) in lines.iter() {
+            match e {
+                Event::Text(t) => text.push_str(t),
+                _ => {
+                    breaks.push(text.len());
+                    text.push(' ');
+                }
             }
-        };
-        let mut last = 0;
-        let folded = Folded::of(text);
-        let mut from = 0;
-        while let Some((start, end, term)) = matcher.find(text, &folded, from) {
+        }
+        let folded = Folded::of(&text);
+        let (mut last, mut from) = (0, 0);
+        while let Some((start, end, term)) = self.matcher.find(&text, &folded, from) {
             from = end;
-            if !linked.insert(term) {
+            if !self.linked.insert(term) {
                 continue;
             }
-            used.push(term);
-            if start > last {
-                out.push((
-                    Event::Text(CowStr::from(text[last..start].to_string())),
-                    range.clone(),
-                ));
-            }
-            let (open, close) = markup(g, term);
+            self.used.push(term);
+            plain(out, &text, last..start, &breaks, &range);
+            let (open, close) = markup(self.g, term);
             out.push((Event::InlineHtml(open.into()), range.clone()));
-            out.push((
-                Event::Text(CowStr::from(text[start..end].to_string())),
-                range.clone(),
-            ));
+            plain(out, &text, start..end, &breaks, &range);
             out.push((Event::InlineHtml(close.into()), range.clone()));
             last = end;
         }
         if last == 0 {
-            out.push((event, range));
-        } else if last < text.len() {
-            out.push((Event::Text(CowStr::from(text[last..].to_string())), range));
+            out.append(lines);
+        } else {
+            lines.clear();
+            plain(out, &text, last..text.len(), &breaks, &range);
         }
     }
-    *events = out;
+}
+
+/// Events for `text[part]`: its text, with a line break where the source had one.
+fn plain(
+    out: &mut Vec<Spanned>,
+    text: &str,
+    part: Range<usize>,
+    breaks: &[usize],
+    range: &Range<usize>,
+) {
+    let mut at = part.start;
+    for &b in breaks.iter().filter(|&&b| part.contains(&b)) {
+        if b > at {
+            out.push((
+                Event::Text(CowStr::from(text[at..b].to_string())),
+                range.clone(),
+            ));
+        }
+        out.push((Event::SoftBreak, range.clone()));
+        at = b + 1;
+    }
+    if part.end > at {
+        out.push((
+            Event::Text(CowStr::from(text[at..part.end].to_string())),
+            range.clone(),
+        ));
+    }
 }
 
 /// The link and its tooltip around a term's use.
