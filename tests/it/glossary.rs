@@ -137,6 +137,10 @@ fn a_page_can_turn_glossary_links_off_and_a_hand_made_link_counts_as_the_first_u
         "content/other.md",
         "# Other\n\nA [quota](glossary.md#quota), another quota, a container.\n",
     );
+    site.file(
+        "content/deck.md",
+        "---\nmarp: true\n---\n# Deck\n\nA container.\n\n---\n\nA quota.\n",
+    );
     site.build_ok();
     assert_eq!(
         glossary_links(&site, "public/page/index.html"),
@@ -145,6 +149,11 @@ fn a_page_can_turn_glossary_links_off_and_a_hand_made_link_counts_as_the_first_u
     assert_eq!(
         glossary_links(&site, "public/other/index.html"),
         ["container"]
+    );
+    let deck = site.read("public/deck/index.html");
+    assert!(
+        deck.contains("A container.") && !deck.contains("glossary-term"),
+        "{deck}"
     );
 }
 
