@@ -13,42 +13,27 @@ use std::collections::HashSet;
 use std::path::{Component, Path};
 use std::sync::{LazyLock, Mutex};
 
-use syllabus::pipeline::{BuildOptions, Site};
 use syllabus::outputs::site_files::{self, FIXED_FILES, MARKER};
+use syllabus::pipeline::Site;
 use unicode_normalization::UnicodeNormalization;
 
 /// Pages whose names test the comparison: a section, a name with an accent
 /// (NFC), one with capitals; a co-located file with a capital; a static file.
 fn sites() -> [Site; 2] {
-    let dir = std::env::temp_dir().join(format!("syllabus-fuzz-aliases-{}", std::process::id()));
-    let files: &[(&str, &str)] = &[
-        ("syllabus.toml", "title = \"Fuzz\"\n"),
-        ("content/index.md", "# Home\n"),
-        ("content/a/index.md", "# A\n"),
-        ("content/a/Fig.png", "png"),
-        ("content/caf\u{e9}.md", "# Café\n"),
-        ("content/Notes.md", "# Notes\n"),
-        ("content/b.md", "# B\n"),
-        ("static/handout.pdf", "pdf"),
-    ];
-    for (rel, text) in files {
-        let path = dir.join(rel);
-        std::fs::create_dir_all(path.parent().expect("a parent")).expect("create the fuzz course");
-        std::fs::write(path, text).expect("write the fuzz course");
-    }
-    let load = |base: &str| {
-        let options = BuildOptions {
-            root: dir.clone(),
-            base_url: Some(base.into()),
-            validate_only: true,
-            ..BuildOptions::default()
-        };
-        match Site::load(&options, None) {
-            Ok((site, _)) => site,
-            Err(d) => panic!("the fuzz course does not load: {d:?}"),
-        }
-    };
-    [load("/"), load("/course/")]
+    crate::course(
+        "syllabus-fuzz-aliases",
+        &[
+            ("syllabus.toml", "title = \"Fuzz\"\n"),
+            ("content/index.md", "# Home\n"),
+            ("content/a/index.md", "# A\n"),
+            ("content/a/Fig.png", "png"),
+            ("content/caf\u{e9}.md", "# Café\n"),
+            ("content/Notes.md", "# Notes\n"),
+            ("content/b.md", "# B\n"),
+            ("static/handout.pdf", "pdf"),
+        ],
+        true,
+    )
 }
 
 static SITES: LazyLock<Mutex<[Site; 2]>> = LazyLock::new(|| Mutex::new(sites()));
@@ -94,7 +79,8 @@ pub fn aliases(data: &[u8]) {
         let page = (usize::from(flags >> 1) + i * usize::from(flags & 2 != 0)) % pages;
         site.course.pages[page].front.aliases.push(alias.clone());
     }
-    let (redirects, diags) = site_files::aliases_and_clashes(&site.course, &site.index, &site.rendered, "content");
+    let (redirects, diags) =
+        site_files::aliases_and_clashes(&site.course, &site.index, &site.rendered, "content");
     assert_eq!(
         redirects.len() + diags.len(),
         aliases.len(),

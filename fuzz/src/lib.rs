@@ -16,11 +16,11 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{LazyLock, Mutex};
 
-use syllabus::pipeline::{BuildOptions, Site};
-use syllabus::model::config::{Config, MarkdownConfig, RelativeTo};
-use syllabus::load::frontmatter;
 use syllabus::diagnostics::Severity;
+use syllabus::load::frontmatter;
 use syllabus::markdown::{self, RenderContext};
+use syllabus::model::config::{Config, MarkdownConfig, RelativeTo};
+use syllabus::pipeline::{BuildOptions, Site};
 
 mod aliases;
 pub use aliases::aliases;
@@ -59,17 +59,27 @@ pub fn frontmatter(data: &[u8]) {
 /// page and an image, a folder with spaces and non-ASCII names, a data file,
 /// a static file. One site per base path (`/` and `/course/`).
 fn sites() -> [Site; 2] {
-    let dir = std::env::temp_dir().join(format!("syllabus-fuzz-{}", std::process::id()));
-    let files: &[(&str, &str)] = &[
-        ("syllabus.toml", "title = \"Fuzz\"\n"),
-        ("content/index.md", "# Home\n"),
-        ("content/s1/index.md", "# Section\n## Part one\n"),
-        ("content/s1/reading.md", "# Reading\n"),
-        ("content/s1/img/flow.png", "png"),
-        ("content/s 2/über.md", "# Über\n"),
-        ("content/data.csv", "a,b\n"),
-        ("static/img/logo.png", "png"),
-    ];
+    course(
+        "syllabus-fuzz",
+        &[
+            ("syllabus.toml", "title = \"Fuzz\"\n"),
+            ("content/index.md", "# Home\n"),
+            ("content/s1/index.md", "# Section\n## Part one\n"),
+            ("content/s1/reading.md", "# Reading\n"),
+            ("content/s1/img/flow.png", "png"),
+            ("content/s 2/über.md", "# Über\n"),
+            ("content/data.csv", "a,b\n"),
+            ("static/img/logo.png", "png"),
+        ],
+        false,
+    )
+}
+
+/// A course of `files` written once to a temporary folder named after
+/// `name`, loaded the way a build (or, with `validate_only`, a `check`) loads
+/// it: one site per base path (`/` and `/course/`).
+pub(crate) fn course(name: &str, files: &[(&str, &str)], validate_only: bool) -> [Site; 2] {
+    let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
     for (rel, text) in files {
         let path = dir.join(rel);
         std::fs::create_dir_all(path.parent().expect("a parent")).expect("create the fuzz course");
@@ -79,6 +89,7 @@ fn sites() -> [Site; 2] {
         let options = BuildOptions {
             root: dir.clone(),
             base_url: Some(base.into()),
+            validate_only,
             ..BuildOptions::default()
         };
         match Site::load(&options, None) {
@@ -257,21 +268,37 @@ pub fn notebook(data: &[u8]) {
     let rendered = markdown::render(&page, &ctx);
     let last_line = page.body.matches('\n').count() + 1;
     for link in &rendered.links {
-        assert!(link.line >= 1 && link.line <= last_line, "link at line {}", link.line);
+        assert!(
+            link.line >= 1 && link.line <= last_line,
+            "link at line {}",
+            link.line
+        );
     }
     for d in &rendered.diagnostics {
-        assert!(d.line <= last_line, "diagnostic at line {} of {last_line}", d.line);
+        assert!(
+            d.line <= last_line,
+            "diagnostic at line {} of {last_line}",
+            d.line
+        );
     }
     for (path, _) in &rendered.files {
-        let name = path.strip_prefix("s1/lab/").unwrap_or_else(|| panic!("file {path} outside the page"));
-        assert!(!name.contains('/') && !name.starts_with('.'), "file name {name}");
+        let name = path
+            .strip_prefix("s1/lab/")
+            .unwrap_or_else(|| panic!("file {path} outside the page"));
+        assert!(
+            !name.contains('/') && !name.starts_with('.'),
+            "file name {name}"
+        );
         let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
         assert!(["png", "jpg", "gif", "svg"].contains(&ext), "file {path}");
     }
     if !options.unsafe_html
         && let Some(problem) = unsafe_markup(&rendered.html)
     {
-        panic!("safe mode let through {problem}\n--- html ---\n{}", rendered.html);
+        panic!(
+            "safe mode let through {problem}\n--- html ---\n{}",
+            rendered.html
+        );
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::diagnostics::{self, Code, Diagnostic, Severity};
 use crate::model::{Course, Glossary, LinkRef, PageId, RenderedPage, Term};
 
 /// A link into the glossary whose fragment is no heading or id of it.
@@ -19,10 +19,12 @@ pub(super) fn missing_term(
     let message = format!(
         "broken anchor `#{fragment}`: the glossary `{glossary_file}` defines no term `{fragment}`"
     );
-    let d = match severity {
-        Severity::Error => Diagnostic::error(&course.pages[from].file, message),
-        Severity::Warning => Diagnostic::warning(&course.pages[from].file, message),
-    };
+    let d = Diagnostic::new(
+        severity,
+        Code::MissingGlossaryTerm,
+        &course.pages[from].file,
+        message,
+    );
     let help = closest_term(glossary, fragment)
         .map(|t| format!("did you mean `#{}` (the term `{}`)?", t.anchor, t.name))
         .unwrap_or_else(|| {
@@ -84,7 +86,7 @@ pub fn unused_terms(
         .enumerate()
         .filter(|(i, _)| !used.contains(i))
         .map(|(_, t)| {
-            Diagnostic::warning(file, format!("glossary term `{}` is never used: no page mentions it", t.name))
+            Diagnostic::warning(Code::UnusedGlossaryTerm, file, format!("glossary term `{}` is never used: no page mentions it", t.name))
                 .at(t.line, 1)
                 .with_help("use the term on a page, or give it the name the pages use (as its heading, an abbreviation in brackets or an `Also:` line)")
         })

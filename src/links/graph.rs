@@ -1,7 +1,7 @@
 //! Stage 4: with every page rendered, fragments are checked against the ids
 //! each page returned, and backlinks and previous/next are computed.
 
-use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::diagnostics::{self, Code, Diagnostic, Severity};
 use crate::model::{Course, Glossary, PageId, RenderedPage};
 
 use crate::util::url::decode_path;
@@ -59,10 +59,12 @@ pub fn build_graph(
                     let message = format!(
                         "broken anchor `#{fragment}`: no heading or id `{fragment}` on {on}"
                     );
-                    let d = match severity {
-                        Severity::Error => Diagnostic::error(&course.pages[from].file, message),
-                        Severity::Warning => Diagnostic::warning(&course.pages[from].file, message),
-                    };
+                    let d = Diagnostic::new(
+                        severity,
+                        Code::MissingAnchor,
+                        &course.pages[from].file,
+                        message,
+                    );
                     diags.push(d.at(link.line, link.column).with_help_opt(help));
                 }
             }
@@ -87,7 +89,7 @@ pub fn build_graph(
         for (id, page) in course.pages.iter().enumerate() {
             if !in_nav.contains(&id) && graph.backlinks[id].is_empty() {
                 diags.push(
-                    Diagnostic::warning(&page.file, "orphan page: no link and no `nav` entry leads to it")
+                    Diagnostic::warning(Code::OrphanPage, &page.file, "orphan page: no link and no `nav` entry leads to it")
                         .with_help("add it to `nav` in syllabus.toml, link to it from another page, or mark it `draft = true`"),
                 );
             }

@@ -11,7 +11,7 @@
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::{self, Code, Diagnostic};
 use crate::model::Course;
 
 /// Extensions of files a browser runs as script or as a page of the site.
@@ -67,6 +67,7 @@ fn check_one(course: &Course, rel: &str) -> Option<Diagnostic> {
     if ACTIVE_EXTENSIONS.contains(&ext.as_str()) {
         return Some(
             Diagnostic::error(
+                Code::UnsafeFile,
                 &name,
                 format!("safe mode does not publish `{name}`: a browser runs a `.{ext}` file as a script or page of the site"),
             )
@@ -78,6 +79,7 @@ fn check_one(course: &Course, rel: &str) -> Option<Diagnostic> {
     }
     let refuse = |what: String| {
         Diagnostic::error(
+            Code::UnsafeFile,
             &name,
             format!("safe mode does not publish `{name}`: it has {what}, which a browser runs when the file is opened"),
         )
@@ -87,6 +89,7 @@ fn check_one(course: &Course, rel: &str) -> Option<Diagnostic> {
         Ok(b) => b,
         Err(e) => {
             return Some(Diagnostic::error(
+                Code::UnreadableFile,
                 &name,
                 format!("cannot read `{name}`: {e}"),
             ));

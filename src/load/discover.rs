@@ -9,7 +9,7 @@ use walkdir::WalkDir;
 use super::frontmatter;
 use super::order;
 use super::titles;
-use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::diagnostics::{self, Code, Diagnostic, Severity};
 use crate::model::{Course, Page, PageKind, Section, SectionId};
 
 /// What discovery needs to know beyond the folder.
@@ -62,6 +62,7 @@ pub fn load(
         };
         diags.push(
             Diagnostic::error(
+                Code::ContentFolderMissing,
                 content_name,
                 format!("the content folder `{content_name}` {what}"),
             )
@@ -78,6 +79,7 @@ pub fn load(
     if markdown.is_empty() && diags.is_empty() {
         diags.push(
             Diagnostic::error(
+                Code::NoPages,
                 content_name,
                 format!("the content folder `{content_name}` has no Markdown pages"),
             )
@@ -142,7 +144,7 @@ fn walk(
                     )
                 };
                 diags.push(
-                    Diagnostic::error(path, message)
+                    Diagnostic::error(Code::UnreadableFile, path, message)
                         .with_help("remove the link or fix the file's permissions"),
                 );
                 continue;
@@ -153,7 +155,7 @@ fn walk(
             && let Some(problem) = link_escapes(entry.path(), root)
         {
             diags.push(
-                Diagnostic::error(display_path(content_dir, content_name, entry.path()), problem)
+                Diagnostic::error(Code::LinkOutsideProject, display_path(content_dir, content_name, entry.path()), problem)
                     .with_help("copy the file into the content folder instead: a build follows links only to files of the project outside its hidden folders, so a pull request cannot publish files of the machine that builds it"),
             );
             if entry.file_type().is_dir() {
@@ -170,6 +172,7 @@ fn walk(
         let Some(rel) = slash_path(rel) else {
             diags.push(
                 Diagnostic::error(
+                    Code::InvalidFileName,
                     display_path(content_dir, content_name, entry.path()),
                     "file name is not valid UTF-8",
                 )
@@ -179,7 +182,7 @@ fn walk(
         };
         if rel.contains('\\') {
             diags.push(
-                Diagnostic::error(format!("{content_name}/{rel}"), "file name has a backslash (`\\`)")
+                Diagnostic::error(Code::InvalidFileName, format!("{content_name}/{rel}"), "file name has a backslash (`\\`)")
                     .with_help("rename the file: browsers and Windows read `\\` as a folder separator, so no URL would reach it"),
             );
             continue;
@@ -248,14 +251,14 @@ fn read_page(
 ) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
     let file = format!("{content_name}/{rel}");
     let bytes = std::fs::read(content_dir.join(rel))
-        .map_err(|e| Diagnostic::error(&file, format!("cannot read: {e}")))?;
+        .map_err(|e| Diagnostic::error(Code::UnreadableFile, &file, format!("cannot read: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let (line, col) = diagnostics::line_col(
             std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or(""),
             valid,
         );
-        Diagnostic::error(&file, "file is not valid UTF-8")
+        Diagnostic::error(Code::NotUtf8, &file, "file is not valid UTF-8")
             .at(line, col)
             .with_help("save the file as UTF-8 in your editor")
     })?;
@@ -298,9 +301,11 @@ fn read_page(
         Some(t) => t,
         None => {
             if split.body.trim().is_empty() && split.front == Default::default() {
-                warnings.push(Diagnostic::warning(&file, "empty page").with_help(
-                    "it is published with its file name as title; add content or delete it",
-                ));
+                warnings.push(
+                    Diagnostic::warning(Code::EmptyPage, &file, "empty page").with_help(
+                        "it is published with its file name as title; add content or delete it",
+                    ),
+                );
             }
             titles::from_path(rel, is_index)
         }
@@ -455,6 +460,7 @@ fn assemble(course: &mut Course, mut pages: Vec<Page>, diags: &mut Vec<Diagnosti
             };
             diags.push(
                 Diagnostic::error(
+                    Code::PageClash,
                     &page.file,
                     format!("`{}` and `{other}` differ only {how}", page.file),
                 )
@@ -465,6 +471,7 @@ fn assemble(course: &mut Course, mut pages: Vec<Page>, diags: &mut Vec<Diagnosti
         if let Some((_, other)) = by_url.get(&key) {
             diags.push(
                 Diagnostic::error(
+                    Code::PageClash,
                     &page.file,
                     format!(
                         "`{}` and `{other}` would both be published at `/{}`",
@@ -505,7 +512,7 @@ fn drop_competing_indexes(pages: &mut Vec<Page>, diags: &mut Vec<Diagnostic>) {
         }
         let winner = pages_index_file(&keep, dir_of(&p.source));
         diags.push(
-            Diagnostic::error(&p.file, format!("two pages claim the folder `{}`: `{}` and `{}`", display_dir(dir_of(&p.source)), winner, file_name(&p.source)))
+            Diagnostic::error(Code::TwoIndexPages, &p.file, format!("two pages claim the folder `{}`: `{}` and `{}`", display_dir(dir_of(&p.source)), winner, file_name(&p.source)))
                 .with_help("keep one of index.md, README.md or _index.md per folder; rename or merge the other"),
         );
         false

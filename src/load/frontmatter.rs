@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::yaml_fix;
-use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::diagnostics::{self, Code, Diagnostic, Severity};
 use crate::model::FrontMatter;
 use crate::model::PageDate;
 
@@ -69,8 +69,9 @@ pub fn split<'a>(file: &str, text: &'a str, severity: Severity) -> Split<'a> {
             return plain(vec![]);
         }
         return plain(vec![
-            diagnostic(
+            Diagnostic::new(
                 severity,
+                Code::UnclosedFrontMatter,
                 file,
                 format!("front matter opened with `{fence}` is never closed"),
             )
@@ -106,20 +107,13 @@ pub fn split<'a>(file: &str, text: &'a str, severity: Severity) -> Split<'a> {
     );
     if front.marp {
         // Marp decks carry Marp's own directives (theme, class, style …) in front matter.
-        diagnostics.retain(|w| !w.message.starts_with("unknown front matter key"));
+        diagnostics.retain(|w| w.code != Code::UnknownFrontMatterKey);
     }
     Split {
         front,
         body,
         body_line_offset,
         diagnostics,
-    }
-}
-
-fn diagnostic(severity: Severity, file: &str, message: impl Into<String>) -> Diagnostic {
-    match severity {
-        Severity::Error => Diagnostic::error(file, message),
-        Severity::Warning => Diagnostic::warning(file, message),
     }
 }
 
@@ -174,8 +168,9 @@ fn parse_toml(file: &str, raw: &str, header_line: usize, severity: Severity) -> 
                 .span()
                 .map_or((0, 0), |s| diagnostics::line_col(raw, s.start));
             Parsed::Invalid(
-                diagnostic(
+                Diagnostic::new(
                     severity,
+                    Code::InvalidFrontMatter,
                     file,
                     format!("invalid TOML front matter: {}", e.message()),
                 )
@@ -222,8 +217,9 @@ fn parse_yaml(
         Severity::Warning => "; the page is built without it, as MkDocs does",
     };
     Parsed::Invalid(
-        diagnostic(
+        Diagnostic::new(
             severity,
+            Code::InvalidFrontMatter,
             file,
             format!(
                 "invalid YAML front matter: {}{read_as}",
@@ -333,8 +329,9 @@ fn typed(
     let mut fm = FrontMatter::default();
     let mut wrong = |key: &str, expected: &str| {
         diagnostics.push(
-            diagnostic(
+            Diagnostic::new(
                 severity,
+                Code::FrontMatterType,
                 file,
                 format!("front matter `{key}` must be {expected}"),
             )
@@ -388,9 +385,7 @@ fn typed(
         }
     }
     if let Some(text) = not_a_date {
-        let mut d = bad_date(file, &text, line_of);
-        d.severity = severity;
-        diagnostics.push(d);
+        diagnostics.push(bad_date(file, &text, line_of, severity));
     }
     for k in unknown {
         let help = match diagnostics::closest(&k, KNOWN.iter().copied()) {
@@ -401,18 +396,27 @@ fn typed(
             ),
         };
         diagnostics.push(
-            Diagnostic::warning(file, format!("unknown front matter key `{k}`"))
-                .at(line_of(&k), 1)
-                .with_help(help),
+            Diagnostic::warning(
+                Code::UnknownFrontMatterKey,
+                file,
+                format!("unknown front matter key `{k}`"),
+            )
+            .at(line_of(&k), 1)
+            .with_help(help),
         );
     }
     fm
 }
 
 /// The error for a `date` that is not a real date, at its line.
-fn bad_date(file: &str, text: &str, line_of: &dyn Fn(&str) -> usize) -> Diagnostic {
+fn bad_date(
+    file: &str,
+    text: &str,
+    line_of: &dyn Fn(&str) -> usize,
+    severity: Severity,
+) -> Diagnostic {
     let shown: String = text.chars().take(40).collect();
-    Diagnostic::error(file, format!("front matter `date` is not a date: `{shown}`"))
+    Diagnostic::new(severity, Code::InvalidDate, file, format!("front matter `date` is not a date: `{shown}`"))
         .at(line_of("date"), 1)
         .with_help("write the day as YYYY-MM-DD (`2025-01-31`), optionally with a time: `2025-01-31T14:00:00+01:00`")
 }

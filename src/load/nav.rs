@@ -3,7 +3,7 @@
 //! list are still built and reachable by links, as with MkDocs, but are not
 //! part of the reading order.
 
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::{self, Code, Diagnostic};
 use crate::model::config::{FILE_NAME, NavEntry};
 use crate::model::{Course, NavNode, NavTarget, PageId};
 
@@ -109,7 +109,7 @@ fn missing(course: &Course, path: &str, text: &str) -> Diagnostic {
             course.content_name
         )
     };
-    Diagnostic::error(FILE_NAME, message)
+    Diagnostic::error(Code::NavMissingPage, FILE_NAME, message)
         .at(line, 0)
         .with_help(help)
 }

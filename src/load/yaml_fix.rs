@@ -5,7 +5,7 @@
 //! whole repair stays linear in the front matter's size), and a diagnostic
 //! for each that shows the quoted line.
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic, Severity};
 
 /// One `key: value` line whose value must be quoted.
 pub(super) struct Fix {
@@ -93,17 +93,12 @@ impl Fix {
             "invalid YAML front matter: the value of `{}` holds `: `, which YAML reads as the start of another key",
             self.key
         );
-        let (d, help) = match severity {
-            Severity::Error => (
-                Diagnostic::error(file, message),
-                format!("quote the value: `{}`", self.quoted.trim_start()),
-            ),
-            Severity::Warning => (
-                Diagnostic::warning(file, message),
-                format!(
-                    "read as if quoted (MkDocs drops the whole front matter); quote the value: `{}`",
-                    self.quoted.trim_start()
-                ),
+        let d = Diagnostic::new(severity, Code::UnquotedColon, file, message);
+        let help = match severity {
+            Severity::Error => format!("quote the value: `{}`", self.quoted.trim_start()),
+            Severity::Warning => format!(
+                "read as if quoted (MkDocs drops the whole front matter); quote the value: `{}`",
+                self.quoted.trim_start()
             ),
         };
         d.at(header_line + self.line + 1, self.column)

@@ -170,6 +170,7 @@ impl Scan<'_> {
             let message =
                 format!("admonitions and tabs nested more than {MAX_DEPTH} deep are shown as text");
             prepared.problems.push(Problem {
+                code: crate::diagnostics::Code::NestingTooDeep,
                 at: prepared.body_offset(line.start),
                 message,
                 help: "nest fewer blocks; split the content into sections".into(),

@@ -7,7 +7,7 @@
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::{RenderedPage, Source, Spanned};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Code, Severity};
 use crate::util::html::escape;
 
 /// Attributes an attribute list may set; others (event handlers, `style`) are dropped.
@@ -39,8 +39,12 @@ pub(super) fn warn_dropped(dropped: &[String], source: &Source, at: usize, out: 
         dropped.join(", "),
         ALLOWED.join(", ")
     );
-    out.diagnostics
-        .push(source.diagnostic(Severity::Warning, at, message));
+    out.diagnostics.push(source.diagnostic(
+        Severity::Warning,
+        Code::UnsupportedAttribute,
+        at,
+        message,
+    ));
 }
 
 /// One parsed attribute list.

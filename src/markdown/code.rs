@@ -5,7 +5,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
 use super::highlight::Highlighted;
 use super::{RenderContext, RenderedPage, Source, Spanned};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Code, Severity};
 use crate::util::html::escape;
 
 /// Options of one fence.
@@ -174,8 +174,12 @@ pub(super) fn blocks(
         let fence = match parse_info(&info) {
             Ok(f) => f,
             Err(message) => {
-                out.diagnostics
-                    .push(source.diagnostic(Severity::Warning, range.start, message));
+                out.diagnostics.push(source.diagnostic(
+                    Severity::Warning,
+                    Code::InvalidFenceInfo,
+                    range.start,
+                    message,
+                ));
                 let lang = info
                     .split(|c: char| c.is_whitespace() || c == '{' || c == ',')
                     .next()

@@ -22,7 +22,7 @@ use std::fmt;
 use pulldown_cmark::Event;
 
 use super::{RenderedPage, Source, Spanned};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Code, Severity};
 
 /// How deeply elements may nest; Chromium's HTML parser stops nesting at 512 too.
 pub const MAX_DEPTH: usize = 512;
@@ -152,7 +152,12 @@ pub(super) fn cap_page(
     );
     out.diagnostics.push(
         source
-            .diagnostic(Severity::Warning, at(capped.first), message)
+            .diagnostic(
+                Severity::Warning,
+                Code::NestingTooDeep,
+                at(capped.first),
+                message,
+            )
             .with_help("close the tags you open, or nest less: browsers flatten this deep too"),
     );
     capped.html

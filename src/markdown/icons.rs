@@ -7,7 +7,7 @@
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::{RenderedPage, Source, Spanned};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Code, Severity};
 
 const SETS: &[&str] = &["material-", "fontawesome-", "octicons-", "simple-"];
 
@@ -51,6 +51,7 @@ pub(super) fn remove(events: &mut [Spanned], source: &Source, out: &mut Rendered
                         source
                             .diagnostic(
                                 Severity::Warning,
+                                Code::MaterialIcon,
                                 at,
                                 format!("`{code}` is an icon of Material for MkDocs, which syllabus does not draw; it is left out"),
                             )

@@ -10,7 +10,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
 use super::mathml::{Rejected, Styles, allowlisted};
 use super::{RenderedPage, Source, Spanned, latex};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Code, Severity};
 
 /// Fenced blocks whose language is `math` become display math, as on GitHub.
 pub(super) fn fences(events: &mut Vec<Spanned>) {
@@ -54,7 +54,12 @@ pub(super) fn render(events: &mut [Spanned], source: &Source, safe: bool, out: &
         let html = formula(&tex, display, styles).unwrap_or_else(|refused| {
             out.diagnostics.push(
                 source
-                    .diagnostic(Severity::Warning, range.start, refused.message)
+                    .diagnostic(
+                        Severity::Warning,
+                        Code::MathNotRendered,
+                        range.start,
+                        refused.message,
+                    )
                     .with_help(refused.help),
             );
             as_written(&tex, display)

@@ -11,6 +11,7 @@ mod attributes;
 mod callouts;
 mod code;
 mod depth;
+mod embeds;
 mod footnotes;
 pub mod glossary;
 pub mod github;
@@ -43,10 +44,11 @@ pub use glossary::GlossaryLinks;
 pub use highlight::Highlighter;
 pub use math::render_formula;
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::links::{Resolved, resolve_noted};
 use crate::model::config::{MarkdownConfig, RelativeTo};
 use crate::model::{LinkRef, Page, PageKind, RenderedPage, TocEntry, UrlIndex};
+use crate::util::positions::Positions;
 
 /// What rendering a page needs besides the page.
 pub struct RenderContext<'a> {
@@ -140,57 +142,15 @@ impl<'a> Source<'a> {
         (line + self.page.body_line_offset, col)
     }
 
-    fn diagnostic(&self, severity: Severity, offset: usize, message: String) -> Diagnostic {
+    fn diagnostic(
+        &self,
+        severity: Severity,
+        code: Code,
+        offset: usize,
+        message: String,
+    ) -> Diagnostic {
         let (line, col) = self.position(offset);
-        let d = match severity {
-            Severity::Error => Diagnostic::error(self.page.file, message),
-            Severity::Warning => Diagnostic::warning(self.page.file, message),
-        };
-        d.at(line, col)
-    }
-}
-
-/// Line and column of byte offsets in a text, as [`crate::diagnostics::line_col`]
-/// counts them, without rescanning the text for each of a page's 100,000 links.
-struct Positions<'a> {
-    text: &'a str,
-    /// Byte offset where each line starts, made on first use.
-    line_starts: std::cell::OnceCell<Vec<usize>>,
-    /// The last answer (line index, offset, column), to count on from: links
-    /// come in order, and a 1 MB line may hold thousands of them.
-    last: std::cell::Cell<(usize, usize, usize)>,
-}
-
-impl<'a> Positions<'a> {
-    fn new(text: &'a str) -> Positions<'a> {
-        Positions {
-            text,
-            line_starts: std::cell::OnceCell::new(),
-            last: std::cell::Cell::new((0, 0, 1)),
-        }
-    }
-
-    /// 1-based line and column (in characters) of `offset`.
-    fn at(&self, offset: usize) -> (usize, usize) {
-        let text = self.text;
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let starts = self.line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
-        });
-        let line = starts.partition_point(|&s| s <= offset) - 1;
-        let (last_line, last_offset, last_col) = self.last.get();
-        let col = if last_line == line && last_offset <= offset && last_offset >= starts[line] {
-            last_col + text[last_offset..offset].chars().count()
-        } else {
-            text[starts[line]..offset].chars().count() + 1
-        };
-        self.last.set((line, offset, col));
-        (line + 1, col)
+        Diagnostic::new(severity, code, self.page.file, message).at(line, col)
     }
 }
 
@@ -218,6 +178,13 @@ pub fn render(page: &Page, ctx: &RenderContext) -> RenderedPage {
 }
 
 pub fn render_input(page: MarkdownInput, ctx: &RenderContext) -> RenderedPage {
+    let mut out = render_kind(page, ctx);
+    out.embeds = embeds::collect(&out.html);
+    out
+}
+
+/// The page rendered as its kind asks.
+fn render_kind(page: MarkdownInput, ctx: &RenderContext) -> RenderedPage {
     // A whole HTML document is parsed only to sanitise it.
     // (A notebook is JSON: each of its Markdown cells is bounded where it is rendered.)
     let parsed = match page.kind {
@@ -349,7 +316,7 @@ fn too_much_markup(source: &Source, offset: usize) -> RenderedPage {
     RenderedPage {
         diagnostics: vec![
             source
-                .diagnostic(Severity::Error, offset, message)
+                .diagnostic(Severity::Error, Code::TooMuchMarkup, offset, message)
                 .with_help(help),
         ],
         ..RenderedPage::default()
@@ -361,7 +328,7 @@ fn report_problems(prepared: &prepass::Prepared, source: &Source, out: &mut Rend
     for problem in &prepared.problems {
         let (line, col) = source.body_position(problem.at);
         out.diagnostics.push(
-            Diagnostic::warning(source.page.file, problem.message.clone())
+            Diagnostic::warning(problem.code, source.page.file, problem.message.clone())
                 .at(line, col)
                 .with_help(problem.help.clone()),
         );
@@ -379,7 +346,8 @@ fn align_attributes(html: String) -> String {
         .replace(" style=\"text-align: right\"", " align=\"right\"")
 }
 
-/// Bare URLs and `www.` addresses in text become links, as GitHub does.
+/// Bare URLs (`http://`, `https://`, `ftp://`), `www.` addresses and e-mail
+/// addresses in text become links, as GitHub does.
 fn autolink(events: Vec<Spanned>) -> Vec<Spanned> {
     let candidate =
         |text: &str| text.contains("://") || text.contains("www.") || text.contains('@');
@@ -425,7 +393,12 @@ fn autolink(events: Vec<Spanned>) -> Vec<Spanned> {
             let s = &text[link.start()..end];
             let href = match () {
                 _ if is_email => format!("mailto:{s}"),
-                _ if s.starts_with("http://") || s.starts_with("https://") => s.to_string(),
+                _ if ["http://", "https://", "ftp://"]
+                    .iter()
+                    .any(|scheme| s.starts_with(scheme)) =>
+                {
+                    s.to_string()
+                }
                 _ if s.starts_with("www.") => format!("http://{s}"),
                 _ => continue,
             };
@@ -532,7 +505,7 @@ fn rewrite_links(
             let written = if dest.trim().is_empty() { "()" } else { "(#)" };
             out.diagnostics.push(
                 source
-                    .diagnostic(Severity::Warning, start, format!("empty {what} `{written}`: it leads nowhere"))
+                    .diagnostic(Severity::Warning, Code::EmptyLink, start, format!("empty {what} `{written}`: it leads nowhere"))
                     .with_help("write where it leads, such as `(reading.md)` or `(#a-heading)`, or remove the link"),
             );
         }
@@ -572,6 +545,7 @@ fn attachment(
             source
                 .diagnostic(
                     Severity::Warning,
+                    Code::MissingAttachment,
                     offset,
                     format!("this cell has no attachment `{name}`"),
                 )
@@ -594,8 +568,12 @@ fn resolve_link(
 ) -> Option<String> {
     let (resolved, note) = resolve_noted(ctx.index, source.page.source, dest, ctx.relative_to);
     if let Some(note) = note {
-        out.diagnostics
-            .push(source.diagnostic(Severity::Warning, offset, note));
+        out.diagnostics.push(source.diagnostic(
+            Severity::Warning,
+            Code::AmbiguousLink,
+            offset,
+            note,
+        ));
     }
     let (line, column) = source.position(offset);
     match resolved {
@@ -628,7 +606,7 @@ fn resolve_link(
         Resolved::Broken { message, help } => {
             out.diagnostics.push(
                 source
-                    .diagnostic(ctx.broken, offset, message)
+                    .diagnostic(ctx.broken, Code::BrokenLink, offset, message)
                     .with_help_opt(help),
             );
             None
@@ -696,7 +674,7 @@ fn heading_ids(
         let text = plain_text(&events[i + 1..end]);
         let id = match explicit {
             Some(id) => id.to_string(),
-            None => slugger.slug(&text),
+            None => slugger.slug(&id_text(&events[i + 1..end])),
         };
         let n = heading_number(level);
         let class_attr = if classes.is_empty() {
@@ -763,6 +741,25 @@ pub(crate) fn plain_text(events: &[Spanned]) -> String {
     let mut text = String::new();
     for (e, _) in events {
         match e {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// The text GitHub makes a heading's id from: the heading's text without the
+/// alt text of its images (an `<img>` has no text), so `## ![logo](l.png) Intro`
+/// is `#-intro` there and here.
+fn id_text(events: &[Spanned]) -> String {
+    let mut text = String::new();
+    let mut in_image = 0usize;
+    for (e, _) in events {
+        match e {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            _ if in_image > 0 => {}
             Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => text.push_str(t),
             Event::SoftBreak | Event::HardBreak => text.push(' '),
             _ => {}
@@ -847,6 +844,7 @@ fn count_words(events: &[Spanned]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::gfm_link_end;
+    use crate::util::positions::Positions;
 
     #[test]
     fn words_counted_across_events() {
@@ -868,7 +866,7 @@ mod tests {
     #[test]
     fn positions_match_line_col_in_any_order() {
         let text = "ab\ncdé f [x](y)\n\né\u{1F393}z [a](b) [c](d)\nlast";
-        let positions = super::Positions::new(text);
+        let positions = Positions::new(text);
         let mut offsets: Vec<usize> = (0..=text.len() + 2).collect();
         offsets.extend((0..=text.len()).rev());
         offsets.extend([5, 30, 2, 17, 17, 0]);

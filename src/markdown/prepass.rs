@@ -159,6 +159,7 @@ pub(super) struct Prepared {
 /// A warning of a source pass.
 #[derive(Debug)]
 pub(super) struct Problem {
+    pub code: crate::diagnostics::Code,
     /// Offset in the page body.
     pub at: usize,
     pub message: String,

@@ -27,7 +27,12 @@ pub(super) fn rewrite(
             );
             out.diagnostics.push(
                 source
-                    .diagnostic(crate::diagnostics::Severity::Warning, range.start, message)
+                    .diagnostic(
+                        crate::diagnostics::Severity::Warning,
+                        crate::diagnostics::Code::UnknownHtmlElement,
+                        range.start,
+                        message,
+                    )
                     .with_help(format!(
                         "write it in backticks, `<{name}>`, or escape it as `&lt;{name}&gt;`"
                     )),

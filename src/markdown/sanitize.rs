@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 use super::{RenderedPage, Source, Spanned};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Code, Severity};
 
 /// URL schemes a link or image may use in safe mode (ammonia's default list);
 /// URLs without a scheme (relative, `#fragment`, `/path`) are always allowed.
@@ -200,6 +200,7 @@ pub(super) fn neutralise_urls(events: &mut Vec<Spanned>, source: &Source, out: &
                         source
                             .diagnostic(
                                 Severity::Warning,
+                                Code::UnsafeLinkRemoved,
                                 range.start,
                                 format!("safe mode removed a link to a `{scheme}:` URL"),
                             )

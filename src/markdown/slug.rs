@@ -1,8 +1,14 @@
-//! Heading ids by GitHub's rules (the reference is the npm package `github-slugger`):
-//! lower-case, characters other than letters, numbers, marks, `-`, `_` and
-//! spaces dropped, each space turned into `-`; a repeated slug gets `-1`, `-2` ….
+//! Heading ids by GitHub's rules (the reference is the npm package `github-slugger`,
+//! which mirrors GitHub's own filter): lower-case; every character dropped but
+//! alphabetic ones (letters, letter numbers such as `Ⅻ`, circled letters),
+//! combining marks, decimal digits, connector punctuation (`_`), `-` and
+//! spaces; each space turned into `-`; a repeated
+//! slug gets `-1`, `-2` …. Superscripts and fractions (`²`, `½`) are "other
+//! numbers" and are dropped, as GitHub drops them.
 
 use std::collections::HashMap;
+
+use unicode_properties::{GeneralCategory as G, UnicodeGeneralCategory};
 
 /// One page's slugger: remembers slugs to number duplicates.
 #[derive(Debug, Default)]
@@ -36,19 +42,27 @@ pub fn slugify(text: &str) -> String {
     for c in text.chars().flat_map(char::to_lowercase) {
         if c == ' ' {
             out.push('-');
-        } else if c.is_alphanumeric() || c == '-' || c == '_' || is_mark(c) {
+        } else if c == '-' || kept(c) {
             out.push(c);
         }
     }
     out
 }
 
-/// Combining marks (Unicode category M) in the blocks a course is likely to use.
-fn is_mark(c: char) -> bool {
-    matches!(c as u32,
-        0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05BD | 0x0610..=0x061A | 0x064B..=0x065F
-        | 0x0900..=0x0903 | 0x093A..=0x094F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF
-        | 0xFE00..=0xFE0F | 0xFE20..=0xFE2F)
+/// Whether GitHub keeps the character in an id (Unicode's "word" characters).
+fn kept(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || c == '_';
+    }
+    c.is_alphabetic()
+        || matches!(
+            c.general_category(),
+            G::NonspacingMark
+                | G::SpacingMark
+                | G::EnclosingMark
+                | G::DecimalNumber
+                | G::ConnectorPunctuation
+        )
 }
 
 #[cfg(test)]
@@ -72,6 +86,18 @@ mod tests {
             ("Привет мир", "привет-мир"),
             ("A -- B", "a----b"),
             ("100% (approx.)", "100-approx"),
+            // Tamil's virama and vowel signs are marks: kept, not split.
+            ("தமிழ் மொழி", "தமிழ்-மொழி"),
+            ("हिन्दी भाषा", "हिन्दी-भाषा"),
+            // Superscripts, subscripts and fractions are "other numbers": dropped.
+            ("x²", "x"),
+            ("H₂O", "ho"),
+            ("½ half", "-half"),
+            // Letter numbers and other connector punctuation stay.
+            ("Ⅻ roman", "ⅻ-roman"),
+            ("a‿b", "a‿b"),
+            ("Ⓐ circled", "ⓐ-circled"),
+            ("Arabic ٣", "arabic-٣"),
         ];
         for (text, want) in cases {
             assert_eq!(slugify(text), want, "{text}");

@@ -68,6 +68,7 @@ fn problem(prepared: &mut Prepared, at: usize, target: &str) {
         format!("paste the text of `{target}` here, or link to the page: `[…]({target})`")
     };
     prepared.problems.push(Problem {
+        code: crate::diagnostics::Code::SnippetInclude,
         at,
         message: format!(
             "`--8<-- \"{target}\"` includes a file (pymdownx.snippets), which syllabus does not do; the line is left out"

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// The `[azure]` table, every key optional.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default)]
 pub struct AzureConfig {
     /// The Static Web Apps plan whose quotas the built site must fit. Unset, the
@@ -22,12 +22,33 @@ pub struct AzureConfig {
     pub headers: BTreeMap<String, String>,
     /// Sources added to directives of the Content-Security-Policy (`img-src = ["https:"]`).
     pub csp: BTreeMap<String, Vec<String>>,
+    /// Adds to the policy the origins of the images, media and frames the pages
+    /// embed, and `style-src-attr 'unsafe-inline'` when a page has `style`
+    /// attributes. Off, `check` warns for each page the policy would break.
+    pub csp_from_pages: bool,
     /// File extension (`.ext`) → MIME type, merged over the defaults; an empty value removes one.
     pub mime_types: BTreeMap<String, String>,
     /// Route rules published after the alias redirects, in order (Azure's own keys).
     pub routes: Vec<Route>,
     /// Route patterns of content-hashed files, served with a one-year immutable `cache-control`.
     pub immutable: Vec<String>,
+}
+
+impl Default for AzureConfig {
+    fn default() -> AzureConfig {
+        AzureConfig {
+            plan: None,
+            max_files: None,
+            max_size_mb: None,
+            trailing_slash: TrailingSlash::default(),
+            headers: BTreeMap::new(),
+            csp: BTreeMap::new(),
+            csp_from_pages: true,
+            mime_types: BTreeMap::new(),
+            routes: Vec::new(),
+            immutable: Vec::new(),
+        }
+    }
 }
 
 /// A Static Web Apps hosting plan.

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::de::DeTable;
 
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::{self, Code, Diagnostic};
 
 use crate::util::toml_keys as keys;
 
@@ -254,6 +254,7 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(vec![
                     Diagnostic::error(
+                        Code::ConfigMissing,
                         FILE_NAME,
                         format!("no `{FILE_NAME}` in `{}`", root.display()),
                     )
@@ -262,6 +263,7 @@ impl Config {
             }
             Err(e) => {
                 return Err(vec![Diagnostic::error(
+                    Code::UnreadableFile,
                     FILE_NAME,
                     format!("cannot read: {e}"),
                 )]);
@@ -295,7 +297,7 @@ impl Config {
         if !ok {
             let (line, col) = keys::value_span(doc, &[keys::Segment::Key("base_url".into())])
                 .map_or((0, 0), |s| diagnostics::line_col(text, s.start));
-            return Err(Diagnostic::error(FILE_NAME, format!("`base_url = \"{url}\"` is neither a URL nor a path"))
+            return Err(Diagnostic::error(Code::InvalidConfigValue, FILE_NAME, format!("`base_url = \"{url}\"` is neither a URL nor a path"))
                 .at(line, col)
                 .with_help("write an absolute URL such as `https://example.org/course/`, or a path such as `/`"));
         }
@@ -307,6 +309,7 @@ impl Config {
             let (line, col) = keys::value_span(doc, &place)
                 .map_or((0, 0), |s| diagnostics::line_col(text, s.start));
             return Err(Diagnostic::error(
+                Code::InvalidConfigValue,
                 FILE_NAME,
                 "`[notebooks] open_in` needs `repo_url`, the notebooks' GitHub repository",
             )
@@ -373,9 +376,13 @@ fn unknown_key(unknown: &keys::UnknownKey, text: &str) -> Diagnostic {
         .span
         .as_ref()
         .map_or((0, 0), |s| diagnostics::line_col(text, s.start));
-    Diagnostic::error(FILE_NAME, format!("unknown key `{}`{place}", unknown.key))
-        .at(line, col)
-        .with_help_opt(help)
+    Diagnostic::error(
+        Code::UnknownConfigKey,
+        FILE_NAME,
+        format!("unknown key `{}`{place}", unknown.key),
+    )
+    .at(line, col)
+    .with_help_opt(help)
 }
 
 /// Turns a TOML error into a diagnostic at its line and column.
@@ -383,7 +390,12 @@ pub fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> Diagnostic {
     let (line, col) = e
         .span()
         .map_or((0, 0), |s| diagnostics::line_col(text, s.start));
-    Diagnostic::error(file, format!("invalid TOML: {}", e.message())).at(line, col)
+    Diagnostic::error(
+        Code::InvalidToml,
+        file,
+        format!("invalid TOML: {}", e.message()),
+    )
+    .at(line, col)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! later stages read from it (ids for anchors, links for the graph, the table
 //! of contents). Valid once the Markdown stage has run.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use serde::Serialize;
 
@@ -44,9 +44,51 @@ pub struct RenderedPage {
     pub diagnostics: Vec<Diagnostic>,
     /// Languages of code blocks that could not be highlighted.
     pub unknown_languages: Vec<String>,
+    /// What the page loads from other sites and whether it styles inline,
+    /// read from `html` once it is final (for the Content-Security-Policy).
+    pub embeds: Embeds,
     /// Files the page needs beside its document (a notebook's output images),
     /// as (path relative to the site root, bytes); written with the page.
     pub files: Vec<(String, Vec<u8>)>,
     /// Glossary terms (indices into `Glossary::terms`) linked automatically on the page.
     pub glossary_uses: Vec<usize>,
+}
+
+/// What a page's HTML asks the browser to load from other origins, by the
+/// Content-Security-Policy directive that governs it, and what inline style
+/// and script it has. Origins are `scheme://host[:port]`, or a bare host for
+/// a scheme-relative URL (`//host/x.png`), which CSP matches in the page's scheme.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Embeds {
+    /// `<img src/srcset>`, `<picture><source srcset>`, `<video poster>`, `<input type=image>`.
+    pub img: BTreeSet<String>,
+    /// `<video>`, `<audio>` and their `<source src>` and `<track>`.
+    pub media: BTreeSet<String>,
+    /// `<iframe src>`.
+    pub frame: BTreeSet<String>,
+    /// Whether some element has a `style` attribute.
+    pub style_attr: bool,
+    /// `<script src>` from other origins: never allowed by syllabus, only checked.
+    pub script: BTreeSet<String>,
+    /// Whether the page has an inline `<script>` that would run, or an `on…` handler.
+    pub inline_script: bool,
+    /// Whether the page has a `<style>` element.
+    pub style_element: bool,
+}
+
+impl Embeds {
+    pub fn is_empty(&self) -> bool {
+        self == &Embeds::default()
+    }
+
+    /// Adds another page's embeds to these.
+    pub fn add(&mut self, other: &Embeds) {
+        self.img.extend(other.img.iter().cloned());
+        self.media.extend(other.media.iter().cloned());
+        self.frame.extend(other.frame.iter().cloned());
+        self.style_attr |= other.style_attr;
+        self.script.extend(other.script.iter().cloned());
+        self.inline_script |= other.inline_script;
+        self.style_element |= other.style_element;
+    }
 }

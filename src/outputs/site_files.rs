@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{Course, PageDate, Redirect, RenderedPage, UrlIndex};
 use crate::util::site_path;
 
@@ -132,6 +132,7 @@ pub fn aliases_and_clashes(
                 Err(why) => {
                     diags.push(
                         Diagnostic::error(
+                            Code::InvalidAlias,
                             &page.file,
                             format!("alias `{alias}` is not a usable URL path: {why}"),
                         )
@@ -149,6 +150,7 @@ pub fn aliases_and_clashes(
                 );
                 diags.push(
                     Diagnostic::error(
+                        Code::OutputClash,
                         &page.file,
                         format!(
                             "alias `{alias}` of `{}` is already {}",
@@ -184,6 +186,7 @@ fn copied_file_clashes(
             match layout.clash(path) {
                 Some(clash) => diags.push(
                     Diagnostic::error(
+                        Code::OutputClash,
                         &page.file,
                         format!(
                             "{owner} and {} need the same place in the site",
@@ -219,6 +222,7 @@ fn copied_file_clashes(
                 let help = clash_help("rename one of them", path, &clash);
                 diags.push(
                     Diagnostic::error(
+                        Code::OutputClash,
                         &shown,
                         format!(
                             "{kind} `{shown}` and {} need the same place in the site",

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::config::Config;
 use crate::outputs::azure::quota;
 
@@ -161,8 +161,12 @@ pub fn run(options: &BuildOptions, mode: Mode) -> Result<Report> {
     output.commit()?;
     if let Err(e) = site.highlighter().save_cache() {
         diags.push(
-            Diagnostic::warning(CACHE_FILE, format!("cannot save the highlight cache: {e}"))
-                .with_help("the site was built; the next build highlights all code again"),
+            Diagnostic::warning(
+                Code::CacheNotSaved,
+                CACHE_FILE,
+                format!("cannot save the highlight cache: {e}"),
+            )
+            .with_help("the site was built; the next build highlights all code again"),
         );
     }
     let summary = Summary {

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::Site;
 use super::sink::Sink;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::config::FILE_NAME;
 use crate::outputs::azure;
 use crate::outputs::azure::quota::Usage;
@@ -65,11 +65,14 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         && let Err(e) = site.highlighter().check_themes()
     {
         out.push(
-            Diagnostic::error(FILE_NAME, e)
+            Diagnostic::error(Code::UnknownHighlightTheme, FILE_NAME, e)
                 .with_help("set `[highlight] light_theme` and `dark_theme` to known themes"),
         );
     }
-    out.extend(azure::check(&site.config, &site.redirects));
+    out.extend(azure::check(&site.config, &site.redirects, &site.embeds()));
+    let pages = site.course.pages.iter().map(|p| p.file.as_str());
+    let embeds = site.rendered.iter().map(|r| &r.embeds);
+    out.extend(azure::check_pages(&site.config, pages.zip(embeds)));
     out
 }
 

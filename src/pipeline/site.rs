@@ -11,7 +11,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::{BuildOptions, load_config};
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::links::{LinkGraph, build_graph, unused_terms};
 use crate::load::{self, LoadOptions};
 use crate::markdown::{self, Highlighter, MarkdownInput, RenderContext};
@@ -239,6 +239,11 @@ impl Site {
         )
     }
 
+    /// What all pages load from other sites, for the Content-Security-Policy.
+    pub fn embeds(&self) -> crate::model::rendered::Embeds {
+        crate::outputs::azure::site_embeds(self.rendered.iter().map(|r| &r.embeds))
+    }
+
     pub fn render_not_found(&self) -> Result<String, Diagnostic> {
         self.theme.render("404.html", &tera::Context::new(), None)
     }
@@ -274,7 +279,8 @@ impl Site {
         }
         files.push((
             crate::outputs::azure::CONFIG_FILE.into(),
-            crate::outputs::azure::config_json(&self.config, &self.redirects).into_bytes(),
+            crate::outputs::azure::config_json(&self.config, &self.redirects, &self.embeds())
+                .into_bytes(),
         ));
         let origin = self.config.site_origin_url();
         files.push((
@@ -489,7 +495,7 @@ fn unknown_language_warnings(course: &Course, rendered: &[RenderedPage]) -> Vec<
     let mut out: Vec<Diagnostic> = seen
         .into_iter()
         .map(|(lang, (count, file))| {
-            Diagnostic::warning(file, format!("no syntax highlighting for language `{lang}` ({count} block(s)); shown as plain text"))
+            Diagnostic::warning(Code::UnknownLanguage, file, format!("no syntax highlighting for language `{lang}` ({count} block(s)); shown as plain text"))
                 .with_help("check the spelling after the opening ```, or leave it empty for plain text")
         })
         .collect();

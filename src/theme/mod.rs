@@ -14,7 +14,7 @@ use tera::{Context, Kwargs, State, Tera};
 pub use overview::{Overview, overview};
 pub use view::{NavItem, PageInput, nav_size, nav_trails, nav_tree, page_context};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::config::Config;
 
 mod embedded {
@@ -61,6 +61,7 @@ fn sources(root: &Path, config: &Config) -> Result<Vec<Origin>, Diagnostic> {
             .collect()
     } else {
         return Err(Diagnostic::error(
+            Code::ThemeNotFound,
             crate::model::config::FILE_NAME,
             format!(
                 "theme `{}` not found: no folder `themes/{}`",
@@ -110,7 +111,7 @@ fn disk_files(
         {
             let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
             let shown = format!("{label}/{}", rel.to_string_lossy().replace('\\', "/"));
-            return Err(Diagnostic::error(shown.trim_end_matches('/'), problem)
+            return Err(Diagnostic::error(Code::LinkOutsideProject, shown.trim_end_matches('/'), problem)
                 .with_help("copy the file into the project instead: a build follows links only to files of the project outside its hidden folders"));
         }
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
@@ -152,6 +153,7 @@ impl Theme {
                             templates.insert(name.to_string(), (shown, text));
                         }
                         _ => problems.push(Diagnostic::error(
+                            Code::NotUtf8,
                             &shown,
                             "cannot read template as UTF-8 text",
                         )),
@@ -165,6 +167,7 @@ impl Theme {
             if !templates.contains_key(*name) {
                 problems.push(
                     Diagnostic::error(
+                        Code::MissingTemplate,
                         format!("templates/{name}"),
                         format!("the theme has no `{name}` template"),
                     )
@@ -217,13 +220,14 @@ impl Theme {
     ) -> Result<String, Diagnostic> {
         if !self.tera.contains_template(template) {
             let file = page_file.unwrap_or("templates");
-            return Err(
-                Diagnostic::error(file, format!("template `{template}` does not exist")).with_help(
-                    format!(
-                        "add `templates/{template}` or remove `template` from the front matter"
-                    ),
-                ),
-            );
+            return Err(Diagnostic::error(
+                Code::MissingTemplate,
+                file,
+                format!("template `{template}` does not exist"),
+            )
+            .with_help(format!(
+                "add `templates/{template}` or remove `template` from the front matter"
+            )));
         }
         self.tera
             .render(template, context)
@@ -282,11 +286,16 @@ fn template_error(
                 .unwrap_or_else(|| report.filename().to_string());
             let span = report.span();
             Diagnostic::error(
+                Code::TemplateError,
                 file,
                 format!("template error: {}{rendering}", report.message()),
             )
             .at(span.start_line, span.start_col + 1)
         }
-        other => Diagnostic::error("templates", format!("template error: {other}{rendering}")),
+        other => Diagnostic::error(
+            Code::TemplateError,
+            "templates",
+            format!("template error: {other}{rendering}"),
+        ),
     }
 }

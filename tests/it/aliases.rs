@@ -208,7 +208,7 @@ fn a_backslash_in_a_file_name_is_named() {
         .file("content/a\\b.md", "# B\n");
     let out = site.build().fails();
     assert!(
-        out.contains("error: file name has a backslash (`\\`)\n  --> content/a\\b.md"),
+        out.contains("error[E015]: file name has a backslash (`\\`)\n  --> content/a\\b.md"),
         "{out}"
     );
     assert!(!out.contains("cannot read"), "{out}");

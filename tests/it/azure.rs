@@ -3,6 +3,7 @@
 //! and their inputs, in `workflows`), and the built demo course served by
 //! Azure's emulator (in `emulator`).
 
+mod csp;
 mod emulator;
 mod workflows;
 
@@ -279,7 +280,7 @@ fn config_over_20_kb_is_an_error() {
     );
     let out = site.build().fails();
     assert!(
-        out.contains("error: `staticwebapp.config.json` would be"),
+        out.contains("error[E086]: `staticwebapp.config.json` would be"),
         "{out}"
     );
     assert!(
@@ -304,7 +305,7 @@ fn config_over_20_kb_is_an_error() {
     );
     assert!(
         run.stderr
-            .contains("warning: `staticwebapp.config.json` is"),
+            .contains("warning[W080]: `staticwebapp.config.json` is"),
         "{}",
         run.stderr
     );
@@ -342,7 +343,7 @@ fn quotas_warn_at_80_percent_and_fail_above() {
     let run = site.build_ok();
     // 850 KB of data plus the pages and the theme's files: a little over 900 KB.
     let err = &run.stderr;
-    assert!(err.contains("warning: the site is 9"), "{err}");
+    assert!(err.contains("warning[W082]: the site is 9"), "{err}");
     assert!(err.contains(" KB, 9"), "{err}");
     assert!(
         err.contains("% of the 1 MB an Azure Static Web Apps deployment as set in `[azure]` holds"),
@@ -355,7 +356,7 @@ fn quotas_warn_at_80_percent_and_fail_above() {
     let before = site.read("public/index.html");
     site.file("content/data/big.bin", &"x".repeat(1_200_000));
     let out = site.build().fails();
-    assert!(out.contains("error: the site is 1."), "{out}");
+    assert!(out.contains("error[W081]: the site is 1."), "{out}");
     assert!(
         out.contains(
             "MB; an Azure Static Web Apps deployment as set in `[azure]` holds at most 1 MB"

@@ -102,7 +102,11 @@ fn empty_page_is_built_with_a_warning() {
     site.file("content/index.md", "# Home\n")
         .file("content/notes.md", "");
     let run = site.build_ok();
-    assert!(run.stderr.contains("warning: empty page"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning[W010]: empty page"),
+        "{}",
+        run.stderr
+    );
     assert!(
         run.stderr.contains("--> content/notes.md"),
         "{}",
@@ -222,7 +226,7 @@ fn unknown_config_key_names_the_closest() {
     site.file("syllabus.toml", "title = \"T\"\nbase_ulr = \"/\"\n")
         .file("content/index.md", "# Home\n");
     let err = site.build().fails();
-    assert!(err.contains("error: unknown key `base_ulr`"), "{err}");
+    assert!(err.contains("error[E003]: unknown key `base_ulr`"), "{err}");
     assert!(err.contains("--> syllabus.toml:2:1"), "{err}");
     assert!(err.contains("help: did you mean `base_url`?"), "{err}");
 }
@@ -263,7 +267,10 @@ fn invalid_utf8_is_an_error_with_a_line() {
     )
     .unwrap();
     let err = site.build().fails();
-    assert!(err.contains("error: file is not valid UTF-8"), "{err}");
+    assert!(
+        err.contains("error[E011]: file is not valid UTF-8"),
+        "{err}"
+    );
     assert!(err.contains("--> content/bad.md:3:6"), "{err}");
 }
 

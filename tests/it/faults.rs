@@ -202,7 +202,7 @@ fn a_file_where_a_folder_must_go_is_a_clear_error() {
     let out = site.build().fails();
     assert!(
         out.contains(
-            "error: the file `content/a` and the URL of `content/a.md` need the same place in the site"
+            "error[E081]: the file `content/a` and the URL of `content/a.md` need the same place in the site"
         ),
         "{out}"
     );

@@ -30,7 +30,10 @@ fn malformed_toml_names_file_and_line() {
     site.file("content/index.md", "# Home\n")
         .file("content/bad.md", "+++\ntitle = \"ok\"\nweight = = 3\n+++\n");
     let err = site.build().fails();
-    assert!(err.contains("error: invalid TOML front matter"), "{err}");
+    assert!(
+        err.contains("error[E021]: invalid TOML front matter"),
+        "{err}"
+    );
     assert!(err.contains("--> content/bad.md:3:"), "{err}");
 }
 
@@ -40,7 +43,10 @@ fn malformed_yaml_names_file_and_line() {
     site.file("content/index.md", "# Home\n")
         .file("content/bad.md", "---\ntitle: ok\ntags: [a, b\n---\n");
     let err = site.build().fails();
-    assert!(err.contains("error: invalid YAML front matter"), "{err}");
+    assert!(
+        err.contains("error[E021]: invalid YAML front matter"),
+        "{err}"
+    );
     assert!(err.contains("--> content/bad.md:"), "{err}");
 }
 
@@ -78,7 +84,7 @@ fn unknown_key_warns_with_the_closest_known_key() {
     let run = site.build_ok();
     assert!(
         run.stderr
-            .contains("warning: unknown front matter key `descripton`"),
+            .contains("warning[W020]: unknown front matter key `descripton`"),
         "{}",
         run.stderr
     );
@@ -189,7 +195,7 @@ fn one_bad_front_matter_never_hides_the_other_problems() {
         .file("content/typed.md", "+++\nweight = \"first\"\n+++\n# Typed\n");
     let out = site.build().fails();
     assert!(
-        out.contains("error: invalid YAML front matter: the value of `title` holds `: `"),
+        out.contains("error[E022]: invalid YAML front matter: the value of `title` holds `: `"),
         "{out}"
     );
     assert!(out.contains("--> content/ex.md:2:16"), "{out}");
@@ -226,7 +232,7 @@ fn lenient_front_matter_reads_the_page_as_meant_and_warns() {
     let run = site.build_ok();
     assert!(
         run.stderr
-            .contains("warning: invalid YAML front matter: the value of `title` holds `: `"),
+            .contains("warning[E022]: invalid YAML front matter: the value of `title` holds `: `"),
         "{}",
         run.stderr
     );
@@ -279,7 +285,7 @@ fn a_date_that_is_not_a_date_is_an_error_at_its_line() {
         let err = site.build().fails();
         assert!(
             err.contains(&format!(
-                "error: front matter `date` is not a date: `{shown}`"
+                "error[E024]: front matter `date` is not a date: `{shown}`"
             )),
             "{front}\n{err}"
         );

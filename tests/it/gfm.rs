@@ -144,3 +144,37 @@ fn real_course_matches_github_rendering() {
         assert!(ok, "{report}");
     }
 }
+
+/// What a reader saw differ from GitHub after the whole-spec comparison:
+/// `ftp://` links, e-mail addresses, heading ids of scripts with combining
+/// marks, superscripts and images in headings, and `---`, text, `---` at the
+/// top of a page. Expected HTML is what cmark-gfm and github-slugger give.
+#[test]
+fn github_parity_leftovers() {
+    let site = Site::new();
+    site.file(
+        "content/index.md",
+        "# Home\n\nGet ftp://ftp.example.org/pub/data.csv, or write to ta@example.org.\n\n\
+         ## தமிழ் மொழி\n\n## x²\n\n## ![logo](logo.png) Intro\n\n\
+         [Tamil](#தமிழ்-மொழி), [x](#x), [intro](#-intro), [rules](rules.md#a-line-of-text)\n",
+    )
+    .file("content/logo.png", "png")
+    .file("content/rules.md", "---\nA line of text\n---\n\nBody.\n");
+    let run = site.build_ok();
+    assert!(!run.all().contains("warning"), "{}", run.all());
+    let home = site.content_of("public/index.html");
+    for want in [
+        "<a href=\"ftp://ftp.example.org/pub/data.csv\">ftp://ftp.example.org/pub/data.csv</a>,",
+        "<a href=\"mailto:ta@example.org\">ta@example.org</a>.",
+        "<h2 id=\"தமிழ்-மொழி\">",
+        "<h2 id=\"x\">",
+        "<h2 id=\"-intro\">",
+    ] {
+        assert!(home.contains(want), "{want} missing in:\n{home}");
+    }
+    let rules = site.content_of("public/rules/index.html");
+    assert!(
+        rules.contains("<hr />\n<h2 id=\"a-line-of-text\">A line of text"),
+        "{rules}"
+    );
+}

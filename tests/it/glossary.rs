@@ -190,9 +190,9 @@ fn check_reports_links_to_missing_terms_with_a_suggestion_and_unused_terms() {
         "# Page\n\nA container.\n\nSee [quotas](glossary.md#quotas) and [the VM](glossary.md#vm).\n",
     );
     let out = site.run(&["check"]).fails();
-    assert!(out.contains("error: broken anchor `#quotas`: the glossary `content/glossary.md` defines no term `quotas`\n  --> content/page.md:5:5\n  help: did you mean `#quota` (the term `Quota`)?"), "{out}");
+    assert!(out.contains("error[E062]: broken anchor `#quotas`: the glossary `content/glossary.md` defines no term `quotas`\n  --> content/page.md:5:5\n  help: did you mean `#quota` (the term `Quota`)?"), "{out}");
     assert!(out.contains("--> content/page.md:5:38\n  help: did you mean `#virtual-machine-vm` (the term `Virtual machine`)?"), "{out}");
-    assert!(out.contains("warning: glossary term `Container registry` is never used: no page mentions it\n  --> content/glossary.md:7:1"), "{out}");
+    assert!(out.contains("warning[W063]: glossary term `Container registry` is never used: no page mentions it\n  --> content/glossary.md:7:1"), "{out}");
     assert!(!out.contains("`Container` is never used"), "{out}");
     assert!(!out.contains("no heading or id"), "{out}");
 }

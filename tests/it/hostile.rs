@@ -140,7 +140,10 @@ fn invalid_utf8_is_an_error_at_its_position() {
     let site = course();
     write_bytes(&site, "content/bad.md", b"# Bad\n\nab\xff\xfecd\n");
     let out = build_fails(&site, "invalid UTF-8");
-    assert!(out.contains("error: file is not valid UTF-8"), "{out}");
+    assert!(
+        out.contains("error[E011]: file is not valid UTF-8"),
+        "{out}"
+    );
     assert!(out.contains("--> content/bad.md:3:3"), "{out}");
     assert!(out.contains("save the file as UTF-8"), "{out}");
 }
@@ -350,7 +353,7 @@ fn safe_mode_flattens_nesting_deeper_than_browsers_do() {
     let t = run_bounded(&site, &["build", "--safe"], "100,000-deep HTML, safe mode");
     let out = t.run.all();
     assert_eq!(t.run.code, Some(0), "{out}");
-    let warning = "warning: elements nested more than 512 deep are flattened";
+    let warning = "warning[W042]: elements nested more than 512 deep are flattened";
     assert_eq!(out.matches(warning).count(), 3, "{out}");
     // The 513th `<div>`, in a line of them.
     assert!(out.contains("--> content/divs.md:5:2561"), "{out}");
@@ -417,7 +420,7 @@ fn a_table_of_six_megabytes_is_refused_at_its_position() {
     let t = run_bounded(&site, &["build"], "6 MB table");
     let out = t.run.fails();
     assert!(
-        out.contains("error: the page has more markup than one page may: over 1,000,000"),
+        out.contains("error[E040]: the page has more markup than one page may: over 1,000,000"),
         "{out}"
     );
     assert!(out.contains("--> content/table.md:3:"), "{out}");
@@ -557,7 +560,7 @@ fn symlink_loop_is_an_error() {
     std::fs::create_dir_all(site.path().join("content/s")).expect("mkdir");
     std::os::unix::fs::symlink("..", site.path().join("content/s/up")).expect("symlink");
     let out = build_fails(&site, "symlink loop");
-    assert!(out.contains("error: symbolic link loop"), "{out}");
+    assert!(out.contains("error[E010]: symbolic link loop"), "{out}");
     assert!(out.contains("--> content/s/up"), "{out}");
 }
 
@@ -753,7 +756,7 @@ fn template_loops_are_errors() {
             site.file(rel, text);
         }
         let out = build_fails(&site, what);
-        assert!(out.contains("error:"), "{what}: {out}");
+        assert!(out.contains("error["), "{what}: {out}");
         assert!(out.contains(message), "{what}: {out}");
     }
 }

@@ -7,6 +7,8 @@
 //! Screenshots go to `target/screenshots/` (docs/img holds copies, next to
 //! MkDocs-Material's, made by scripts/screenshots_mkdocs.sh).
 
+mod images;
+
 use std::path::Path;
 use std::time::Duration;
 
@@ -41,7 +43,14 @@ fn the_imported_mkdocs_course_in_chromium() {
     assert_eq!(run.code, Some(0), "{}", run.all());
     site.build_ok();
     no_title_has_an_underscore(&site.path().join("public"));
-    let server = StaticServer::start(site.path().join("public"));
+    // Served with the policy Azure would send, fitted to the course's images.
+    let config: Value =
+        serde_json::from_str(&site.read("public/staticwebapp.config.json")).unwrap();
+    let csp = config["globalHeaders"]["Content-Security-Policy"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let server = StaticServer::start_with_csp(site.path().join("public"), &csp);
     let Some(browser) = Browser::start() else {
         return;
     };
@@ -60,6 +69,7 @@ fn the_imported_mkdocs_course_in_chromium() {
     t.copy_buttons_leave_code_visible();
     t.contents_list_stays_beside_the_footer();
     t.heading_anchors_show_on_focus_only();
+    t.every_image_loads(&site.path().join("public"), &csp);
 
     // Asked for, the overview follows nav too.
     let home = site.read("docs/index.md");

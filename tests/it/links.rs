@@ -52,7 +52,8 @@ fn broken_links_can_be_downgraded_to_warnings() {
     );
     let run = site.build_ok();
     assert_eq!(
-        run.stderr.matches("warning: broken").count(),
+        run.stderr.matches("warning[E060]: broken link").count()
+            + run.stderr.matches("warning[E061]: broken anchor").count(),
         6,
         "{}",
         run.stderr
@@ -130,7 +131,7 @@ fn aliases_never_replace_a_file_of_the_site() {
     }
     assert!(!err.contains("/fine/"), "{err}");
     assert!(
-        err.contains("error: the static file `week/index.html` and the URL of `content/week/index.md` need the same place in the site"),
+        err.contains("error[E081]: the static file `week/index.html` and the URL of `content/week/index.md` need the same place in the site"),
         "{err}"
     );
     assert!(!site.exists("public"), "a failed build wrote a site");
@@ -178,10 +179,10 @@ fn empty_links_are_reported_where_they_are() {
         ("empty link `()`", "content/index.md:3:35"),
         ("empty image source `()`", "content/index.md:5:1"),
     ] {
-        let shown = format!("warning: {what}: it leads nowhere\n  --> {at}\n");
+        let shown = format!("warning[W062]: {what}: it leads nowhere\n  --> {at}\n");
         assert!(out.contains(&shown), "{shown}\nnot in:\n{out}");
     }
-    assert_eq!(out.matches("warning: empty").count(), 3, "{out}");
+    assert_eq!(out.matches("warning[W062]: empty").count(), 3, "{out}");
 }
 
 #[test]

@@ -454,7 +454,7 @@ fn links_that_work_only_the_mkdocs_way_resolve_with_a_warning() {
     let page = site.main_of("public/s1/page/index.html");
     assert!(page.contains("src=\"/s1/img/g.png\""), "{page}");
     assert!(page.contains("href=\"/s1/s2_page/\""), "{page}");
-    assert!(run.stderr.contains("warning: link `../img/g.png` works only relative to the page's URL (as MkDocs serves it)"), "{}", run.stderr);
+    assert!(run.stderr.contains("warning[W061]: link `../img/g.png` works only relative to the page's URL (as MkDocs serves it)"), "{}", run.stderr);
     assert!(
         run.stderr
             .contains("write `img/g.png` so that it works on GitHub too"),
@@ -528,7 +528,7 @@ fn pseudo_tags_in_prose_are_warned_about() {
     let run = site.build_ok();
     assert!(
         run.stderr
-            .contains("warning: `<netid>` is not an HTML element"),
+            .contains("warning[W045]: `<netid>` is not an HTML element"),
         "{}",
         run.stderr
     );
@@ -602,7 +602,7 @@ fn explicit_nav_orders_pages_and_reports_problems() {
     .file("content/unlisted.md", "# Unlisted\n");
     let run = site.build_ok();
     assert!(
-        run.stderr.contains("warning: orphan page"),
+        run.stderr.contains("warning[W060]: orphan page"),
         "{}",
         run.stderr
     );
@@ -741,7 +741,7 @@ fn relative_to_url_keeps_the_links_of_the_mkdocs_site() {
         "{main}"
     );
     assert!(
-        run.stderr.contains("warning: link `session_1` leads to `content/y2021/session_1/index.md` from the page's URL"),
+        run.stderr.contains("warning[W061]: link `session_1` leads to `content/y2021/session_1/index.md` from the page's URL"),
         "{}",
         run.stderr
     );
@@ -761,7 +761,7 @@ fn relative_to_url_keeps_the_links_of_the_mkdocs_site() {
             check.stdout
         );
         assert_eq!(
-            check.stdout.matches("warning:").count(),
+            check.stdout.matches("warning[W061]:").count(),
             1,
             "{}",
             check.stdout

@@ -52,7 +52,7 @@ fn the_imported_fixture_builds_with_only_the_warnings_that_need_the_author() {
     let warnings: Vec<&str> = run
         .stderr
         .lines()
-        .filter(|l| l.starts_with("warning:"))
+        .filter(|l| l.starts_with("warning["))
         .collect();
     assert_eq!(warnings.len(), 4, "{}", run.stderr);
     for (what, at) in [

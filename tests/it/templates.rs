@@ -74,7 +74,7 @@ fn render_error_names_template_line_and_page() {
     // Not a snapshot: the message lists every field of `page`, which grows.
     let err = site.build().fails();
     assert!(
-        err.contains("error: template error: Field `no_such_field` is not defined."),
+        err.contains("error[E071]: template error: Field `no_such_field` is not defined."),
         "{err}"
     );
     assert!(

@@ -192,6 +192,7 @@ impl Rebuilder {
         self.in_sync = true;
         if staged && let Err(e) = site.highlighter().save_cache() {
             warnings.push(Diagnostic::warning(
+                crate::diagnostics::Code::CacheNotSaved,
                 crate::pipeline::CACHE_FILE,
                 format!("cannot save the highlight cache: {e}"),
             ));

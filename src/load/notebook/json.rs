@@ -2,7 +2,7 @@
 //! (nbformat's strings and lists of strings, base64 images) without a copy of
 //! the whole file, and mapped back to the file's lines and columns.
 
-use std::cell::{Cell as Mutable, OnceCell};
+use std::cell::Cell as Mutable;
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -268,37 +268,6 @@ impl Iterator for JsonChars<'_> {
                 }
             }
         }
-    }
-}
-
-/// 1-based line and column (in characters) of byte offsets of one text, made
-/// once per notebook rather than rescanning 50 MB for each problem.
-pub struct FilePositions<'a> {
-    text: &'a str,
-    line_starts: OnceCell<Vec<usize>>,
-}
-
-impl<'a> FilePositions<'a> {
-    pub fn new(text: &'a str) -> FilePositions<'a> {
-        FilePositions {
-            text,
-            line_starts: OnceCell::new(),
-        }
-    }
-
-    pub fn at(&self, offset: usize) -> (usize, usize) {
-        let text = self.text;
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let starts = self.line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
-        });
-        let line = starts.partition_point(|&s| s <= offset) - 1;
-        (line + 1, text[starts[line]..offset].chars().count() + 1)
     }
 }
 

@@ -14,9 +14,9 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-pub use json::{FilePositions, Json, SourceMap};
+pub use json::{Json, SourceMap};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 /// A notebook, borrowing from its text.
 pub struct Notebook<'a> {
@@ -92,14 +92,15 @@ pub fn parse<'a>(file: &str, text: &'a str) -> Result<Notebook<'a>, Diagnostic> 
         raw: text,
         offset: 0,
     };
-    let error = |offset: usize, message: String, help: &str| {
+    let error = |code: Code, offset: usize, message: String, help: &str| {
         let (line, col) = crate::diagnostics::line_col(text, offset);
-        Diagnostic::error(file, message)
+        Diagnostic::error(code, file, message)
             .at(line, col)
             .with_help(help)
     };
     let top: Top = whole.parse().map_err(|(offset, message)| {
         error(
+            Code::InvalidNotebook,
             offset,
             format!("invalid notebook: {message}"),
             "a notebook is JSON with `cells`, `metadata` and `nbformat`; open it in Jupyter and save it again",
@@ -110,6 +111,7 @@ pub fn parse<'a>(file: &str, text: &'a str) -> Result<Notebook<'a>, Diagnostic> 
         Some(4) => {}
         Some(v @ 0..=3) => {
             return Err(error(
+                Code::UnsupportedNotebookFormat,
                 version_at,
                 format!("notebook format {v} is too old: syllabus reads nbformat 4"),
                 "open the notebook in Jupyter and save it (or run `jupyter nbconvert --to notebook --inplace` on it) to upgrade it to nbformat 4",
@@ -117,6 +119,7 @@ pub fn parse<'a>(file: &str, text: &'a str) -> Result<Notebook<'a>, Diagnostic> 
         }
         Some(v) => {
             return Err(error(
+                Code::UnsupportedNotebookFormat,
                 version_at,
                 format!("notebook format {v} is not known: syllabus reads nbformat 4"),
                 "save the notebook as nbformat 4",
@@ -124,6 +127,7 @@ pub fn parse<'a>(file: &str, text: &'a str) -> Result<Notebook<'a>, Diagnostic> 
         }
         None => {
             return Err(error(
+                Code::InvalidNotebook,
                 0,
                 "not a Jupyter notebook: it has no `nbformat`".into(),
                 "a notebook is JSON with `cells`, `metadata` and `nbformat`; open it in Jupyter and save it again",
@@ -132,6 +136,7 @@ pub fn parse<'a>(file: &str, text: &'a str) -> Result<Notebook<'a>, Diagnostic> 
     }
     let Some(raw_cells) = top.cells else {
         return Err(error(
+            Code::InvalidNotebook,
             0,
             "invalid notebook: it has no `cells`".into(),
             "a notebook of nbformat 4 keeps its cells in a `cells` list",
@@ -152,6 +157,7 @@ pub fn parse<'a>(file: &str, text: &'a str) -> Result<Notebook<'a>, Diagnostic> 
             })
             .map_err(|(offset, message)| {
                 error(
+                    Code::InvalidNotebook,
                     offset,
                     format!("invalid notebook cell: {message}"),
                     "every cell has a `cell_type` and a `source`; open the notebook in Jupyter and save it again",
@@ -207,6 +213,7 @@ fn cell_of<'a>(whole: Json<'a>, at: Json<'a>, cell: RawCell<'a>) -> Cell<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::util::positions::Positions;
 
     fn nb(cells: &str) -> String {
         format!(
@@ -258,7 +265,7 @@ mod tests {
         let notebook = parse("a.ipynb", &text).unwrap();
         let (decoded, map) = notebook.cells[0].source.text_mapped();
         assert_eq!(decoded, "a \"b\" [x](y)\né [z](w)");
-        let positions = FilePositions::new(&text);
+        let positions = Positions::new(&text);
         // `[x]` is column 7 of the first line, written after two escaped quotes.
         assert_eq!(positions.at(map.file_offset(1, 7)), (3, 23));
         // `[z]` on the second line follows a 6-character `\u00e9` escape.

@@ -11,7 +11,7 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{Course, Glossary, Page, PageId, Term, UrlIndex};
 
 use super::super::slug::Slugger;
@@ -49,7 +49,7 @@ pub fn read(
     let diagnostics = found
         .map(|p| {
             let message = format!("a second glossary page: `{first}` is the course's glossary");
-            Diagnostic::warning(&course.pages[p].file, message)
+            Diagnostic::warning(Code::SecondGlossary, &course.pages[p].file, message)
                 .at(1, 1)
                 .with_help("set `glossary = false` in the front matter of the page that is not the glossary")
         })

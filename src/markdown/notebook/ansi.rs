@@ -9,6 +9,7 @@
 //! lines shown, the lines behind a "Show more" disclosure, and a limit past
 //! which the text is left out of the page (it stays in the notebook file).
 
+use crate::diagnostics::thousands;
 use crate::util::html::push_escaped;
 
 /// Lines shown before the rest is collapsed.
@@ -263,7 +264,7 @@ pub fn block(text: &str, class: &str) -> String {
         if collapse && i == SHOWN_LINES {
             html.push_str(&format!(
                 "</pre>\n<details class=\"nb-more\"><summary>Show {} more lines</summary><pre class=\"{class}\">",
-                thousands(total - SHOWN_LINES)
+                thousands((total - SHOWN_LINES) as u64)
             ));
         } else if i > 0 {
             html.push('\n');
@@ -279,24 +280,11 @@ pub fn block(text: &str, class: &str) -> String {
     if shown < total {
         html.push_str(&format!(
             "\n<p class=\"nb-note\">{} more lines of this output are in the notebook file.</p>",
-            thousands(total - shown)
+            thousands((total - shown) as u64)
         ));
     }
     html.push('\n');
     html
-}
-
-/// `12345` → `12,345`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -353,6 +341,5 @@ mod tests {
             out.contains("10 more lines of this output are in the notebook file"),
             "{out:.100}"
         );
-        assert_eq!(thousands(1234567), "1,234,567");
     }
 }

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::Renderer;
+use crate::diagnostics::Code;
 use crate::load::notebook::Json;
 use crate::util::html::escape;
 
@@ -29,6 +30,7 @@ impl Renderer<'_> {
                 && let Some(what) = svg_script(&svg)
             {
                 self.warn(
+                    Code::NotebookImageDropped,
                     data.offset,
                     format!("safe mode left out an SVG image that has {what}"),
                     "the output is shown as its next type; SVG made by plotting libraries has no script",
@@ -40,6 +42,7 @@ impl Renderer<'_> {
             let bytes = data.base64().filter(|b| looks_like(mime, b));
             let Some(bytes) = bytes else {
                 self.warn(
+                    Code::NotebookImageDropped,
                     data.offset,
                     format!(
                         "an image of type `{mime}` is not valid base64 {ext} data; it is left out"

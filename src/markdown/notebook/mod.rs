@@ -16,15 +16,17 @@ use std::collections::HashMap;
 use super::code::{Fence, markup};
 use super::highlight::Highlighted;
 use super::{MarkdownInput, Parts, RenderContext, render_part};
-use crate::load::notebook::{Cell, FilePositions, SourceMap, parse};
+use crate::diagnostics::Code;
+use crate::load::notebook::{Cell, SourceMap, parse};
 use crate::model::{PageKind, RenderedPage, TocEntry};
 use crate::util::html::escape;
+use crate::util::positions::Positions;
 
 /// One notebook being rendered.
 struct Renderer<'a> {
     page: &'a MarkdownInput<'a>,
     ctx: &'a RenderContext<'a>,
-    positions: FilePositions<'a>,
+    positions: Positions<'a>,
     parts: Parts,
     /// The kernel's language, for code cells.
     language: String,
@@ -50,7 +52,7 @@ pub(super) fn render(page: &MarkdownInput, ctx: &RenderContext) -> RenderedPage 
     let mut r = Renderer {
         page,
         ctx,
-        positions: FilePositions::new(page.body),
+        positions: Positions::new(page.body),
         parts: Parts::default(),
         language: notebook.language.unwrap_or_default().to_ascii_lowercase(),
         dir: page_dir(page.source),
@@ -89,6 +91,7 @@ impl Renderer<'_> {
             other => {
                 let message = format!("unknown cell type `{other}`; the cell is left out");
                 self.warn(
+                    Code::UnknownNotebookType,
                     cell.at.offset,
                     message,
                     "cells are `markdown`, `code` or `raw`",
@@ -247,19 +250,19 @@ impl Renderer<'_> {
         urls
     }
 
-    fn warn(&mut self, offset: usize, message: String, help: &str) {
+    fn warn(&mut self, code: Code, offset: usize, message: String, help: &str) {
         let (line, column) = self.positions.at(offset);
         self.out.diagnostics.push(
-            crate::diagnostics::Diagnostic::warning(self.page.file, message)
+            crate::diagnostics::Diagnostic::warning(code, self.page.file, message)
                 .at(line, column)
                 .with_help(help),
         );
     }
 
-    fn error(&mut self, offset: usize, message: String, help: &str) {
+    fn error(&mut self, code: Code, offset: usize, message: String, help: &str) {
         let (line, column) = self.positions.at(offset);
         self.out.diagnostics.push(
-            crate::diagnostics::Diagnostic::error(self.page.file, message)
+            crate::diagnostics::Diagnostic::error(code, self.page.file, message)
                 .at(line, column)
                 .with_help(help),
         );

@@ -13,6 +13,7 @@ use serde_json::value::RawValue;
 
 use super::images::image_tag;
 use super::{Renderer, ansi};
+use crate::diagnostics::Code;
 use crate::load::notebook::{Cell, Json};
 use crate::markdown::{math, sanitize};
 use crate::util::html::escape;
@@ -83,6 +84,7 @@ impl Renderer<'_> {
                 Ok(o) => o,
                 Err((offset, message)) => {
                     self.error(
+                        Code::InvalidNotebook,
                         offset,
                         format!("invalid notebook output: {message}"),
                         "open the notebook in Jupyter and save it again, or clear the cell's output",
@@ -118,6 +120,7 @@ impl Renderer<'_> {
                 other => {
                     let message = format!("unknown output type `{other}`; the output is left out");
                     self.warn(
+                        Code::UnknownNotebookType,
                         json.offset,
                         message,
                         "outputs are `stream`, `display_data`, `execute_result` or `error`",
@@ -247,6 +250,7 @@ impl Renderer<'_> {
             }
             Err(message) => {
                 self.warn(
+                    Code::MathNotRendered,
                     offset,
                     format!("cannot render a LaTeX output: {message}"),
                     "it is shown as its next type (HTML or text)",

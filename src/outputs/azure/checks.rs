@@ -5,7 +5,7 @@
 //! naming `syllabus.toml`, since `[azure]` there is where it is fixed.
 
 use super::config_file::{self, MAX_BYTES};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::azure::{AzureConfig, Route};
 use crate::model::config::FILE_NAME;
 
@@ -40,6 +40,7 @@ pub fn settings(azure: &AzureConfig) -> Vec<Diagnostic> {
         let bad_ext = ext.len() < 2 || !ext.starts_with('.') || ext.contains(['/', '*', ' ']);
         if bad_ext {
             out.push(error(
+                Code::InvalidMimeType,
                 format!("`[azure.mime_types]`: `{ext}` is not a file extension"),
                 "write the extension with its dot, such as `\".ipynb\" = \"application/x-ipynb+json\"`",
             ));
@@ -47,6 +48,7 @@ pub fn settings(azure: &AzureConfig) -> Vec<Diagnostic> {
         let mime = mime.trim();
         if !mime.is_empty() && (!mime.contains('/') || mime.contains(['\r', '\n'])) {
             out.push(error(
+                Code::InvalidMimeType,
                 format!("`[azure.mime_types]`: `{mime}` (for `{ext}`) is not a MIME type"),
                 "write a type such as `text/plain; charset=utf-8`, or `\"\"` to drop a default",
             ));
@@ -69,6 +71,7 @@ pub fn size(bytes: usize, aliases: usize, azure: &AzureConfig) -> Option<Diagnos
             thousands(MAX_BYTES as u64)
         );
         return Some(error(
+            Code::AzureConfigTooLarge,
             message,
             format!(
                 "{what}: remove old `aliases` from front matter, or merge routes into wildcard rules"
@@ -82,9 +85,11 @@ pub fn size(bytes: usize, aliases: usize, azure: &AzureConfig) -> Option<Diagnos
             thousands(bytes as u64),
             bytes * 100 / MAX_BYTES
         );
-        return Some(Diagnostic::warning(FILE_NAME, message).with_help(format!(
-            "{what}; old `aliases` can be removed once nobody uses them"
-        )));
+        return Some(
+            Diagnostic::warning(Code::AzureConfigNearLimit, FILE_NAME, message).with_help(format!(
+                "{what}; old `aliases` can be removed once nobody uses them"
+            )),
+        );
     }
     None
 }
@@ -93,6 +98,7 @@ fn check_route(label: &str, route: &Route, out: &mut Vec<Diagnostic>) {
     check_pattern(label, &route.route, out);
     if route.rewrite.is_some() && route.redirect.is_some() {
         out.push(error(
+            Code::InvalidRoute,
             format!("{label} has both `rewrite` and `redirect`"),
             "a rule either serves another file at the same URL (`rewrite`) or sends the browser elsewhere (`redirect`): keep one",
         ));
@@ -101,6 +107,7 @@ fn check_route(label: &str, route: &Route, out: &mut Vec<Diagnostic>) {
         && !rewrite.starts_with('/')
     {
         out.push(error(
+            Code::InvalidRoute,
             format!("{label}: `rewrite = \"{rewrite}\"` is not a path of the site"),
             "write a path from the site root, such as `/404.html`",
         ));
@@ -109,6 +116,7 @@ fn check_route(label: &str, route: &Route, out: &mut Vec<Diagnostic>) {
         && redirect.trim().is_empty()
     {
         out.push(error(
+            Code::InvalidRoute,
             format!("{label}: `redirect` is empty"),
             "write the path or URL to send the browser to",
         ));
@@ -119,6 +127,7 @@ fn check_route(label: &str, route: &Route, out: &mut Vec<Diagnostic>) {
         && code != 302
     {
         out.push(error(
+            Code::InvalidRoute,
             format!("{label}: a redirect answers 301 or 302, not {code}"),
             "use `statusCode = 301` (moved for good) or `302` (the default: moved for now)",
         ));
@@ -127,6 +136,7 @@ fn check_route(label: &str, route: &Route, out: &mut Vec<Diagnostic>) {
         && !(100..=599).contains(&code)
     {
         out.push(error(
+            Code::InvalidRoute,
             format!("{label}: `statusCode = {code}` is not an HTTP status"),
             "use a status between 100 and 599",
         ));
@@ -134,6 +144,7 @@ fn check_route(label: &str, route: &Route, out: &mut Vec<Diagnostic>) {
     for method in route.methods.iter().flatten() {
         if !METHODS.contains(&method.as_str()) {
             out.push(error(
+                Code::InvalidRoute,
                 format!("{label}: `{method}` is not an HTTP method Azure matches"),
                 format!("use one of {}", METHODS.join(", ")),
             ));
@@ -142,6 +153,7 @@ fn check_route(label: &str, route: &Route, out: &mut Vec<Diagnostic>) {
     for role in route.allowed_roles.iter().flatten() {
         if !valid_role(role) {
             out.push(error(
+                Code::InvalidRoute,
                 format!("{label}: `{role}` is not a valid role name"),
                 format!(
                     "roles are `anonymous`, `authenticated`, or your own names of at most {MAX_ROLE_LEN} letters, digits and `_` (no spaces or dashes)"
@@ -166,6 +178,7 @@ pub fn valid_role(role: &str) -> bool {
 fn check_pattern(label: &str, pattern: &str, out: &mut Vec<Diagnostic>) {
     if !pattern.starts_with('/') {
         out.push(error(
+            Code::InvalidRoute,
             format!("{label} does not start with `/`"),
             "routes are paths from the site root, such as `/private/*`",
         ));
@@ -173,6 +186,7 @@ fn check_pattern(label: &str, pattern: &str, out: &mut Vec<Diagnostic>) {
     }
     if let Some(problem) = wildcard_problem(pattern) {
         out.push(error(
+            Code::InvalidRoute,
             format!("{label} has {problem}"),
             "Azure Static Web Apps allows one `*`, only at the end of a route, optionally filtered by extension: `/private/*`, `/private*`, `/images/*.{png,jpg}`",
         ));
@@ -215,12 +229,14 @@ fn check_headers<'a>(
         let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
         if name.is_empty() || !name.bytes().all(token) {
             out.push(error(
+                Code::InvalidHeader,
                 format!("{label}: `{name}` is not a valid header name"),
                 "header names are letters, digits and `-`, such as `X-Robots-Tag`",
             ));
         }
         if value.contains(['\r', '\n']) {
             out.push(error(
+                Code::InvalidHeader,
                 format!("{label}: the value of `{name}` spans several lines"),
                 "write the header's value on one line",
             ));
@@ -236,6 +252,7 @@ fn check_csp(azure: &AzureConfig, out: &mut Vec<Diagnostic>) {
                 .all(|b| b.is_ascii_alphabetic() || b == b'-')
         {
             out.push(error(
+                Code::InvalidCsp,
                 format!("`[azure.csp]`: `{directive}` is not a Content-Security-Policy directive"),
                 "write a directive such as `img-src` or `frame-src`",
             ));
@@ -243,6 +260,7 @@ fn check_csp(azure: &AzureConfig, out: &mut Vec<Diagnostic>) {
         for source in sources {
             if source.is_empty() || source.contains([';', ',', ' ', '\t', '\r', '\n']) {
                 out.push(error(
+                    Code::InvalidCsp,
                     format!("`[azure.csp]`: `{source}` (in `{directive}`) is not one source"),
                     "write each source as its own string: `img-src = [\"https://example.org\", \"data:\"]`",
                 ));
@@ -251,8 +269,8 @@ fn check_csp(azure: &AzureConfig, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn error(message: impl Into<String>, help: impl Into<String>) -> Diagnostic {
-    Diagnostic::error(FILE_NAME, message).with_help(help)
+fn error(code: Code, message: impl Into<String>, help: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(code, FILE_NAME, message).with_help(help)
 }
 
 pub use crate::diagnostics::thousands;

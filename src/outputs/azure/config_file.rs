@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::model::Redirect;
 use crate::model::azure::{AzureConfig, Route, TrailingSlash};
+use crate::model::rendered::Embeds;
 
 /// Where Azure Static Web Apps looks for its configuration: the root of the deployed folder.
 pub const FILE_NAME: &str = "staticwebapp.config.json";
@@ -65,7 +66,8 @@ struct Rewrite {
 }
 
 /// The file's text: indented when it fits in [`MAX_BYTES`], compact otherwise.
-pub fn render(azure: &AzureConfig, redirects: &[Redirect]) -> String {
+/// `embeds` is what the site's pages load from elsewhere (see [`super::csp`]).
+pub fn render(azure: &AzureConfig, redirects: &[Redirect], embeds: &Embeds) -> String {
     let config = StaticWebAppConfig {
         schema: SCHEMA_URL,
         trailing_slash: azure.trailing_slash,
@@ -76,7 +78,7 @@ pub fn render(azure: &AzureConfig, redirects: &[Redirect]) -> String {
                 rewrite: "/404.html",
             },
         )]),
-        global_headers: global_headers(azure),
+        global_headers: global_headers(azure, embeds),
         mime_types: mime_types(azure),
         routes: routes(azure, redirects),
     };
@@ -88,8 +90,9 @@ pub fn render(azure: &AzureConfig, redirects: &[Redirect]) -> String {
     }
 }
 
-/// Defaults, then `[azure.headers]` (matched case-insensitively; empty removes), then `[azure.csp]`.
-pub fn global_headers(azure: &AzureConfig) -> BTreeMap<String, String> {
+/// Defaults, then `[azure.headers]` (matched case-insensitively; empty removes), then
+/// `[azure.csp]`, then what the pages embed (unless the course wrote its own policy).
+pub fn global_headers(azure: &AzureConfig, embeds: &Embeds) -> BTreeMap<String, String> {
     let mut headers: Vec<(String, String)> = default_headers()
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -109,7 +112,22 @@ pub fn global_headers(azure: &AzureConfig) -> BTreeMap<String, String> {
             None => headers.push(("Content-Security-Policy".into(), extend_csp("", &azure.csp))),
         }
     }
+    if fits_policy_to_pages(azure) {
+        for (name, policy) in &mut headers {
+            if name.eq_ignore_ascii_case(CSP) {
+                *policy = super::csp::fit(policy, embeds);
+            }
+        }
+    }
     headers.into_iter().collect()
+}
+
+const CSP: &str = "Content-Security-Policy";
+
+/// Whether syllabus adds what the pages embed to the policy: yes, unless the
+/// course turned it off or wrote the whole policy in `[azure.headers]`.
+pub fn fits_policy_to_pages(azure: &AzureConfig) -> bool {
+    azure.csp_from_pages && !azure.headers.keys().any(|k| k.eq_ignore_ascii_case(CSP))
 }
 
 /// Adds sources to the policy's directives; a directive it lacks is appended.
@@ -207,7 +225,7 @@ mod tests {
 
     #[test]
     fn defaults() {
-        let json = parse(&render(&AzureConfig::default(), &[]));
+        let json = parse(&render(&AzureConfig::default(), &[], &Embeds::default()));
         assert_eq!(json["$schema"], SCHEMA_URL);
         assert_eq!(json["trailingSlash"], "auto");
         assert_eq!(json["responseOverrides"]["404"]["rewrite"], "/404.html");
@@ -250,7 +268,7 @@ mod tests {
                 to: "/course/x/".into(),
             },
         ];
-        let json = parse(&render(&azure, &redirects));
+        let json = parse(&render(&azure, &redirects, &Embeds::default()));
         let routes = json["routes"].as_array().unwrap();
         assert_eq!(
             routes[0],
@@ -283,7 +301,7 @@ mod tests {
             ]),
             ..AzureConfig::default()
         };
-        let headers = global_headers(&azure);
+        let headers = global_headers(&azure, &Embeds::default());
         assert_eq!(
             headers.get("referrer-policy").map(String::as_str),
             Some("no-referrer")
@@ -324,7 +342,7 @@ mod tests {
                 to: format!("/session/page_{i}/"),
             })
             .collect();
-        let text = render(&AzureConfig::default(), &redirects);
+        let text = render(&AzureConfig::default(), &redirects, &Embeds::default());
         assert!(
             !text.contains('\n'),
             "pretty output would not fit, so it is compact"

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::checks::thousands;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::azure::AzureConfig;
 use crate::model::config::FILE_NAME;
 
@@ -69,9 +69,10 @@ pub fn check(azure: &AzureConfig, usage: &Usage) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let over = |message: String| {
         if azure.quotas_are_binding() {
-            Diagnostic::error(FILE_NAME, message)
+            Diagnostic::error(Code::QuotaExceeded, FILE_NAME, message)
         } else {
             Diagnostic::warning(
+                Code::QuotaExceeded,
                 FILE_NAME,
                 format!("{message} (set `[azure] plan` to make this an error)"),
             )
@@ -91,6 +92,7 @@ pub fn check(azure: &AzureConfig, usage: &Usage) -> Vec<Diagnostic> {
     } else if usage.files * 5 > max_files * 4 {
         out.push(
             Diagnostic::warning(
+                Code::QuotaNear,
                 FILE_NAME,
                 format!(
                     "the site has {} files, {} % of the {} an Azure Static Web Apps deployment {plan} holds",
@@ -124,6 +126,7 @@ pub fn check(azure: &AzureConfig, usage: &Usage) -> Vec<Diagnostic> {
     } else if usage.bytes * 5 > max_bytes * 4 {
         out.push(
             Diagnostic::warning(
+                Code::QuotaNear,
                 FILE_NAME,
                 format!(
                     "the site is {}, {} % of the {} an Azure Static Web Apps deployment {plan} holds",

@@ -21,15 +21,15 @@ pub(super) fn swa_package() -> PathBuf {
 }
 
 /// The emulator, running in its own process group; dropping it kills the whole group.
-struct Emulator {
+pub(super) struct Emulator {
     child: Child,
     pgid: u32,
-    port: u16,
+    pub(super) port: u16,
     log: PathBuf,
 }
 
 impl Emulator {
-    fn start(site_dir: &Path, log_dir: &Path) -> Emulator {
+    pub(super) fn start(site_dir: &Path, log_dir: &Path) -> Emulator {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -62,11 +62,11 @@ impl Emulator {
         }
     }
 
-    fn log(&self) -> String {
+    pub(super) fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
-    fn wait_ready(&mut self) {
+    pub(super) fn wait_ready(&mut self) {
         let deadline = Instant::now() + Duration::from_secs(90);
         while Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {

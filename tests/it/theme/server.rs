@@ -28,6 +28,12 @@ pub struct StaticServer {
 
 impl StaticServer {
     pub fn start(root: PathBuf) -> StaticServer {
+        StaticServer::start_with_csp(root, CSP)
+    }
+
+    /// The same, sending `csp` (such as the one `staticwebapp.config.json` holds).
+    pub fn start_with_csp(root: PathBuf, csp: &str) -> StaticServer {
+        let policy = Arc::new(csp.to_string());
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let addr = listener.local_addr().expect("address");
         let stop = Arc::new(AtomicBool::new(false));
@@ -39,8 +45,9 @@ impl StaticServer {
                 }
                 if let Ok(stream) = stream {
                     let root = root.clone();
+                    let policy = policy.clone();
                     std::thread::spawn(move || {
-                        let _ = respond(stream, &root);
+                        let _ = respond(stream, &root, &policy);
                     });
                 }
             }
@@ -62,7 +69,7 @@ impl Drop for StaticServer {
 }
 
 /// Answers one request, then closes the connection.
-fn respond(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
+fn respond(mut stream: TcpStream, root: &Path, csp: &str) -> std::io::Result<()> {
     stream.set_read_timeout(Some(READ))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request = String::new();
@@ -109,7 +116,7 @@ fn respond(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
     };
     let head = format!(
         "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
-         Content-Security-Policy: {CSP}\r\nX-Content-Type-Options: nosniff\r\n\
+         Content-Security-Policy: {csp}\r\nX-Content-Type-Options: nosniff\r\n\
          Cache-Control: no-store\r\n{extra}Connection: close\r\n\r\n",
         body.len()
     );

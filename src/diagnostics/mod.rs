@@ -1,7 +1,12 @@
 //! Problems found in the user's content, collected across the whole site.
 //!
 //! A [`Diagnostic`] is data: stages return them, the top level sorts and
-//! prints them once, like a compiler (`error: …`, ` --> file:line:col`, `help: …`).
+//! prints them once, like a compiler (`error[E060]: …`, ` --> file:line:col`,
+//! `help: …`). Every diagnostic has a [`Code`], listed in `docs/diagnostics.md`.
+
+mod codes;
+
+pub use codes::Code;
 
 use std::fmt;
 use std::io::Write;
@@ -19,6 +24,8 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// The kind of problem; its id stays the same whatever the severity.
+    pub code: Code,
     /// Path shown to the user, relative to the project root (`content/x.md`).
     pub file: String,
     /// 1-based; 0 when the problem concerns the whole file.
@@ -30,21 +37,29 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic::new(Severity::Error, code, file, message)
+    }
+
+    pub fn warning(code: Code, file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic::new(Severity::Warning, code, file, message)
+    }
+
+    /// A diagnostic whose severity the user's configuration chose.
+    pub fn new(
+        severity: Severity,
+        code: Code,
+        file: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
-            severity: Severity::Error,
+            severity,
+            code,
             file: file.into(),
             line: 0,
             column: 0,
             message: message.into(),
             help: None,
-        }
-    }
-
-    pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(file, message)
         }
     }
 
@@ -89,6 +104,7 @@ impl Diagnostic {
         if self.column > 0 {
             props.push_str(&format!(",col={}", self.column));
         }
+        props.push_str(&format!(",title={}", self.code));
         let mut text = self.message.clone();
         if let Some(help) = &self.help {
             text.push_str(&format!(" (help: {help})"));
@@ -103,7 +119,7 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(f, "{kind}: {}", self.message)?;
+        writeln!(f, "{kind}[{}]: {}", self.code, self.message)?;
         write!(f, "  --> {}", self.location())?;
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
@@ -244,10 +260,27 @@ mod tests {
 
     #[test]
     fn annotation_escapes() {
-        let d = Diagnostic::error("content/a,b.md", "broken link\nhere").at(3, 10);
+        let d =
+            Diagnostic::error(Code::BrokenLink, "content/a,b.md", "broken link\nhere").at(3, 10);
         assert_eq!(
             d.github_annotation(),
-            "::error file=content/a%2Cb.md,line=3,col=10::broken link%0Ahere"
+            "::error file=content/a%2Cb.md,line=3,col=10,title=E060::broken link%0Ahere"
+        );
+    }
+
+    #[test]
+    fn the_code_is_shown_in_every_format() {
+        let d = Diagnostic::warning(Code::OrphanPage, "content/a.md", "orphan page")
+            .with_help("link to it");
+        assert_eq!(
+            d.to_string(),
+            "warning[W060]: orphan page\n  --> content/a.md\n  help: link to it"
+        );
+        let json = serde_json::to_value(&d).expect("serializable");
+        assert_eq!(json["code"], "W060");
+        assert!(
+            d.github_annotation()
+                .starts_with("::warning file=content/a.md,title=W060::")
         );
     }
 }
