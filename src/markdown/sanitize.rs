@@ -57,15 +57,7 @@ const DROPPED_WITH_CONTENT: &[&str] = &[
 ];
 
 /// Attributes allowed on every element: ids stay, since they are link targets.
-const GENERIC_ATTRIBUTES: &[&str] = &[
-    "id",
-    "class",
-    "dir",
-    "aria-label",
-    "aria-hidden",
-    "aria-describedby",
-    "role",
-];
+const GENERIC_ATTRIBUTES: &[&str] = &["id", "class", "dir", "aria-label", "aria-hidden"];
 
 /// The MathML that pulldown-latex writes for `$…$` and `$$…$$`.
 pub(super) const MATHML_TAGS: &[&str] = &[

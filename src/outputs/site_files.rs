@@ -18,6 +18,7 @@ pub const FIXED_FILES: &[&str] = &[
     "atom.xml",
     "robots.txt",
     "assets/highlight.css",
+    crate::outputs::glossary::FILE,
     crate::outputs::azure::CONFIG_FILE,
 ];
 

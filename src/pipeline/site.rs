@@ -16,7 +16,7 @@ use crate::links::{LinkGraph, build_graph, unused_terms};
 use crate::load::{self, LoadOptions};
 use crate::markdown::{self, Highlighter, MarkdownInput, RenderContext};
 use crate::model::config::{BrokenLinks, Config, InvalidFrontMatter};
-use crate::model::{Course, Page, PageId, PageKind, Redirect, RenderedPage, UrlIndex};
+use crate::model::{Course, Glossary, Page, PageId, PageKind, Redirect, RenderedPage, UrlIndex};
 use crate::outputs::site_files;
 use crate::theme::{self, PageInput, Theme};
 
@@ -40,6 +40,8 @@ pub struct Site {
     /// With a [`RenderCache`]: a hash of what each page's Markdown was rendered
     /// from (same hash, same HTML), cheaper to fingerprint than the HTML. Else empty.
     markdown_sources: Vec<u64>,
+    /// The course's glossary, whose definitions are one generated file.
+    glossary: Option<Glossary>,
 }
 
 /// Rendered Markdown kept between rebuilds, valid while the URL index and options stay the same,
@@ -189,6 +191,7 @@ impl Site {
             index,
             rendered,
             markdown_sources,
+            glossary,
             graph,
             redirects,
             highlighter,
@@ -249,7 +252,7 @@ impl Site {
     }
 
     /// Generated files besides pages: redirects, the highlight stylesheet, the
-    /// search index, sitemap, feed, robots.txt and `staticwebapp.config.json`.
+    /// glossary's definitions, the search index, sitemap, feed, robots.txt and `staticwebapp.config.json`.
     /// A static file at the same path is copied after them, and wins.
     pub fn generated_files(&self) -> Result<Vec<(String, Vec<u8>)>, String> {
         let mut files = Vec::new();
@@ -266,6 +269,11 @@ impl Site {
                 )
             })?;
             files.push(("assets/highlight.css".into(), css.into_bytes()));
+        }
+        if let Some(json) = (self.glossary.as_ref())
+            .and_then(|g| crate::outputs::glossary::definitions(g, &self.rendered))
+        {
+            files.push((crate::outputs::glossary::FILE.into(), json.into_bytes()));
         }
         if self.config.search.enabled {
             files.extend(crate::outputs::search::files(

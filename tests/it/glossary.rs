@@ -64,7 +64,12 @@ fn the_first_use_of_each_term_links_to_it_case_insensitively_and_as_whole_words(
         ["container", "container-registry", "quota"]
     );
     let html = site.content_of("public/page/index.html");
-    assert!(html.contains("href=\"/glossary/#container\" aria-describedby=\"glossary-tip-container\">Container</a>"), "{html}");
+    assert!(
+        html.contains(
+            "A <a class=\"glossary-term\" href=\"/glossary/#container\">Container</a> is"
+        ),
+        "{html}"
+    );
     assert!(html.contains("Each container again."), "{html}");
 }
 
@@ -98,7 +103,7 @@ fn abbreviations_match_as_written_and_aliases_and_plurals_link_to_their_term() {
     );
     let html = site.content_of("public/page/index.html");
     assert!(
-        html.contains("A vm is not a <span class=\"glossary\">"),
+        html.contains("A vm is not a <a class=\"glossary-term\""),
         "{html}"
     );
 }
@@ -157,16 +162,29 @@ fn a_page_can_turn_glossary_links_off_and_a_hand_made_link_counts_as_the_first_u
     );
 }
 
+/// The site's definitions file, read as JSON.
+fn definitions(site: &Site) -> serde_json::Value {
+    let text = site.read("public/assets/glossary.json");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
 #[test]
-fn the_tooltip_holds_the_first_paragraph_of_the_definition_as_escaped_text() {
+fn the_definitions_are_one_file_of_first_paragraphs_as_text_not_copied_into_pages() {
     let site = course("# Page\n\nAn object storage and an élan.\n");
     site.build_ok();
-    let html = site.content_of("public/page/index.html");
-    assert!(html.contains("<span class=\"glossary-tip\" role=\"tooltip\" id=\"glossary-tip-object-storage\">Files kept whole and reached over HTTP.</span>"), "{html}");
+    let html = site.read("public/page/index.html");
+    assert!(!html.contains("Files kept whole"), "{html}");
     assert!(
-        html.contains("id=\"glossary-tip-élan\">Style and flair &quot;quoted&quot;.</span>"),
+        html.contains("data-definitions=\"/assets/glossary.json\""),
         "{html}"
     );
+    let json = definitions(&site);
+    assert_eq!(
+        json["object-storage"],
+        "Files kept whole and reached over HTTP."
+    );
+    assert_eq!(json["élan"], "Style and flair \"quoted\".");
+    assert_eq!(json.as_object().map(|o| o.len()), Some(2), "{json}");
 }
 
 #[test]
@@ -243,7 +261,7 @@ fn the_demo_course_links_its_glossary() {
 fn serve_shows_an_edited_definition_on_the_other_pages() {
     let site = course("# Page\n\nA container.\n");
     let server = Server::start(&site);
-    server.wait_for_text("/page/", "A lightweight, isolated process");
+    server.wait_for_text("/assets/glossary.json", "A lightweight, isolated process");
     let text = site.read("content/glossary.md");
     site.file(
         "content/glossary.md",
@@ -251,7 +269,7 @@ fn serve_shows_an_edited_definition_on_the_other_pages() {
     );
     let changed = wait_for(std::time::Duration::from_secs(20), || {
         server
-            .get("/page/")
+            .get("/assets/glossary.json")
             .text()
             .contains("A small, sealed process")
     });
@@ -278,9 +296,9 @@ fn hostile_definitions_and_terms_stay_text_in_safe_mode() {
         !html.contains("onerror") && !html.contains("<script"),
         "{html}"
     );
-    assert!(
-        html.contains(">Click here &amp; &quot;there&quot; &lt;script&gt;.</span>"),
-        "{html}"
+    assert_eq!(
+        definitions(&site)["payload"],
+        "Click here & \"there\" <script>."
     );
     assert!(html.contains("href=\"/glossary/#quoted-term\""), "{html}");
 }

@@ -1,6 +1,6 @@
 //! Glossary links: the first use of each glossary term on a page links to its
-//! definition, with the definition beside it as a tooltip (shown by the
-//! theme's CSS on hover and focus, hidden with Escape by its script).
+//! definition (the theme's script shows the definition beside the link on
+//! hover and focus, read from `assets/glossary.json`).
 //!
 //! Only text is matched: never code, math, raw HTML, headings, links, or text
 //! an author wrapped in `<span>…</span>`, and never on the glossary page itself.
@@ -293,26 +293,17 @@ fn plain(
     }
 }
 
-/// The link and its tooltip around a term's use.
+/// The link around a term's use. Its definition is not copied into the
+/// page: the theme's script reads it from the site's one definitions file
+/// (`outputs::glossary`), since a page may link a hundred terms.
 fn markup(g: &Glossary, term: usize) -> (String, String) {
-    let t = &g.terms[term];
     let href = format!(
         "{}#{}",
         g.url,
-        crate::util::url::encode_component(&t.anchor)
+        crate::util::url::encode_component(&g.terms[term].anchor)
     );
-    let tip = format!("glossary-tip-{}", t.anchor);
-    let open = format!(
-        "<span class=\"glossary\"><a class=\"glossary-term\" href=\"{}\" aria-describedby=\"{}\">",
-        escape(&href),
-        escape(&tip)
-    );
-    let close = format!(
-        "</a><span class=\"glossary-tip\" role=\"tooltip\" id=\"{}\">{}</span></span>",
-        escape(&tip),
-        escape(&t.definition)
-    );
-    (open, close)
+    let open = format!("<a class=\"glossary-term\" href=\"{}\">", escape(&href));
+    (open, "</a>".to_string())
 }
 
 /// Where in the page text is not to be linked: inside headings, links,

@@ -26,9 +26,6 @@ pub const MAX_CHARS: usize = 32;
 pub type PageWords = HashMap<String, (u32, u8)>;
 
 /// Elements whose content is never text of the page.
-/// How the definition shown beside a glossary term starts (see `markdown::glossary`).
-const GLOSSARY_TIP: &str = "<span class=\"glossary-tip\"";
-
 const SKIPPED: &[&str] = &[
     "script", "style", "head", "template", "noscript", "svg", "math", "title", "textarea",
 ];
@@ -156,16 +153,13 @@ impl Scanner {
                 continue;
             }
             let (tag, len) = tag(rest);
-            // A glossary definition beside a term belongs to the glossary page, not this one.
-            let definition = rest[..len].starts_with(GLOSSARY_TIP);
             rest = &rest[len..];
             let Some(tag) = tag else { continue };
             if !is_one_of(tag.name, INLINE) {
                 self.flush();
             }
-            let skip = is_one_of(tag.name, SKIPPED)
-                || definition
-                || (!code && tag.name.eq_ignore_ascii_case("pre"));
+            let skip =
+                is_one_of(tag.name, SKIPPED) || (!code && tag.name.eq_ignore_ascii_case("pre"));
             if skip && !tag.closing && !tag.self_closing {
                 rest = &rest[end_of(rest, tag.name)..];
             } else if is_heading(tag.name) {
@@ -317,15 +311,6 @@ mod tests {
                 ("it".into(), 1, 0),
                 ("run".into(), 2, 0),
             ]
-        );
-    }
-
-    #[test]
-    fn glossary_definitions_beside_terms_are_not_the_page_s_words() {
-        let html = "<p>A <span class=\"glossary\"><a class=\"glossary-term\" href=\"/g/#vm\">VM</a><span class=\"glossary-tip\" role=\"tooltip\" id=\"t\">Emulated computer</span></span> runs.</p>";
-        assert_eq!(
-            words("", html, false),
-            vec![("runs".into(), 1, 0), ("vm".into(), 1, 0)]
         );
     }
 

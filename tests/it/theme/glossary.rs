@@ -1,7 +1,8 @@
 //! Glossary tooltips in headless Chromium, on the demo course: the pointer
 //! over a term shows its definition and may move onto it; keyboard focus
 //! shows it too; Escape hides it in both cases without moving either; it
-//! comes back once pointer and focus have left; axe-core finds nothing while
+//! comes back once pointer and focus have left (the definitions come from
+//! the site's one definitions file); axe-core finds nothing while
 //! it shows, in light and dark; the strict CSP reports nothing.
 
 use serde_json::{Value, json};
@@ -18,6 +19,7 @@ impl Check {
     /// Whether the first term's definition is shown (laid out, with a size).
     fn tip_shown(&self) -> bool {
         self.js("var t = document.querySelector('.glossary-tip');
+             if (!t) return false;
              var r = t.getBoundingClientRect();
              return getComputedStyle(t).display !== 'none' && r.width > 0 && r.height > 0")
             == Value::Bool(true)
