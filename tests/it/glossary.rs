@@ -302,3 +302,26 @@ fn hostile_definitions_and_terms_stay_text_in_safe_mode() {
     );
     assert!(html.contains("href=\"/glossary/#quoted-term\""), "{html}");
 }
+
+#[test]
+fn headings_under_a_section_with_text_of_its_own_are_no_terms() {
+    // As a real MkDocs course writes its glossary: the deepest headings under
+    // `## Why?` are about the glossary; those under `## The Glossary` are terms.
+    let site = Site::new();
+    site.file("content/index.md", "# Home\n\nA container.\n")
+        .file(
+            "content/glossary.md",
+            "# Glossary\n\n## Why?\n\nWhy this glossary.\n\n#### Other glossaries\n\n\
+             https://example.org/terms\n\n## The Glossary\n\n#### Container\n\nAn isolated process.\n",
+        );
+    let out = site.run(&["check"]).all();
+    assert!(!out.contains("never used"), "{out}");
+    site.file("content/more.md", "# More\n\nSee other glossaries.\n");
+    site.build_ok();
+    let html = site.content_of("public/more/index.html");
+    assert!(!html.contains("glossary-term"), "{html}");
+    assert!(
+        site.read("public/assets/glossary.json")
+            .contains("\"container\"")
+    );
+}

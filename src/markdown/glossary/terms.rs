@@ -65,9 +65,7 @@ fn glossary_of(course: &Course, index: &UrlIndex, id: PageId, options: Options) 
         .map(|h| h.level)
         .filter(|&l| l > HeadingLevel::H1)
         .max();
-    let terms = headings
-        .into_iter()
-        .filter(|h| Some(h.level) == term_level)
+    let terms = term_headings(headings, term_level)
         .map(|h| term(h, &page.body, page.body_line_offset))
         .collect();
     Glossary {
@@ -76,6 +74,39 @@ fn glossary_of(course: &Course, index: &UrlIndex, id: PageId, options: Options) 
         url: index.urls.get(id).cloned().unwrap_or_default(),
         terms,
     }
+}
+
+/// The headings of the term level, without those under a section heading
+/// that has text of its own before them (`## Why?`, a paragraph, then
+/// `#### Other glossaries`): that is prose about the glossary, where letters
+/// (`## A`) and a `## The glossary` holding the terms have none. The title
+/// may always have text; and when every section has some, all are terms.
+fn term_headings(
+    headings: Vec<Heading>,
+    term_level: Option<HeadingLevel>,
+) -> impl Iterator<Item = Heading> {
+    let mut in_prose = Vec::with_capacity(headings.len());
+    let mut section_has_text = false;
+    for h in &headings {
+        if Some(h.level) == term_level {
+            in_prose.push(section_has_text);
+        } else {
+            in_prose.push(false);
+            if term_level.is_some_and(|t| h.level < t) {
+                section_has_text = h.level > HeadingLevel::H1 && !h.paragraphs.is_empty();
+            }
+        }
+    }
+    let all_in_prose = headings
+        .iter()
+        .zip(&in_prose)
+        .filter(|(h, _)| Some(h.level) == term_level)
+        .all(|(_, &p)| p);
+    headings
+        .into_iter()
+        .zip(in_prose)
+        .filter(move |(h, p)| Some(h.level) == term_level && (all_in_prose || !p))
+        .map(|(h, _)| h)
 }
 
 /// A heading of the glossary page and the paragraphs under it.
