@@ -14,7 +14,7 @@ mod terms;
 use std::collections::HashSet;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 pub use terms::read;
@@ -46,18 +46,10 @@ impl Matcher {
                 patterns.push((i, exact.then(|| name.clone())));
             }
         }
-        // A DFA when it can be built: every byte of every page's text goes
-        // through the automaton, and with more than 100 names the default is
-        // an NFA, slower per byte; a few hundred names make a small DFA.
-        let build = |kind| {
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostLongest)
-                .ascii_case_insensitive(true)
-                .kind(kind)
-                .build(&names)
-        };
-        let automaton = build(Some(AhoCorasickKind::DFA))
-            .or_else(|_| build(None))
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .build(&names)
             .ok()?;
         Some(Matcher {
             automaton,
