@@ -27,6 +27,7 @@ Steps:
 
 import argparse
 import datetime
+import glob
 import hashlib
 import json
 import os
@@ -51,6 +52,12 @@ LAYOUT = {"hugo": "hugo-linkhook", "mdbook": "mdbook", "zola": "zola"}
 SCALING_SIZES = [100, 1000, 10000, 50000]
 PLAIN_CONFIG = 'title = "Bench"\n\n[highlight]\nenabled = false\n'
 NOSEARCH_CONFIG = 'title = "Bench"\n\n[search]\nenabled = false\n'
+GLOSSARY_CONFIG = 'title = "Bench"\n'
+# Words too common to be glossary terms.
+STOP_WORDS = set("""about after also although always another because before being every
+from have into more most never often once only other same since some such than that their
+then there therefore these they this those through under unless until usually when where whereas each
+which while with without your""".split())
 DEMO_RUNS = 10
 
 
@@ -317,6 +324,46 @@ def ensure_plain_course(work, course, course_key, pages, seed, variant="no-highl
     return d
 
 
+def glossary_terms(content, count, pairs_only=False):
+    """`count` terms that the course's prose really uses: its most frequent
+    words and pairs of words (a quarter pairs), from up to 300 pages. The
+    course's vocabulary is small, so each of its frequent words is on almost
+    every page: every page links nearly every term, the worst case. With
+    `pairs_only`, the most frequent pairs of words: a page links about a dozen."""
+    words, pairs = {}, {}
+    pages = sorted(glob.glob(os.path.join(content, "**", "*.md"), recursive=True))[:300]
+    for path in pages:
+        with open(path, encoding="utf-8") as f:
+            text = re.sub(r"```.*?```|`[^`]*`|\+\+\+.*?\+\+\+|\[[^\]]*\]\([^)]*\)", " ", f.read(), flags=re.S)
+        prev = None
+        for w in re.findall(r"[A-Za-z]+", text.lower()):
+            if len(w) < 4 or w in STOP_WORDS:
+                prev = None
+                continue
+            words[w] = words.get(w, 0) + 1
+            if prev:
+                pairs[f"{prev} {w}"] = pairs.get(f"{prev} {w}", 0) + 1
+            prev = w
+    top = lambda d, n: [k for k, _ in sorted(d.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+    n_pairs = count if pairs_only else count // 4
+    return top(pairs, n_pairs) + top(words, count - n_pairs)
+
+
+def ensure_glossary_course(work, course, course_key, pages, seed, terms, pairs_only=False):
+    """The same course with a `glossary.md` of `terms` terms (hard links to the course's files)."""
+    variant = f"glossary-{terms}" + ("-pairs" if pairs_only else "")
+    d = ensure_plain_course(work, course, course_key, pages, seed, variant, GLOSSARY_CONFIG)
+    path = os.path.join(d, "content", "glossary.md")
+    if not os.path.exists(path):
+        lines = ["# Glossary\n"]
+        for t in glossary_terms(os.path.join(course, "content"), terms, pairs_only):
+            lines.append(f"## {t.capitalize()}\n\nWhat *{t}* means in this course, in one "
+                         f"sentence a student can read while hovering over the word.\n")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines))
+    return d
+
+
 def ensure_site(work, course, course_key, pages, seed, peer):
     layout = LAYOUT[peer]
     d = os.path.join(work, "sites", f"{pages}-seed{seed}", layout)
@@ -391,7 +438,8 @@ class Tool:
         os.makedirs(parent, exist_ok=True)
 
 
-def syllabus_tools(syl, course, outdir, cachedir, plain_course=None, nosearch_course=None):
+def syllabus_tools(syl, course, outdir, cachedir, plain_course=None, nosearch_course=None,
+                   glossary_course=None):
     """The cold row (`--no-cache` when the flag exists), when syllabus has a
     cache the warm-cache row (the warm-up run fills the cache), with
     `plain_course` the row with highlighting off, and with `nosearch_course`
@@ -423,6 +471,13 @@ def syllabus_tools(syl, course, outdir, cachedir, plain_course=None, nosearch_co
             c.append("--no-cache")
         tools.append(Tool("syllabus-nosearch", "syllabus (cold, search off)", syl["bin"],
                           nosearch_course, out, c, "syllabus"))
+    if glossary_course:
+        out = os.path.join(outdir, "syllabus-glossary")
+        c = [syl["bin"], "build", "--root", glossary_course, "--output", out, "--quiet"]
+        if syl["no_cache"]:
+            c.append("--no-cache")
+        tools.append(Tool("syllabus-glossary", "syllabus (cold, with a glossary)", syl["bin"],
+                          glossary_course, out, c, "syllabus"))
     return tools
 
 
@@ -707,6 +762,12 @@ def main(argv=None):
                     help="leave out the syllabus row with highlighting off")
     ap.add_argument("--search-off", action="store_true",
                     help="add a cold syllabus row with search off (`[search] enabled = false`)")
+    ap.add_argument("--glossary", type=int, default=0, metavar="TERMS",
+                    help="add a cold syllabus row on the same course with a glossary page of TERMS "
+                         "terms taken from its prose (every page links some of them)")
+    ap.add_argument("--glossary-pairs", action="store_true",
+                    help="with --glossary: terms of two words, each on a few pages (a page links about "
+                         "a dozen), instead of the course's most frequent words (a page links nearly all)")
     ap.add_argument("--no-demo", action="store_true",
                     help=f"do not time the repository's own course ({DEMO_RUNS} cold and {DEMO_RUNS} warm builds)")
     ap.add_argument("--pause", type=int, default=35,
@@ -771,7 +832,10 @@ def main(argv=None):
         plain = None if a.no_plain else ensure_plain_course(work, course, ckey, n, a.seed)
         nosearch = (ensure_plain_course(work, course, ckey, n, a.seed, "no-search", NOSEARCH_CONFIG)
                     if a.search_off else None)
-        tools = syllabus_tools(syl, course, outdir, cachedir, plain, nosearch)
+        glossary = (ensure_glossary_course(work, course, ckey, n, a.seed, a.glossary,
+                                           a.glossary_pairs)
+                    if a.glossary else None)
+        tools = syllabus_tools(syl, course, outdir, cachedir, plain, nosearch, glossary)
         for p, exe in peers.items():
             if p == "mdbook" and a.mdbook_max_pages and n > a.mdbook_max_pages:
                 notes.append(f"mdBook skipped at {fmt_pages(n)} pages (--mdbook-max-pages {a.mdbook_max_pages})")
@@ -792,7 +856,8 @@ def main(argv=None):
         # highlighting on against off
         pairs = [(s, p) for s in ("syllabus", "syllabus-warm") for p in peers]
         pairs += [("syllabus-warm", "syllabus"), ("syllabus", "syllabus-plain"),
-                  ("syllabus-warm", "syllabus-plain"), ("syllabus", "syllabus-nosearch")]
+                  ("syllabus-warm", "syllabus-plain"), ("syllabus", "syllabus-nosearch"),
+                  ("syllabus-glossary", "syllabus")]
         for a_name, b_name in pairs:
             if a_name not in by or b_name not in by:
                 continue

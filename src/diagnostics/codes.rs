@@ -138,6 +138,8 @@ codes! {
     SnippetInclude = "W047",
     /// A code block in a language that cannot be highlighted.
     UnknownLanguage = "W048",
+    /// A second page that says it is the glossary.
+    SecondGlossary = "W049",
     /// A fenced div whose class is no class of teaching block.
     UnknownTeachingClass = "W050",
 
@@ -146,12 +148,16 @@ codes! {
     BrokenLink = "E060",
     /// A link to an anchor that its page does not have.
     MissingAnchor = "E061",
+    /// A link into the glossary to a term it does not define.
+    MissingGlossaryTerm = "E062",
     /// A page that no link and no `nav` entry leads to.
     OrphanPage = "W060",
     /// A relative link that GitHub and MkDocs read differently.
     AmbiguousLink = "W061",
     /// A link with an empty target.
     EmptyLink = "W062",
+    /// A glossary term that no page uses.
+    UnusedGlossaryTerm = "W063",
 
     // 070–079: templates.
     /// A template that does not exist.

@@ -2,7 +2,7 @@
 //! each page returned, and backlinks and previous/next are computed.
 
 use crate::diagnostics::{self, Code, Diagnostic, Severity};
-use crate::model::{Course, PageId, RenderedPage};
+use crate::model::{Course, Glossary, PageId, RenderedPage};
 
 use crate::util::url::decode_path;
 
@@ -26,6 +26,7 @@ pub fn build_graph(
     course: &Course,
     rendered: &[RenderedPage],
     severity: Severity,
+    glossary: Option<&Glossary>,
 ) -> (LinkGraph, Vec<Diagnostic>) {
     let n = course.pages.len();
     let mut graph = LinkGraph {
@@ -40,7 +41,14 @@ pub fn build_graph(
             if let Some(fragment) = link.fragment.as_deref().filter(|f| !f.is_empty()) {
                 let fragment = decode_path(fragment);
                 let ids = &rendered[target].ids;
-                if !ids.contains(&fragment) && fragment != "top" {
+                let into_glossary = glossary.filter(|g| g.page == target);
+                if let Some(g) =
+                    into_glossary.filter(|_| !ids.contains(&fragment) && fragment != "top")
+                {
+                    diags.push(super::glossary::missing_term(
+                        course, g, from, link, &fragment, severity,
+                    ));
+                } else if !ids.contains(&fragment) && fragment != "top" {
                     let on = if target == from {
                         "this page".to_string()
                     } else {

@@ -26,6 +26,7 @@ const KNOWN: &[&str] = &[
     "overview",
     "teaching",
     "exercises",
+    "glossary",
     "extra",
 ];
 /// Keys other tools put in front matter that we accept silently.
@@ -409,6 +410,7 @@ fn typed(
                     None => wrong(&key, "a whole number of minutes"),
                 }
             }
+            ("glossary", Value::Bool(b)) => fm.glossary = Some(b),
             (_, Value::Null) => {}
             ("date" | "end", _) => wrong(&key, "a date such as 2025-01-31"),
             ("duration", _) => wrong("duration", "a length of time such as \"90m\""),
@@ -418,6 +420,7 @@ fn typed(
             ("draft", _) => wrong("draft", "true or false"),
             ("overview", _) => wrong("overview", "true or false"),
             ("teaching" | "exercises", _) => wrong(&key, "a whole number of minutes"),
+            ("glossary", _) => wrong("glossary", "true or false"),
             ("aliases", _) => wrong("aliases", ALIASES),
             ("extra", _) => wrong("extra", "a table of values"),
             (k, _) if TOLERATED.contains(&k) => {}

@@ -14,6 +14,7 @@ mod depth;
 mod embeds;
 mod fenced_divs;
 mod footnotes;
+pub mod glossary;
 pub mod github;
 pub mod highlight;
 mod highlight_cache;
@@ -41,6 +42,7 @@ use pulldown_cmark::{
     TextMergeWithOffset,
 };
 
+pub use glossary::GlossaryLinks;
 pub use highlight::Highlighter;
 pub use math::render_formula;
 
@@ -59,6 +61,8 @@ pub struct RenderContext<'a> {
     pub broken: Severity,
     /// How relative links are read when file and URL disagree (`[links] relative_to`).
     pub relative_to: RelativeTo,
+    /// The glossary whose terms are linked on first use, when the course has one.
+    pub glossary: Option<&'a GlossaryLinks>,
 }
 
 impl RenderContext<'_> {
@@ -72,6 +76,7 @@ impl RenderContext<'_> {
             self.options,
             self.broken,
             self.relative_to,
+            self.glossary.map(|g| &g.glossary),
         )
             .hash(&mut h);
         h.finish()
@@ -90,6 +95,8 @@ pub struct MarkdownInput<'a> {
     pub body: &'a str,
     pub body_line_offset: usize,
     pub kind: PageKind,
+    /// Whether glossary terms are linked on the page (`glossary = false` turns them off).
+    pub glossary_links: bool,
 }
 
 impl<'a> MarkdownInput<'a> {
@@ -100,6 +107,7 @@ impl<'a> MarkdownInput<'a> {
             body: &page.body,
             body_line_offset: page.body_line_offset,
             kind: page.kind,
+            glossary_links: page.front.glossary != Some(false),
         }
     }
 }
@@ -148,7 +156,7 @@ impl<'a> Source<'a> {
     }
 }
 
-fn parser_options(options: &MarkdownConfig) -> Options {
+pub fn parser_options(options: &MarkdownConfig) -> Options {
     let mut o = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -257,6 +265,8 @@ pub(super) struct Parts {
     instructor_view: bool,
     /// `instructor` blocks seen (the page needs an instructor copy).
     instructor_blocks: usize,
+    /// Glossary terms already linked on the page, by hand or automatically.
+    glossary_linked: std::collections::HashSet<usize>,
 }
 
 /// Renders Markdown: a whole page, or one part of a page that shares `parts` with the others.
@@ -305,6 +315,7 @@ pub(super) fn render_part(
         };
     }
     callouts::apply(&mut events, &prepared);
+    glossary_links(&mut events, page, ctx, parts, &mut out);
     heading_ids(&mut events, &source, &mut parts.slugger, &mut out);
     if ctx.options.math {
         math::fences(&mut events);
@@ -329,6 +340,25 @@ pub(super) fn render_part(
         out.html = sanitize::clean(&out.html);
     }
     out
+}
+
+/// The first use of each glossary term links to it, except on the glossary
+/// itself and on pages that turn it off.
+fn glossary_links(
+    events: &mut Vec<Spanned>,
+    page: &MarkdownInput,
+    ctx: &RenderContext,
+    parts: &mut Parts,
+    out: &mut RenderedPage,
+) {
+    let Some(links) = ctx.glossary else {
+        return;
+    };
+    if !page.glossary_links || page.source == links.glossary.source {
+        return;
+    }
+    let linked = &mut parts.glossary_linked;
+    glossary::apply(events, links, &out.links, linked, &mut out.glossary_uses);
 }
 
 /// A page refused before parsing, with the error at the markup past the limit.

@@ -24,6 +24,8 @@ pub(super) fn render_deck(page: MarkdownInput, ctx: &RenderContext) -> RenderedP
             body: &chunk,
             body_line_offset: page.body_line_offset + first_line,
             kind: PageKind::Markdown,
+            // A projected slide has no reader hovering over its words.
+            glossary_links: false,
             ..page
         };
         let r = render_input(slide, ctx);

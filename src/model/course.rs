@@ -139,6 +139,9 @@ pub struct FrontMatter {
     /// Minutes of teaching and of exercises (Carpentries' `teaching` and `exercises`).
     pub teaching: Option<u32>,
     pub exercises: Option<u32>,
+    /// `glossary = true` marks the glossary page; `glossary = false` keeps a
+    /// page out of glossary links (and from being the glossary by its name).
+    pub glossary: Option<bool>,
     pub extra: serde_json::Map<String, Value>,
 }
 

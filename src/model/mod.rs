@@ -6,6 +6,7 @@ pub mod azure;
 pub mod config;
 pub mod course;
 pub mod date;
+pub mod glossary;
 pub mod redirect;
 pub mod rendered;
 pub mod url_index;
@@ -15,6 +16,7 @@ pub use course::{
     Course, FrontMatter, NavNode, NavTarget, Page, PageId, PageKind, Section, SectionId,
 };
 pub use date::PageDate;
+pub use glossary::{Glossary, Term};
 pub use redirect::Redirect;
 pub use rendered::{InstructorCopy, LinkRef, RenderedPage, TocEntry};
 pub use url_index::UrlIndex;

@@ -57,6 +57,8 @@ pub struct RenderedPage {
     /// The page with its `instructor` blocks, when it has any; only the
     /// instructor view shows it.
     pub instructor: Option<Box<InstructorCopy>>,
+    /// Glossary terms (indices into `Glossary::terms`) linked automatically on the page.
+    pub glossary_uses: Vec<usize>,
 }
 
 /// A page's instructor copy: what differs from the learner's.

@@ -19,6 +19,7 @@ pub const FIXED_FILES: &[&str] = &[
     crate::outputs::calendar::FILE,
     "robots.txt",
     "assets/highlight.css",
+    crate::outputs::glossary::FILE,
     crate::outputs::azure::CONFIG_FILE,
 ];
 

@@ -12,11 +12,11 @@ use rayon::prelude::*;
 
 use super::{BuildOptions, load_config};
 use crate::diagnostics::{Code, Diagnostic, Severity};
-use crate::links::{LinkGraph, build_graph};
+use crate::links::{LinkGraph, build_graph, unused_terms};
 use crate::load::{self, LoadOptions};
 use crate::markdown::{self, Highlighter, MarkdownInput, RenderContext};
 use crate::model::config::{BrokenLinks, Config, InvalidFrontMatter};
-use crate::model::{Course, Page, PageId, PageKind, Redirect, RenderedPage, UrlIndex};
+use crate::model::{Course, Glossary, Page, PageId, PageKind, Redirect, RenderedPage, UrlIndex};
 use crate::outputs::site_files;
 use crate::theme::{self, PageInput, Theme};
 
@@ -50,6 +50,8 @@ pub struct Site {
     /// With a [`RenderCache`]: a hash of what each page's Markdown was rendered
     /// from (same hash, same HTML), cheaper to fingerprint than the HTML. Else empty.
     markdown_sources: Vec<u64>,
+    /// The course's glossary, whose definitions are one generated file.
+    glossary: Option<Glossary>,
 }
 
 /// Rendered Markdown kept between rebuilds, valid while the URL index and options stay the same,
@@ -153,14 +155,19 @@ impl Site {
             BrokenLinks::Error => Severity::Error,
             BrokenLinks::Warn => Severity::Warning,
         };
-        let (rendered, markdown_sources) = render_markdown(
-            &course,
-            &index,
-            &config,
-            &highlighter,
-            severity,
-            cache.as_deref_mut(),
-        );
+        let (glossary, glossary_diags) =
+            markdown::glossary::read(&course, &index, markdown::parser_options(&config.markdown));
+        diags.extend(glossary_diags);
+        let glossary = glossary.map(markdown::GlossaryLinks::new);
+        let ctx = RenderContext {
+            index: &index,
+            highlighter: &highlighter,
+            options: &config.markdown,
+            broken: severity,
+            relative_to: config.links.relative_to,
+            glossary: glossary.as_ref(),
+        };
+        let (rendered, markdown_sources) = render_markdown(&course, &ctx, cache.as_deref_mut());
         // Everything later reads the rendered pages; the sources would only hold
         // memory (a tenth of a 10,000-page build's peak).
         for page in &mut course.pages {
@@ -170,8 +177,12 @@ impl Site {
         for r in &rendered {
             diags.extend(r.diagnostics.iter().cloned());
         }
-        let (graph, link_diags) = build_graph(&course, &rendered, severity);
+        let glossary = glossary.map(|g| g.glossary);
+        let (graph, link_diags) = build_graph(&course, &rendered, severity, glossary.as_ref());
         diags.extend(link_diags);
+        if let Some(g) = &glossary {
+            diags.extend(unused_terms(&course, &rendered, g));
+        }
         let (redirects, alias_diags) =
             site_files::aliases_and_clashes(&course, &index, &rendered, &content_name);
         diags.extend(alias_diags);
@@ -216,6 +227,7 @@ impl Site {
             index,
             rendered,
             markdown_sources,
+            glossary,
             graph,
             redirects,
             highlighter,
@@ -297,7 +309,7 @@ impl Site {
     }
 
     /// Generated files besides pages: redirects, the highlight stylesheet, the
-    /// search index, sitemap, feed, robots.txt and `staticwebapp.config.json`.
+    /// glossary's definitions, the search index, sitemap, feed, robots.txt and `staticwebapp.config.json`.
     /// A static file at the same path is copied after them, and wins.
     pub fn generated_files(&self) -> Result<Vec<(String, Vec<u8>)>, String> {
         let mut files = Vec::new();
@@ -314,6 +326,11 @@ impl Site {
                 )
             })?;
             files.push(("assets/highlight.css".into(), css.into_bytes()));
+        }
+        if let Some(json) = (self.glossary.as_ref())
+            .and_then(|g| crate::outputs::glossary::definitions(g, &self.rendered))
+        {
+            files.push((crate::outputs::glossary::FILE.into(), json.into_bytes()));
         }
         if self.config.search.enabled {
             files.extend(crate::outputs::search::files(
@@ -478,24 +495,14 @@ fn highlighter_for(
 
 fn render_markdown(
     course: &Course,
-    index: &UrlIndex,
-    config: &Config,
-    highlighter: &Highlighter,
-    severity: Severity,
+    ctx: &RenderContext,
     cache: Option<&mut RenderCache>,
 ) -> (Vec<RenderedPage>, Vec<u64>) {
-    let ctx = RenderContext {
-        index,
-        highlighter,
-        options: &config.markdown,
-        broken: severity,
-        relative_to: config.links.relative_to,
-    };
     let Some(cache) = cache else {
         let rendered = course
             .pages
             .par_iter()
-            .map(|p| markdown::render(p, &ctx))
+            .map(|p| markdown::render(p, ctx))
             .collect();
         return (rendered, Vec::new());
     };
@@ -526,7 +533,7 @@ fn render_markdown(
     let rendered = reused
         .into_par_iter()
         .zip(course.pages.par_iter())
-        .map(|(r, p)| r.unwrap_or_else(|| markdown::render(p, &ctx)))
+        .map(|(r, p)| r.unwrap_or_else(|| markdown::render(p, ctx)))
         .collect();
     (rendered, sources)
 }

@@ -25,6 +25,7 @@ fn render_all(content: &Path, config: &Config) -> Vec<(String, String, String)> 
         options: &config.markdown,
         broken: Severity::Warning,
         relative_to: Default::default(),
+        glossary: None,
     };
     course
         .pages

@@ -16,6 +16,7 @@ mod dist;
 mod faults;
 mod frontmatter;
 mod gfm;
+mod glossary;
 mod highlight;
 mod home;
 mod imported;

@@ -8,6 +8,7 @@
 //! Search as a student uses it is in `search`; what its first query downloads
 //! on the benchmark course, in `search_transfer`.
 
+mod glossary;
 mod search;
 mod search_index;
 mod search_transfer;

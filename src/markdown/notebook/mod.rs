@@ -178,6 +178,7 @@ impl Renderer<'_> {
         self.out.keypoints.push_str(&r.keypoints);
         self.out.has_math |= r.has_math;
         self.out.unknown_languages.extend(r.unknown_languages);
+        self.out.glossary_uses.extend(r.glossary_uses);
         if searched {
             self.out.word_count += r.word_count;
         }
