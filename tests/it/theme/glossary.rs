@@ -9,7 +9,6 @@ use serde_json::{Value, json};
 
 use super::server::StaticServer;
 use super::{Check, axe_source};
-use crate::browser::Browser;
 use crate::support::Site;
 
 /// A demo page whose text uses several glossary terms.
@@ -66,13 +65,8 @@ fn glossary_tooltips_by_mouse_and_keyboard() {
     let site = Site::demo();
     site.build_ok();
     let server = StaticServer::start(site.path().join("public"));
-    let Some(browser) = Browser::start() else {
+    let Some(mut t) = Check::start(&server) else {
         return;
-    };
-    let mut t = Check {
-        browser,
-        origin: server.origin.clone(),
-        console: Vec::new(),
     };
     t.open(PAGE);
     assert!(

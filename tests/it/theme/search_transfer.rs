@@ -9,7 +9,6 @@ use std::process::Command;
 
 use super::server::StaticServer;
 use super::{Check, report, target_dir};
-use crate::browser::Browser;
 use crate::support;
 
 /// The most the first query may transfer (issue 16).
@@ -54,13 +53,8 @@ fn first_query_on_the_benchmark_course_transfers_at_most_300_kb() {
     );
     let public = course.join("public");
     let server = StaticServer::start(public.clone());
-    let Some(browser) = Browser::start() else {
+    let Some(mut t) = Check::start(&server) else {
         return;
-    };
-    let mut t = Check {
-        browser,
-        origin: server.origin.clone(),
-        console: Vec::new(),
     };
     t.open("/");
     t.js("performance.setResourceTimingBufferSize(10000); performance.clearResourceTimings()");
