@@ -8,6 +8,7 @@ mod codes;
 
 pub use codes::Code;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io::Write;
 
@@ -167,26 +168,53 @@ pub enum Format {
     Json,
 }
 
-/// Prints every diagnostic once; with `github` also as workflow commands.
+/// How many problems of one code in one file are printed (human output and
+/// GitHub annotations): a generated or broken file can have 100,000 of them,
+/// which bury the rest and take minutes to scroll. JSON lists every one.
+pub const SHOWN_PER_FILE_AND_CODE: usize = 20;
+
+/// Prints every diagnostic once (as text, at most [`SHOWN_PER_FILE_AND_CODE`]
+/// of a kind per file, then how many more); with `github` also as workflow commands.
 pub fn report(
     diagnostics: &[Diagnostic],
     format: Format,
     github: bool,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    let mut seen: HashMap<(&str, Code), usize> = HashMap::new();
+    let shown: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| {
+            let n = seen.entry((d.file.as_str(), d.code)).or_default();
+            *n += 1;
+            *n <= SHOWN_PER_FILE_AND_CODE
+        })
+        .collect();
     match format {
         Format::Json => {
             let json = serde_json::to_string_pretty(diagnostics).map_err(std::io::Error::other)?;
             writeln!(out, "{json}")?;
         }
         Format::Human => {
-            for d in diagnostics {
+            for d in &shown {
                 writeln!(out, "{d}\n")?;
+            }
+            let mut hidden: Vec<_> = seen
+                .iter()
+                .filter(|&(_, &n)| n > SHOWN_PER_FILE_AND_CODE)
+                .collect();
+            hidden.sort();
+            for ((file, code), n) in hidden {
+                let more = thousands((n - SHOWN_PER_FILE_AND_CODE) as u64);
+                writeln!(
+                    out,
+                    "note: {more} more [{code}] in {file} not shown; `--format json` lists every one\n"
+                )?;
             }
         }
     }
     if github {
-        for d in diagnostics {
+        for d in &shown {
             writeln!(out, "{}", d.github_annotation())?;
         }
     }
@@ -256,6 +284,35 @@ mod tests {
         assert_eq!(closest("titel", c), Some("title"));
         assert_eq!(closest("wieght", c), Some("weight"));
         assert_eq!(closest("zzzzzzzz", c), None);
+    }
+
+    #[test]
+    fn many_problems_of_one_kind_in_one_file_are_counted_not_all_printed() {
+        let many: Vec<Diagnostic> = (1..=25)
+            .map(|line| Diagnostic::error(Code::BrokenLink, "content/a.md", "broken").at(line, 1))
+            .chain([Diagnostic::error(Code::MissingAnchor, "content/a.md", "anchor").at(3, 1)])
+            .collect();
+        let mut text = Vec::new();
+        report(&many, Format::Human, true, &mut text).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        assert_eq!(text.matches("error[E060]").count(), SHOWN_PER_FILE_AND_CODE);
+        assert_eq!(
+            text.matches("::error ").count(),
+            SHOWN_PER_FILE_AND_CODE + 1
+        );
+        assert!(text.contains("error[E061]"), "{text}");
+        assert!(
+            text.contains(
+                "note: 5 more [E060] in content/a.md not shown; `--format json` lists every one"
+            ),
+            "{text}"
+        );
+        let mut json = Vec::new();
+        report(&many, Format::Json, false, &mut json).unwrap();
+        assert_eq!(
+            String::from_utf8(json).unwrap().matches("\"E060\"").count(),
+            25
+        );
     }
 
     #[test]

@@ -136,6 +136,25 @@ fn write_bytes(site: &Site, rel: &str, bytes: &[u8]) {
 }
 
 #[test]
+fn a_hundred_thousand_problems_of_one_kind_are_counted_not_all_printed() {
+    let site = course();
+    site.file(
+        "content/b.md",
+        &format!("# B\n\n{}", ":::\n".repeat(100_000)),
+    )
+    .file("content/index.md", "# Home\n\n[B](b.md)\n");
+    let out = build_fails(&site, "100,000 stray closing fences");
+    assert_eq!(out.matches("error[E042]").count(), 20, "{out}");
+    assert!(
+        out.contains(
+            "note: 99,980 more [E042] in content/b.md not shown; `--format json` lists every one"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("build failed with 100000 error(s)"), "{out}");
+}
+
+#[test]
 fn invalid_utf8_is_an_error_at_its_position() {
     let site = course();
     write_bytes(&site, "content/bad.md", b"# Bad\n\nab\xff\xfecd\n");
