@@ -442,6 +442,9 @@ fn typed(
                 .with_help(help),
         );
     }
+    if fm.end.is_some() {
+        fm.end_line = line_of("end");
+    }
     if let (Some(start), Some(end)) = (fm.date, fm.end)
         && let Some((code, message, help)) = session_keys::end_left_out(start, end)
     {

@@ -11,7 +11,7 @@
 use jiff::tz::TimeZone;
 use toml::de::{DeTable, DeValue};
 
-use super::session_keys::{is_web_url, parse_duration};
+use super::session_keys::{self, is_web_url, parse_duration};
 use crate::diagnostics::{self, Code, Diagnostic};
 use crate::model::config::{DateValue, FILE_NAME, ScheduleConfig};
 use crate::model::{Config, Course, PageDate, PageId};
@@ -172,19 +172,37 @@ impl Schedule {
 
 /// Gives each session (its own page, in course order) the rule's date, length
 /// and place where its page does not set them. A session without a page of its
-/// own keeps its slot: the sessions after it stay on their days.
-pub fn apply(course: &mut Course, sessions: &[Option<PageId>], schedule: &Schedule) {
+/// own keeps its slot: the sessions after it stay on their days. Returns a
+/// warning for each page whose own `end` cannot end the date the rule gives it.
+pub fn apply(
+    course: &mut Course,
+    sessions: &[Option<PageId>],
+    schedule: &Schedule,
+) -> Vec<Diagnostic> {
     let Some(rule) = &schedule.rule else {
-        return;
+        return Vec::new();
     };
+    let mut warnings = Vec::new();
     let slots = schedule.slots(sessions.len());
     for (&session, slot) in sessions.iter().zip(slots) {
         let Some(id) = session else { continue };
-        let front = &mut course.pages[id].front;
+        let page = &mut course.pages[id];
+        let front = &mut page.front;
         if front.date.is_none() {
             front.date = Some(slot);
             if front.end.is_none() && front.duration.is_none() {
                 front.duration = rule.duration;
+            }
+            // The page's own `end` was checked without a date to end.
+            if let Some(end) = front.end
+                && let Some((code, message, help)) = session_keys::end_left_out(slot, end)
+            {
+                let message = format!("{message} (the date is the `[schedule]` rule's)");
+                warnings.push(
+                    Diagnostic::warning(code, &page.file, message)
+                        .at(front.end_line, 1)
+                        .with_help(help),
+                );
             }
         }
         if front.location.is_none() {
@@ -194,6 +212,7 @@ pub fn apply(course: &mut Course, sessions: &[Option<PageId>], schedule: &Schedu
             front.online.clone_from(&rule.online);
         }
     }
+    warnings
 }
 
 /// Finds where a value is written in `syllabus.toml`.

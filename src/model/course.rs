@@ -122,6 +122,9 @@ pub struct FrontMatter {
     pub date: Option<PageDate>,
     /// A session's end: a day (the last day of a multi-day session) or a time.
     pub end: Option<PageDate>,
+    /// The file line of `end`, for a problem found once `[schedule]` gives the
+    /// session its date (0: not written).
+    pub end_line: usize,
     /// A session's length, when `end` is not given (`90m`, `2h`, `1h 30m`).
     pub duration: Option<jiff::SignedDuration>,
     /// Where a session takes place (a room, an address).

@@ -197,7 +197,7 @@ impl Site {
         let nav_trails = theme::nav_trails(&nav);
         let overview = theme::overview(&course, &index);
         let sessions: Vec<Option<PageId>> = overview.sessions.iter().map(|s| s.page).collect();
-        load::schedule::apply(&mut course, &sessions, &schedule);
+        diags.extend(load::schedule::apply(&mut course, &sessions, &schedule));
         let calendar = sessions
             .iter()
             .flatten()

@@ -328,6 +328,29 @@ fn an_end_before_the_start_is_a_warning_at_its_line_and_left_out() {
 }
 
 #[test]
+fn an_end_that_cannot_end_the_schedules_date_is_a_warning_at_its_line() {
+    let site = Site::demo();
+    let page = "content/session_intro/index.md";
+    let text = site.read(page).replacen(
+        "weight = 10\n",
+        "weight = 10\nend = 2026-02-06T12:00:00\n",
+        1,
+    );
+    site.file(page, &text);
+    let out = site.build_ok().all();
+    assert!(
+        out.contains("warning[W021]: front matter `end` is not after `date`; the session is shown without an end (the date is the `[schedule]` rule's)\n  --> content/session_intro/index.md:5:1"),
+        "{out}"
+    );
+    let ics = site.read(ICS);
+    let intro = ics
+        .split("BEGIN:VEVENT")
+        .find(|e| e.contains("DTSTART;TZID=Europe/Amsterdam:20260206T133000"))
+        .expect("the first session");
+    assert!(!intro.contains("DTEND"), "{intro}");
+}
+
+#[test]
 fn the_demo_course_has_a_weekly_schedule() {
     let site = Site::demo();
     site.build_ok();
