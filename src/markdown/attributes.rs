@@ -108,7 +108,7 @@ fn token_end(s: &str) -> Option<usize> {
 
 impl Attributes {
     /// ` id="…" class="…" key="…"`, escaped, keeping only allowed names.
-    fn html(&self, dropped: &mut Vec<String>) -> String {
+    pub(super) fn html(&self, dropped: &mut Vec<String>) -> String {
         let mut out = String::new();
         if let Some(id) = &self.id {
             out.push_str(&format!(" id=\"{}\"", escape(id)));
