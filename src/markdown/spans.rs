@@ -261,3 +261,21 @@ fn rebuild(events: &mut Vec<Spanned>, cuts: Vec<Cut>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_is_read_up_to_the_next_brace_only() {
+        let (attrs, end) = list_after("]{#pipe .term} rest", 1).unwrap();
+        assert_eq!(attrs.id.as_deref(), Some("pipe"));
+        assert_eq!(attrs.classes, ["term"]);
+        assert_eq!(end, "]{#pipe .term}".len());
+        // Another `{` before the `}`: no list, and nothing past that `{` was read.
+        assert!(list_after("]{#a {#b}", 1).is_none());
+        assert!(list_after("]{#a", 1).is_none());
+        assert!(list_after("] {#a}", 1).is_none());
+        assert!(list_after("]{not a list}", 1).is_none());
+    }
+}
