@@ -1,6 +1,7 @@
 //! Pandoc's bracketed spans (`[pipe]{#pipe}`) with `[markdown] attributes =
 //! true`: a `<span>` whose id is an anchor other pages link to; never in code,
-//! never over a link; hostile lists in safe mode and huge inputs.
+//! never over a link; hostile lists in safe mode and huge inputs; and the
+//! `alt` of an image's list, as Workbench lessons describe their figures.
 
 use crate::hostile::run_bounded;
 use crate::support::Site;
@@ -121,4 +122,27 @@ fn many_brackets_build_in_bounded_time() {
             t.cpu.as_secs_f64()
         );
     }
+}
+
+#[test]
+fn an_alt_in_an_image_list_replaces_the_markdown_alt() {
+    // The Workbench's way to give a figure its description: `![](x.svg){alt='…'}`.
+    let site = Site::new();
+    site.file("syllabus.toml", ON)
+        .file(
+            "content/index.md",
+            "# Home\n\n![](fs.svg){alt='The root holds bin and tmp'}\n\n![Old](fs.svg){alt=\"New\" .wide}\n",
+        )
+        .file("content/fs.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    site.build_ok();
+    let html = site.main_of("public/index.html");
+    assert!(
+        html.contains("<img src=\"/fs.svg\" alt=\"The root holds bin and tmp\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<img src=\"/fs.svg\" alt=\"New\" class=\"wide\">"),
+        "{html}"
+    );
+    assert_eq!(html.matches("alt=").count(), 2, "{html}");
 }
