@@ -108,7 +108,7 @@ fn token_end(s: &str) -> Option<usize> {
 
 impl Attributes {
     /// ` id="…" class="…" key="…"`, escaped, keeping only allowed names.
-    fn html(&self, dropped: &mut Vec<String>) -> String {
+    pub(super) fn html(&self, dropped: &mut Vec<String>) -> String {
         let mut out = String::new();
         if let Some(id) = &self.id {
             out.push_str(&format!(" id=\"{}\"", escape(id)));
@@ -152,13 +152,19 @@ fn after_inline(
     let Some((Event::Text(text), _)) = events.get(end + 1) else {
         return end + 1;
     };
-    let Some((attrs, len)) = parse(text) else {
+    let Some((mut attrs, len)) = parse(text) else {
         return end + 1;
     };
     let rest = text[len..].to_string();
     let Some(start) = find_start(events, end) else {
         return end + 1;
     };
+    // An image's `alt` in the list replaces the Markdown one (Pandoc's
+    // `![](x.svg){alt='…'}`): two `alt` attributes would keep the first.
+    let alt = matches!(events[start].0, Event::Start(Tag::Image { .. }))
+        .then(|| attrs.pairs.iter().position(|(k, _)| k == "alt"))
+        .flatten()
+        .map(|i| attrs.pairs.remove(i).1);
     let mut dropped = Vec::new();
     let extra = attrs.html(&mut dropped);
     warn_dropped(&dropped, source, events[end].1.start, out);
@@ -172,7 +178,7 @@ fn after_inline(
         Event::Start(Tag::Image {
             dest_url, title, ..
         }) => {
-            let alt = super::plain_text(&events[start + 1..end]);
+            let alt = alt.unwrap_or_else(|| super::plain_text(&events[start + 1..end]));
             let title = if title.is_empty() {
                 String::new()
             } else {

@@ -31,6 +31,7 @@ mod slides;
 pub mod sanitize;
 pub mod slug;
 mod snippets;
+mod spans;
 mod teach;
 
 use std::collections::HashMap;
@@ -304,6 +305,7 @@ pub(super) fn render_part(
     }
     if ctx.options.attributes {
         attributes::apply(&mut events, &source, &mut out);
+        spans::apply(&mut events, &source, &mut parts.slugger, &mut out);
     }
     icons::remove(&mut events, &source, &mut out);
     let keypoints = teach::apply(&mut events, &prepared, &ctx.index.base_path);

@@ -152,6 +152,8 @@ fn the_written_config_carries_the_lesson_settings() {
     );
     assert_eq!(config.content_dir, std::path::Path::new("."));
     assert!(config.markdown.r_markdown);
+    // Pandoc's attribute lists, for the glossary's `[pipe]{#pipe}` anchors.
+    assert!(config.markdown.attributes);
     assert_eq!(config.extra["carpentry"].as_str(), Some("swc"));
     assert_eq!(config.extra["life_cycle"].as_str(), Some("beta"));
     assert!(site.read(".gitignore").contains("/public/"));

@@ -31,6 +31,7 @@ mod notebook;
 mod output;
 mod safe_mode;
 mod serve;
+mod spans;
 mod teaching;
 mod teaching_views;
 mod templates;

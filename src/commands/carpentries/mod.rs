@@ -264,8 +264,16 @@ fn settings(
             "relative_to = \"url\"\n",
         ));
     }
-    if links.is_some() || r_markdown {
+    let pandoc = format == Format::Workbench;
+    if links.is_some() || r_markdown || pandoc {
         out.push_str("\n[markdown]\n");
+    }
+    if pandoc {
+        out.push_str(concat!(
+            "# Pandoc's attributes, which the Workbench reads: glossary anchors written\n",
+            "# as bracketed spans (`[pipe]{#pipe}`), `{#id}` after headings and links.\n",
+            "attributes = true\n",
+        ));
     }
     if let Some(links) = links {
         let _ = writeln!(
