@@ -268,6 +268,9 @@ pub(super) struct Parts {
     instructor_blocks: usize,
     /// Glossary terms already linked on the page, by hand or automatically.
     glossary_linked: std::collections::HashSet<usize>,
+    /// Every heading of the last part rendered, any level, as (id, text):
+    /// a notebook gives each Jupyter's anchor too.
+    headings: Vec<(String, String)>,
 }
 
 /// Renders Markdown: a whole page, or one part of a page that shares `parts` with the others.
@@ -318,7 +321,8 @@ pub(super) fn render_part(
     }
     callouts::apply(&mut events, &prepared);
     glossary_links(&mut events, page, ctx, parts, &mut out);
-    heading_ids(&mut events, &source, &mut parts.slugger, &mut out);
+    parts.headings.clear();
+    heading_ids(&mut events, &source, parts, &mut out);
     if ctx.options.math {
         math::fences(&mut events);
     }
@@ -693,9 +697,10 @@ fn link_text(events: &[Spanned]) -> String {
 fn heading_ids(
     events: &mut Vec<Spanned>,
     source: &Source,
-    slugger: &mut slug::Slugger,
+    parts: &mut Parts,
     out: &mut RenderedPage,
 ) {
+    let slugger = &mut parts.slugger;
     for (e, _) in events.iter() {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {
             slugger.reserve(id);
@@ -766,6 +771,7 @@ fn heading_ids(
             events[end] = (Event::Html(close.into()), range);
         }
         out.ids.insert(id.clone());
+        parts.headings.push((id.clone(), text.clone()));
         if (2..=4).contains(&n) {
             flat.push(TocEntry {
                 level: n,

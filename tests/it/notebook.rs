@@ -2,6 +2,7 @@
 //! links between a notebook and Markdown pages, safe mode, positioned errors
 //! for bad notebooks, the files the page writes, and a 50 MB notebook.
 
+mod anchors;
 mod big;
 mod browser;
 pub mod fixtures;

@@ -167,10 +167,9 @@ impl Renderer<'_> {
         self.out.ids.extend(r.ids);
         let mut entries = Vec::new();
         flatten(r.toc, &mut entries);
-        let headings: Vec<(String, String)> = entries
-            .iter()
-            .map(|e| (e.id.clone(), e.title.clone()))
-            .collect();
+        // Every level, not only the table of contents' 2–4: notebooks link
+        // to their `# ` headings the most.
+        let headings = std::mem::take(&mut self.parts.headings);
         let html = self.jupyter_anchors(r.html, &headings);
         self.toc.extend(entries);
         self.out.has_code |= r.has_code;
@@ -185,8 +184,11 @@ impl Renderer<'_> {
         html
     }
 
-    /// Headings answer to Jupyter's anchors too (the text with spaces as `-`:
-    /// `#Data-Representation`), which notebooks use to link to each other.
+    /// Headings answer to Jupyter's anchors too, which notebooks use to link
+    /// to their own headings and to each other's: the heading's text with
+    /// each space as `-`, case, punctuation and other letters kept
+    /// (`#Data-Representation`), as Jupyter and nbconvert make them. The
+    /// first heading of a text keeps its anchor, as in the browser.
     fn jupyter_anchors(&mut self, mut html: String, headings: &[(String, String)]) -> String {
         for (id, text) in headings {
             let jupyter = text.trim().replace(' ', "-");
