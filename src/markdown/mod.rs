@@ -8,6 +8,7 @@
 mod abbreviations;
 mod admonitions;
 mod attributes;
+mod autolink;
 mod callouts;
 mod code;
 mod depth;
@@ -16,6 +17,7 @@ mod fenced_divs;
 mod footnotes;
 pub mod glossary;
 pub mod github;
+mod headings;
 pub mod highlight;
 mod highlight_cache;
 mod icons;
@@ -27,6 +29,7 @@ mod md_in_html;
 mod prepass;
 mod notebook;
 mod raw_html;
+mod resolve;
 mod slides;
 pub mod sanitize;
 pub mod slug;
@@ -38,19 +41,15 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 
-use pulldown_cmark::{
-    BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
-    TextMergeWithOffset,
-};
+use pulldown_cmark::{BlockQuoteKind, Event, Options, Parser, Tag, TagEnd, TextMergeWithOffset};
 
 pub use glossary::GlossaryLinks;
 pub use highlight::Highlighter;
 pub use math::render_formula;
 
 use crate::diagnostics::{Code, Diagnostic, Severity};
-use crate::links::{Resolved, resolve_noted};
 use crate::model::config::{MarkdownConfig, RelativeTo};
-use crate::model::{InstructorCopy, LinkRef, Page, PageKind, RenderedPage, TocEntry, UrlIndex};
+use crate::model::{InstructorCopy, Page, PageKind, RenderedPage, UrlIndex};
 use crate::util::positions::Positions;
 
 /// What rendering a page needs besides the page.
@@ -297,9 +296,9 @@ pub(super) fn render_part(
     let mut events: Vec<Spanned> = Vec::with_capacity(limits::events_at_most(source.text));
     events.extend(TextMergeWithOffset::new(parser));
     if ctx.options.autolink {
-        events = autolink(events);
+        events = autolink::autolink(events);
     }
-    rewrite_links(&mut events, &source, ctx, parts, &mut out);
+    resolve::rewrite_links(&mut events, &source, ctx, parts, &mut out);
     raw_html::rewrite(&mut events, &source, ctx, &mut out);
     let safe = !ctx.options.unsafe_html;
     let sanitise_html = safe && sanitize::has_raw_html(&events, |h| prepared.marker(h).is_some());
@@ -322,7 +321,7 @@ pub(super) fn render_part(
     callouts::apply(&mut events, &prepared);
     glossary_links(&mut events, page, ctx, parts, &mut out);
     parts.headings.clear();
-    heading_ids(&mut events, &source, parts, &mut out);
+    headings::heading_ids(&mut events, &source, parts, &mut out);
     if ctx.options.math {
         math::fences(&mut events);
     }
@@ -412,422 +411,11 @@ fn align_attributes(html: String) -> String {
         .replace(" style=\"text-align: right\"", " align=\"right\"")
 }
 
-/// Bare URLs (`http://`, `https://`, `ftp://`), `www.` addresses and e-mail
-/// addresses in text become links, as GitHub does.
-fn autolink(events: Vec<Spanned>) -> Vec<Spanned> {
-    let candidate =
-        |text: &str| text.contains("://") || text.contains("www.") || text.contains('@');
-    // Without anything that may be a link, no copy of the page's events.
-    if !events
-        .iter()
-        .any(|(e, _)| matches!(e, Event::Text(t) if candidate(t)))
-    {
-        return events;
-    }
-    let mut finder = linkify::LinkFinder::new();
-    finder.url_must_have_scheme(false);
-    let mut out = Vec::with_capacity(events.len());
-    let mut depth_link = 0usize;
-    let mut in_code = false;
-    for (event, range) in events {
-        match &event {
-            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => depth_link += 1,
-            Event::End(TagEnd::Link | TagEnd::Image) => depth_link = depth_link.saturating_sub(1),
-            Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock) => in_code = true,
-            Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock) => in_code = false,
-            _ => {}
-        }
-        let Event::Text(text) = &event else {
-            out.push((event, range));
-            continue;
-        };
-        if depth_link > 0 || in_code || !candidate(text) {
-            out.push((event, range));
-            continue;
-        }
-        let mut last = 0;
-        for link in finder.links(text) {
-            if link.start() < last {
-                continue;
-            }
-            let is_email = link.kind() == &linkify::LinkKind::Email;
-            let end = if is_email {
-                link.end()
-            } else {
-                gfm_link_end(text, link.start())
-            };
-            let s = &text[link.start()..end];
-            let href = match () {
-                _ if is_email => format!("mailto:{s}"),
-                _ if ["http://", "https://", "ftp://"]
-                    .iter()
-                    .any(|scheme| s.starts_with(scheme)) =>
-                {
-                    s.to_string()
-                }
-                _ if s.starts_with("www.") => format!("http://{s}"),
-                _ => continue,
-            };
-            if link.start() > last {
-                out.push((
-                    Event::Text(CowStr::from(text[last..link.start()].to_string())),
-                    range.clone(),
-                ));
-            }
-            let tag = Tag::Link {
-                link_type: LinkType::Autolink,
-                dest_url: href.into(),
-                title: "".into(),
-                id: "".into(),
-            };
-            out.push((Event::Start(tag), range.clone()));
-            out.push((Event::Text(CowStr::from(s.to_string())), range.clone()));
-            out.push((Event::End(TagEnd::Link), range.clone()));
-            last = end;
-        }
-        if last == 0 {
-            out.push((event, range));
-        } else if last < text.len() {
-            out.push((Event::Text(CowStr::from(text[last..].to_string())), range));
-        }
-    }
-    out
-}
-
-/// Where a bare link starting at `start` ends by GFM's extended autolink rules:
-/// up to white space or `<`, minus trailing punctuation, an unbalanced `)`,
-/// and a trailing entity reference.
-fn gfm_link_end(text: &str, start: usize) -> usize {
-    let rest = &text[start..];
-    let mut end = start
-        + rest
-            .find(|c: char| c.is_whitespace() || c == '<')
-            .unwrap_or(rest.len());
-    loop {
-        let candidate = &text[start..end];
-        let Some(last) = candidate.chars().last() else {
-            return end;
-        };
-        if matches!(
-            last,
-            '?' | '!' | '.' | ',' | ':' | '*' | '_' | '~' | '\'' | '"'
-        ) {
-            end -= last.len_utf8();
-        } else if last == ')' && candidate.matches('(').count() < candidate.matches(')').count() {
-            end -= 1;
-        } else if last == ';' {
-            let amp = candidate.rfind('&');
-            match amp {
-                Some(a)
-                    if candidate[a + 1..candidate.len() - 1]
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric())
-                        && a + 2 < candidate.len() =>
-                {
-                    end = start + a;
-                }
-                _ => return end,
-            }
-        } else {
-            return end;
-        }
-    }
-}
-
-/// Resolves every Markdown link and image against the index.
-fn rewrite_links(
-    events: &mut [Spanned],
-    source: &Source,
-    ctx: &RenderContext,
-    parts: &Parts,
-    out: &mut RenderedPage,
-) {
-    for i in 0..events.len() {
-        let (dest, start) = match &events[i] {
-            (
-                Event::Start(
-                    Tag::Link {
-                        dest_url,
-                        link_type,
-                        ..
-                    }
-                    | Tag::Image {
-                        dest_url,
-                        link_type,
-                        ..
-                    },
-                ),
-                range,
-            ) if !matches!(link_type, LinkType::Autolink | LinkType::Email) => {
-                (dest_url.to_string(), range.start)
-            }
-            _ => continue,
-        };
-        if matches!(dest.trim(), "" | "#") {
-            let what = match events[i].0 {
-                Event::Start(Tag::Image { .. }) => "image source",
-                _ => "link",
-            };
-            let written = if dest.trim().is_empty() { "()" } else { "(#)" };
-            out.diagnostics.push(
-                source
-                    .diagnostic(Severity::Warning, Code::EmptyLink, start, format!("empty {what} `{written}`: it leads nowhere"))
-                    .with_help("write where it leads, such as `(reading.md)` or `(#a-heading)`, or remove the link"),
-            );
-        }
-        let href = match (dest.strip_prefix("attachment:"), &parts.attachments) {
-            (Some(name), Some(attachments)) => attachment(name, attachments, start, source, out),
-            _ => resolve_link(
-                &dest,
-                start,
-                || link_text(&events[i + 1..]),
-                source,
-                ctx,
-                out,
-            ),
-        };
-        if let (
-            Some(href),
-            (Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }), _),
-        ) = (href, &mut events[i])
-        {
-            *dest_url = href.into();
-        }
-    }
-}
-
-/// The URL of a notebook cell's attachment; a missing one is a warning.
-fn attachment(
-    name: &str,
-    attachments: &HashMap<String, String>,
-    offset: usize,
-    source: &Source,
-    out: &mut RenderedPage,
-) -> Option<String> {
-    let name = crate::util::url::decode_path(name);
-    let found = attachments.get(&name).cloned();
-    if found.is_none() {
-        out.diagnostics.push(
-            source
-                .diagnostic(
-                    Severity::Warning,
-                    Code::MissingAttachment,
-                    offset,
-                    format!("this cell has no attachment `{name}`"),
-                )
-                .with_help("paste the image into the cell again in Jupyter, or link to a file"),
-        );
-    }
-    found
-}
-
-/// Resolves one link target written at `offset` of the body: records an internal
-/// link for stage 4, reports a broken one, and returns the new `href` when the
-/// target is a page or file of the site.
-fn resolve_link(
-    dest: &str,
-    offset: usize,
-    text: impl FnOnce() -> String,
-    source: &Source,
-    ctx: &RenderContext,
-    out: &mut RenderedPage,
-) -> Option<String> {
-    let (resolved, note) = resolve_noted(ctx.index, source.page.source, dest, ctx.relative_to);
-    if let Some(note) = note {
-        out.diagnostics.push(source.diagnostic(
-            Severity::Warning,
-            Code::AmbiguousLink,
-            offset,
-            note,
-        ));
-    }
-    let (line, column) = source.position(offset);
-    match resolved {
-        Resolved::External => None,
-        Resolved::SamePage { fragment } => {
-            out.links.push(LinkRef {
-                target: None,
-                fragment: Some(fragment),
-                line,
-                column,
-                text: String::new(),
-            });
-            None
-        }
-        Resolved::Page {
-            page,
-            fragment,
-            href,
-        } => {
-            out.links.push(LinkRef {
-                target: Some(page),
-                fragment,
-                line,
-                column,
-                text: text(),
-            });
-            Some(href)
-        }
-        Resolved::Asset { href } => Some(href),
-        Resolved::Broken { message, help } => {
-            out.diagnostics.push(
-                source
-                    .diagnostic(ctx.broken, Code::BrokenLink, offset, message)
-                    .with_help_opt(help),
-            );
-            None
-        }
-    }
-}
-
-/// The text inside a link, up to its end.
-fn link_text(events: &[Spanned]) -> String {
-    let mut text = String::new();
-    for (e, _) in events {
-        match e {
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
-            Event::End(TagEnd::Link | TagEnd::Image) => break,
-            _ => {}
-        }
-    }
-    text
-}
-
-/// Gives every heading its GitHub id and an anchor link, and builds the table of contents.
-fn heading_ids(
-    events: &mut Vec<Spanned>,
-    source: &Source,
-    parts: &mut Parts,
-    out: &mut RenderedPage,
-) {
-    let slugger = &mut parts.slugger;
-    for (e, _) in events.iter() {
-        if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {
-            slugger.reserve(id);
-        }
-    }
-    let mut flat = Vec::new();
-    let mut i = 0;
-    while i < events.len() {
-        let Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) = &events[i].0
-        else {
-            i += 1;
-            continue;
-        };
-        let (level, explicit, classes) = (*level, id.clone(), classes.clone());
-        let mut other_attrs = String::new();
-        let mut dropped = Vec::new();
-        for (k, v) in attrs {
-            let k = k.to_ascii_lowercase();
-            match v {
-                _ if !attributes::allowed(&k) => dropped.push(k),
-                _ if k == "id" || k == "class" => {}
-                Some(v) => {
-                    other_attrs.push_str(&format!(" {k}=\"{}\"", crate::util::html::escape(v)))
-                }
-                None => other_attrs.push_str(&format!(" {k}")),
-            }
-        }
-        attributes::warn_dropped(&dropped, source, events[i].1.start, out);
-        let end = events[i..]
-            .iter()
-            .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
-            .map_or(events.len(), |p| i + p);
-        let text = plain_text(&events[i + 1..end]);
-        let id = match explicit {
-            Some(id) => id.to_string(),
-            None => slugger.slug(&id_text(&events[i + 1..end])),
-        };
-        let n = heading_number(level);
-        let class_attr = if classes.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " class=\"{}\"",
-                crate::util::html::escape(
-                    &classes
-                        .iter()
-                        .map(|c| c.as_ref())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                )
-            )
-        };
-        let esc = crate::util::html::escape(&id);
-        let range = events[i].1.clone();
-        events[i] = (
-            Event::Html(format!("<h{n} id=\"{esc}\"{class_attr}{other_attrs}>").into()),
-            range.clone(),
-        );
-        let close = format!(
-            "<a class=\"heading-anchor\" href=\"#{esc}\" aria-label=\"Link to this section\">#</a></h{n}>\n"
-        );
-        if end < events.len() {
-            events[end] = (Event::Html(close.into()), range);
-        }
-        out.ids.insert(id.clone());
-        parts.headings.push((id.clone(), text.clone()));
-        if (2..=4).contains(&n) {
-            flat.push(TocEntry {
-                level: n,
-                id,
-                title: text,
-                children: Vec::new(),
-            });
-        }
-        i = end + 1;
-    }
-    out.toc = nest_toc(flat);
-}
-
-fn heading_number(level: HeadingLevel) -> u8 {
-    level as u8
-}
-
-pub(super) fn nest_toc(flat: Vec<TocEntry>) -> Vec<TocEntry> {
-    let mut roots: Vec<TocEntry> = Vec::new();
-    for entry in flat {
-        insert_toc(&mut roots, entry);
-    }
-    roots
-}
-
-fn insert_toc(siblings: &mut Vec<TocEntry>, entry: TocEntry) {
-    match siblings.last_mut() {
-        Some(last) if entry.level > last.level => insert_toc(&mut last.children, entry),
-        _ => siblings.push(entry),
-    }
-}
-
 /// Text of inline events, as a heading id or a link label sees it.
 pub(crate) fn plain_text(events: &[Spanned]) -> String {
     let mut text = String::new();
     for (e, _) in events {
         match e {
-            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => text.push_str(t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            _ => {}
-        }
-    }
-    text
-}
-
-/// The text GitHub makes a heading's id from: the heading's text without the
-/// alt text of its images (an `<img>` has no text), so `## ![logo](l.png) Intro`
-/// is `#-intro` there and here.
-fn id_text(events: &[Spanned]) -> String {
-    let mut text = String::new();
-    let mut in_image = 0usize;
-    for (e, _) in events {
-        match e {
-            Event::Start(Tag::Image { .. }) => in_image += 1,
-            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
-            _ if in_image > 0 => {}
             Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => text.push_str(t),
             Event::SoftBreak | Event::HardBreak => text.push(' '),
             _ => {}
@@ -901,7 +489,7 @@ fn count_words(events: &[Spanned]) -> usize {
                     }
                 }
             }
-            // Block HTML ends headings (written as HTML by `heading_ids`) and blocks.
+            // Block HTML ends headings (written as HTML by `headings::heading_ids`) and blocks.
             Event::SoftBreak | Event::HardBreak | Event::End(_) | Event::Html(_) => in_word = false,
             _ => {}
         }
@@ -911,7 +499,6 @@ fn count_words(events: &[Spanned]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::gfm_link_end;
     use crate::util::positions::Positions;
 
     #[test]
@@ -941,21 +528,6 @@ mod tests {
         for offset in offsets {
             let want = crate::diagnostics::line_col(text, offset);
             assert_eq!(positions.at(offset), want, "offset {offset}");
-        }
-    }
-
-    #[test]
-    fn autolink_ends_like_github() {
-        let cases = [
-            ("see https://x.org/a.pdf} next", "https://x.org/a.pdf}"),
-            ("(https://x.org/a_(b)) and", "https://x.org/a_(b)"),
-            ("https://x.org/a. Next", "https://x.org/a"),
-            ("https://x.org/?q=1&amp; x", "https://x.org/?q=1"),
-            ("www.x.org/path, and", "www.x.org/path"),
-        ];
-        for (text, want) in cases {
-            let start = text.find("http").or_else(|| text.find("www")).unwrap();
-            assert_eq!(&text[start..gfm_link_end(text, start)], want, "{text}");
         }
     }
 }

@@ -54,8 +54,14 @@ pub(super) fn rewrite(
             }
             let offset =
                 range.start + source_offset(&source.text[range.clone()], attr.value).unwrap_or(0);
-            let replacement =
-                super::resolve_link(&unescape(attr.value), offset, String::new, source, ctx, out);
+            let replacement = super::resolve::resolve_link(
+                &unescape(attr.value),
+                offset,
+                String::new,
+                source,
+                ctx,
+                out,
+            );
             if let Some(href) = replacement {
                 result.push_str(&original[last..attr.value_start]);
                 result.push_str(&crate::util::html::escape(&href));

@@ -310,7 +310,7 @@ impl Renderer<'_> {
 
     fn finish(mut self) -> RenderedPage {
         self.out.html = self.html;
-        self.out.toc = super::nest_toc(self.toc);
+        self.out.toc = super::headings::nest_toc(self.toc);
         self.out
     }
 }
