@@ -201,7 +201,11 @@ pub(super) fn apply(
     if linked.len() >= g.terms.len() {
         return;
     }
-    let mut out: Vec<Spanned> = Vec::with_capacity(events.len() + 8);
+    // Each link adds at most four events (the tag on each side, the text
+    // split before and after it): room for them all, so that the list is
+    // never copied to grow.
+    let room = 4 * (g.terms.len() - linked.len());
+    let mut out: Vec<Spanned> = Vec::with_capacity(events.len() + room);
     let mut skip = Skip::default();
     // The lines of a paragraph are matched together, so that a term may
     // span a line break of the source.
@@ -209,6 +213,7 @@ pub(super) fn apply(
     let mut page = Page {
         matcher,
         opens: &linker.opens,
+        done: (0..g.terms.len()).map(|i| linked.contains(&i)).collect(),
         linked,
         used,
         text: String::new(),
@@ -231,6 +236,8 @@ pub(super) fn apply(
 struct Page<'a> {
     matcher: &'a Matcher,
     opens: &'a [String],
+    /// `linked` as a list: a page full of terms checks it at every word.
+    done: Vec<bool>,
     linked: &'a mut HashSet<usize>,
     used: &'a mut Vec<usize>,
     /// The run's text, its lines joined by spaces (kept to reuse its memory).
@@ -266,9 +273,10 @@ impl Page<'_> {
         };
         while let Some((start, end, term)) = self.matcher.find(run.text, &folded, from) {
             from = end;
-            if !self.linked.insert(term) {
+            if std::mem::replace(&mut self.done[term], true) {
                 continue;
             }
+            self.linked.insert(term);
             self.used.push(term);
             run.plain(out, last..start);
             let open = CowStr::from(self.opens[term].clone());
