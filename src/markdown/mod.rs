@@ -271,10 +271,7 @@ pub(super) fn render_part(
     containers(&mut events);
     out.word_count = count_words(&events);
     let events = footnotes::github_style(events, &mut out.ids);
-    // Room for the glossary's links too (about 60 bytes each), so that a page
-    // full of terms does not copy its HTML to grow it.
-    let links = out.glossary_uses.len() * 80;
-    let mut html = String::with_capacity(source.text.len() * 3 / 2 + links);
+    let mut html = String::with_capacity(source.text.len() * 3 / 2);
     if sanitise_html {
         // The sanitiser's time grows with the square of the nesting depth: cap it first.
         let starts = depth::push_html_mapped(&mut html, events);
