@@ -49,8 +49,11 @@ fn worth_reading(html: &str) -> bool {
         let tag = &bytes[start..next];
         // Attributes end at `>` here: prose after a tag often says " on".
         let attributes = &tag[..tag.iter().position(|b| *b == b'>').unwrap_or(tag.len())];
+        // `script` counts only as the tag's name: highlighted code says
+        // `data-lang="javascript"`, and a third of a course's pages would
+        // otherwise be tokenized for nothing.
         if contains_ignoring_case(attributes, b"style")
-            || contains_ignoring_case(attributes, b"script")
+            || starts_with_ignoring_case(attributes, b"script")
             || contains_ignoring_case(attributes, b" on")
         {
             return true;
@@ -64,6 +67,10 @@ fn worth_reading(html: &str) -> bool {
         at = next;
     }
     false
+}
+
+fn starts_with_ignoring_case(haystack: &[u8], prefix: &[u8]) -> bool {
+    haystack.len() >= prefix.len() && haystack[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
 
 fn contains_ignoring_case(haystack: &[u8], needle: &[u8]) -> bool {
@@ -327,5 +334,9 @@ mod tests {
         assert!(worth_reading(
             "<IMG alt=\"a > b\" src=\"//x.example/y.png\">"
         ));
+        assert!(!worth_reading(
+            "<figure class=\"code-block\" data-lang=\"javascript\"><pre>x</pre></figure>"
+        ));
+        assert!(worth_reading("<p>a</p><SCRIPT>go()</SCRIPT>"));
     }
 }

@@ -157,12 +157,21 @@ impl Folded {
 pub struct GlossaryLinks {
     pub glossary: Glossary,
     matcher: Option<Matcher>,
+    /// Per term: the tag that opens its link, made once (a page may link a hundred terms).
+    opens: Vec<String>,
 }
 
 impl GlossaryLinks {
     pub fn new(glossary: Glossary) -> GlossaryLinks {
         let matcher = Matcher::new(&glossary);
-        GlossaryLinks { glossary, matcher }
+        let opens = (0..glossary.terms.len())
+            .map(|i| open_tag(&glossary, i))
+            .collect();
+        GlossaryLinks {
+            glossary,
+            matcher,
+            opens,
+        }
     }
 }
 
@@ -192,16 +201,23 @@ pub(super) fn apply(
     if linked.len() >= g.terms.len() {
         return;
     }
-    let mut out: Vec<Spanned> = Vec::with_capacity(events.len() + 8);
+    // Each link adds at most four events (the tag on each side, the text
+    // split before and after it): room for them all, so that the list is
+    // never copied to grow.
+    let room = 4 * (g.terms.len() - linked.len());
+    let mut out: Vec<Spanned> = Vec::with_capacity(events.len() + room);
     let mut skip = Skip::default();
     // The lines of a paragraph are matched together, so that a term may
     // span a line break of the source.
     let mut lines: Vec<Spanned> = Vec::new();
     let mut page = Page {
-        g,
         matcher,
+        opens: &linker.opens,
+        done: (0..g.terms.len()).map(|i| linked.contains(&i)).collect(),
         linked,
         used,
+        text: String::new(),
+        starts: Vec::new(),
     };
     for (event, range) in events.drain(..) {
         skip.track(&event);
@@ -218,10 +234,16 @@ pub(super) fn apply(
 
 /// What linking one page reads and updates.
 struct Page<'a> {
-    g: &'a Glossary,
     matcher: &'a Matcher,
+    opens: &'a [String],
+    /// `linked` as a list: a page full of terms checks it at every word.
+    done: Vec<bool>,
     linked: &'a mut HashSet<usize>,
     used: &'a mut Vec<usize>,
+    /// The run's text, its lines joined by spaces (kept to reuse its memory).
+    text: String,
+    /// Where each event of the run starts in `text`.
+    starts: Vec<usize>,
 }
 
 impl Page<'_> {
@@ -231,79 +253,109 @@ impl Page<'_> {
             return;
         }
         let range = lines[0].1.start..lines[lines.len() - 1].1.end;
-        let mut text = String::new();
-        let mut breaks = Vec::new();
+        let (text, starts) = (&mut self.text, &mut self.starts);
+        text.clear();
+        starts.clear();
         for (e, _) in lines.iter() {
+            starts.push(text.len());
             match e {
                 Event::Text(t) => text.push_str(t),
-                _ => {
-                    breaks.push(text.len());
-                    text.push(' ');
-                }
+                _ => text.push(' '),
             }
         }
-        let folded = Folded::of(&text);
+        let folded = Folded::of(text);
         let (mut last, mut from) = (0, 0);
-        while let Some((start, end, term)) = self.matcher.find(&text, &folded, from) {
+        let run = Run {
+            lines,
+            starts,
+            text,
+            range: &range,
+        };
+        while let Some((start, end, term)) = self.matcher.find(run.text, &folded, from) {
             from = end;
-            if !self.linked.insert(term) {
+            if std::mem::replace(&mut self.done[term], true) {
                 continue;
             }
+            self.linked.insert(term);
             self.used.push(term);
-            plain(out, &text, last..start, &breaks, &range);
-            let (open, close) = markup(self.g, term);
-            out.push((Event::InlineHtml(open.into()), range.clone()));
-            plain(out, &text, start..end, &breaks, &range);
-            out.push((Event::InlineHtml(close.into()), range.clone()));
+            run.plain(out, last..start);
+            let open = CowStr::from(self.opens[term].clone());
+            out.push((Event::InlineHtml(open), range.clone()));
+            run.plain(out, start..end);
+            out.push((Event::InlineHtml(close()), range.clone()));
             last = end;
         }
         if last == 0 {
             out.append(lines);
         } else {
+            run.plain(out, last..run.text.len());
             lines.clear();
-            plain(out, &text, last..text.len(), &breaks, &range);
         }
     }
 }
 
-/// Events for `text[part]`: its text, with a line break where the source had one.
-fn plain(
-    out: &mut Vec<Spanned>,
-    text: &str,
-    part: Range<usize>,
-    breaks: &[usize],
-    range: &Range<usize>,
-) {
-    let mut at = part.start;
-    for &b in breaks.iter().filter(|&&b| part.contains(&b)) {
-        if b > at {
-            out.push((
-                Event::Text(CowStr::from(text[at..b].to_string())),
-                range.clone(),
-            ));
+/// A run of text and line breaks, joined into one text to match terms across lines.
+struct Run<'r, 'e> {
+    lines: &'r [Spanned<'e>],
+    starts: &'r [usize],
+    text: &'r str,
+    range: &'r Range<usize>,
+}
+
+impl<'e> Run<'_, 'e> {
+    /// Events for `text[part]`: the run's own events where the part covers
+    /// them, slices of its text elsewhere (borrowed from the page where the
+    /// text was), a line break where the source had one.
+    fn plain(&self, out: &mut Vec<Spanned<'e>>, part: Range<usize>) {
+        let first = self.starts.partition_point(|&s| s <= part.start) - 1;
+        // Adjacent texts are joined into one event, as before linking.
+        let mut pending: Option<CowStr<'e>> = None;
+        for (i, (event, _)) in self.lines.iter().enumerate().skip(first) {
+            let start = self.starts[i];
+            if start >= part.end {
+                break;
+            }
+            let Event::Text(t) = event else {
+                self.flush(out, pending.take());
+                out.push((Event::SoftBreak, self.range.clone()));
+                continue;
+            };
+            let (a, b) = (
+                part.start.max(start) - start,
+                part.end.min(start + t.len()) - start,
+            );
+            pending = Some(match (pending.take(), t) {
+                (Some(before), _) => CowStr::from(format!("{before}{}", &t[a..b])),
+                (None, _) if a == 0 && b == t.len() => t.clone(),
+                (None, CowStr::Borrowed(whole)) => CowStr::Borrowed(&whole[a..b]),
+                (None, _) => CowStr::from(t[a..b].to_string()),
+            });
         }
-        out.push((Event::SoftBreak, range.clone()));
-        at = b + 1;
+        self.flush(out, pending);
     }
-    if part.end > at {
-        out.push((
-            Event::Text(CowStr::from(text[at..part.end].to_string())),
-            range.clone(),
-        ));
+
+    fn flush(&self, out: &mut Vec<Spanned<'e>>, text: Option<CowStr<'e>>) {
+        if let Some(text) = text.filter(|t| !t.is_empty()) {
+            out.push((Event::Text(text), self.range.clone()));
+        }
     }
+}
+
+/// `</a>`, short enough to be kept inline in the event (no allocation).
+fn close<'e>() -> CowStr<'e> {
+    pulldown_cmark::InlineStr::try_from("</a>").map_or(CowStr::Borrowed("</a>"), CowStr::Inlined)
 }
 
 /// The link around a term's use. Its definition is not copied into the
 /// page: the theme's script reads it from the site's one definitions file
 /// (`outputs::glossary`), since a page may link a hundred terms.
-fn markup(g: &Glossary, term: usize) -> (String, String) {
+fn open_tag(g: &Glossary, term: usize) -> String {
     let href = format!(
         "{}#{}",
         g.url,
         crate::util::url::encode_component(&g.terms[term].anchor)
     );
-    let open = format!("<a class=\"glossary-term\" href=\"{}\">", escape(&href));
-    (open, "</a>".to_string())
+    format!("<a class=\"glossary-term\" href=\"{}\">", escape(&href))
 }
 
 /// Where in the page text is not to be linked: inside headings, links,
