@@ -6,6 +6,7 @@
 //! value in [`FrontMatter`], or the [`Problem`] to report at the key's line.
 
 use crate::diagnostics::Code;
+use crate::model::course::MAX_SESSION_DAYS;
 use crate::model::{FrontMatter, PageDate};
 
 /// A session's length: jiff's friendly format (`90m`, `2h`, `1h 30m`,
@@ -76,6 +77,13 @@ pub fn end_left_out(start: PageDate, end: PageDate) -> Option<Problem> {
         {
             "`end` is not after `date`"
         }
+        _ if start
+            .date
+            .checked_add(time::Duration::days(MAX_SESSION_DAYS))
+            .is_some_and(|latest| end.date > latest) =>
+        {
+            "`end` is more than a year after `date`"
+        }
         _ => return None,
     };
     Some((
@@ -100,6 +108,14 @@ mod tests {
     #[test]
     fn an_end_that_would_be_left_out_is_named() {
         assert_eq!(end("2025-03-28T10:00:00", "2025-03-28T11:30:00"), None);
+        assert_eq!(end("2025-03-28", "2026-03-29"), None);
+        assert_eq!(
+            end("2025-03-28", "2026-03-30").as_deref(),
+            Some(
+                "front matter `end` is more than a year after `date`; the session is shown without an end"
+            )
+        );
+        assert!(end("2025-03-28T10:00:00", "2026-04-01T11:00:00").is_some());
         assert_eq!(end("2025-03-28", "2025-03-29"), None);
         assert_eq!(end("2025-03-28", "2025-03-28"), None);
         assert_eq!(end("2025-03-28", "2025-03-28T17:00:00"), None);

@@ -148,10 +148,15 @@ pub struct FrontMatter {
     pub extra: serde_json::Map<String, Value>,
 }
 
+/// The longest a session may last, in days: a later `end` is left out of the
+/// page and the calendar (and warned about when the front matter is read). A
+/// far end would only make `calendar.ics` list every time-zone change up to it.
+pub const MAX_SESSION_DAYS: i64 = 366;
+
 impl FrontMatter {
     /// When a timed session that starts at `start` ends: its `end`, or
     /// `start` plus its `duration`; `None` without either, or for an end
-    /// that is not after the start.
+    /// that is not after the start or more than [`MAX_SESSION_DAYS`] later.
     pub fn session_end(
         &self,
         start: &jiff::ZonedDateTime,
@@ -162,8 +167,25 @@ impl FrontMatter {
             (None, Some(d)) => start.checked_add(d).ok(),
             (None, None) => None,
         };
-        end.filter(|e| e.timestamp() > start.timestamp())
+        let latest = latest_day(start.date());
+        end.filter(|e| e.timestamp() > start.timestamp() && e.date() <= latest)
     }
+
+    /// The last day of a session of whole days that starts on `first`: its
+    /// `end`, when that is a later day at most [`MAX_SESSION_DAYS`] later.
+    pub fn session_last_day(&self, first: jiff::civil::Date) -> Option<jiff::civil::Date> {
+        let latest = latest_day(first);
+        self.end
+            .and_then(|d| d.civil_date())
+            .filter(|last| *last > first && *last <= latest)
+    }
+}
+
+/// The last day a session starting on `first` may end on.
+fn latest_day(first: jiff::civil::Date) -> jiff::civil::Date {
+    first
+        .checked_add(jiff::Span::new().days(MAX_SESSION_DAYS))
+        .unwrap_or(first)
 }
 
 /// One entry of the explicit navigation.

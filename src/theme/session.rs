@@ -50,10 +50,7 @@ pub fn session_view(front: &FrontMatter, tz: Option<&TimeZone>) -> Option<Sessio
         }
         None => {
             let first = date.civil_date()?;
-            let last = front
-                .end
-                .and_then(|d| d.civil_date())
-                .filter(|l| *l > first);
+            let last = front.session_last_day(first);
             let text = match last {
                 Some(last) => format!("{} – {}", day_text(first), day_text(last)),
                 None => day_text(first),

@@ -328,6 +328,29 @@ fn an_end_before_the_start_is_a_warning_at_its_line_and_left_out() {
 }
 
 #[test]
+fn an_end_more_than_a_year_later_is_a_warning_and_left_out_of_page_and_calendar() {
+    let site = Site::fixture("calendar");
+    site.file(
+        "content/s3_compute/index.md",
+        "+++\ntitle = \"Compute\"\ndate = 2025-04-11\nend = 2026-06-01\n+++\n",
+    );
+    let out = site.build_ok().all();
+    assert!(
+        out.contains("warning[W021]: front matter `end` is more than a year after `date`; the session is shown without an end\n  --> content/s3_compute/index.md:4:1"),
+        "{out}"
+    );
+    let page = site.main_of("public/s3_compute/index.html");
+    assert!(!page.contains("2026"), "{page}");
+    let ics = site.read(ICS);
+    let compute = ics
+        .split("BEGIN:VEVENT")
+        .find(|e| e.contains("SUMMARY:Compute"))
+        .expect("the Compute event");
+    assert!(compute.contains("DTSTART;VALUE=DATE:20250411"), "{compute}");
+    assert!(compute.contains("DTEND;VALUE=DATE:20250412"), "{compute}");
+}
+
+#[test]
 fn an_end_that_cannot_end_the_schedules_date_is_a_warning_at_its_line() {
     let site = Site::demo();
     let page = "content/session_intro/index.md";

@@ -70,9 +70,6 @@ pub fn links(config: &Config, schedule_page: bool) -> Links {
     }
 }
 
-/// The longest a session may last, in days: a later `end` is left out.
-const MAX_DAYS: i64 = 366;
-
 /// When one event takes place.
 enum When {
     Days {
@@ -134,29 +131,10 @@ fn when(page: &Page, tz: &TimeZone) -> Option<When> {
     let Some(start) = date.zoned(tz) else {
         // A whole day, or several: `end` names the last one.
         let first = date.civil_date()?;
-        let latest = first
-            .checked_add(jiff::Span::new().days(MAX_DAYS))
-            .unwrap_or(first);
-        let last = page
-            .front
-            .end
-            .and_then(|d| d.civil_date())
-            .filter(|l| *l >= first && *l <= latest);
-        return Some(When::Days {
-            first,
-            last: last.unwrap_or(first),
-        });
+        let last = page.front.session_last_day(first).unwrap_or(first);
+        return Some(When::Days { first, last });
     };
-    // An end more than a year later is left out: it would only make the
-    // VTIMEZONE list the transitions of every year up to it.
-    let latest = start
-        .timestamp()
-        .checked_add(jiff::SignedDuration::from_hours(24 * MAX_DAYS))
-        .ok();
-    let end = page
-        .front
-        .session_end(&start, tz)
-        .filter(|e| latest.is_some_and(|l| e.timestamp() <= l));
+    let end = page.front.session_end(&start, tz);
     Some(When::Times { start, end })
 }
 
