@@ -6,6 +6,7 @@
 pub mod active;
 mod discover;
 pub mod notebook;
+mod front_keys;
 pub mod frontmatter;
 mod yaml_fix;
 pub mod git_dates;
